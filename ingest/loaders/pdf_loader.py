@@ -1,0 +1,61 @@
+"""PDF with pypdf, one Document per page carrying its page number (1-based)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from langchain_core.documents import Document
+from pypdf import PdfReader
+from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+from ingest.errors import UnreadableFile
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # "Ignoring wrong pointing object" and the like
+
+
+def _is_ocr_scan(page) -> bool:
+    """A scanned page with an OCR text layer: a page image plus invisible text (render mode 3)."""
+    try:
+        if b"3 Tr" not in (page.get_contents().get_data() if page.get_contents() else b""):
+            return False
+        xobjects = page["/Resources"].get_object().get("/XObject")
+        if xobjects is None:
+            return False
+        return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
+    except Exception:  # malformed resources: treat as no image
+        return False
+
+
+def load(path: Path) -> list[Document]:
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableFile("the PDF is encrypted (password-protected); save an unprotected copy")
+        pages = list(reader.pages)
+        texts = [page.extract_text() or "" for page in pages]
+    except UnreadableFile:
+        raise
+    except FileNotDecryptedError:
+        raise UnreadableFile("the PDF is encrypted (password-protected); save an unprotected copy") from None
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise UnreadableFile(f"not a readable PDF (corrupt or truncated: {exc.__class__.__name__})") from None
+    if not pages:
+        raise UnreadableFile("the PDF has no pages")
+    if not any(t.strip() for t in texts):
+        raise UnreadableFile("the PDF has no text layer (scanned images?); OCR it first, then ingest the result")
+    title = ""
+    try:
+        title = (reader.metadata.title or "").strip() if reader.metadata else ""
+    except Exception:  # broken info dictionary: fall back to the file name
+        pass
+    if not title or title.lower().startswith(("microsoft word", "untitled")) or title.endswith((".doc", ".docx")):
+        title = path.stem
+    scanned = sum(1 for p, t in zip(pages, texts) if t.strip() and _is_ocr_scan(p))
+    docs = []
+    for number, text in enumerate(texts, start=1):
+        if text.strip():
+            docs.append(Document(page_content=text, metadata={"title": title, "page": number}))
+    if scanned and scanned >= len(docs) * 0.8:
+        docs[0].metadata["ocr_layer"] = True
+    return docs

@@ -1,0 +1,129 @@
+"""Hybrid search: dense (Chroma) and lexical (BM25) candidates fused by reciprocal rank, nudged
+towards the question's language and the enterprise profile's tier, then packed into a context
+budget. The best dense similarity decides whether the sources cover the question at all."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ingest.chunking import index_text
+from ingest.language import detect_language
+from retrieval.fusion import reciprocal_rank_fusion
+from retrieval.lexical import LexicalIndex
+from retrieval.vector_store import ChromaStore, StoredChunk
+
+log = logging.getLogger(__name__)
+SAME_LANGUAGE_BONUS = 0.25
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    dense_k: int = 20
+    lexical_k: int = 20
+    rrf_k: int = 60
+    context_k: int = 4
+    context_char_budget: int = 1500
+    relevance_floor: float = 0.80
+    profile_boost: float = 0.3
+
+
+@dataclass
+class Source:
+    """A retrieved chunk with the evidence for its rank."""
+    chunk_id: str
+    text: str
+    metadata: dict
+    score: float
+    dense: float | None = None
+    lexical: float | None = None
+
+    @property
+    def doc_id(self) -> str:
+        return self.metadata.get("doc_id", "")
+
+
+@dataclass
+class Retrieval:
+    query: str
+    sources: list[Source]  # packed into the context budget, best first
+    candidates: list[Source] = field(default_factory=list)  # every fused candidate, best first
+    best_similarity: float = 0.0
+    covered: bool = False
+
+
+def applies_to(metadata: dict, tier: str) -> bool:
+    tiers = {t.strip() for t in str(metadata.get("applies_to", "")).split(",") if t.strip()}
+    return tier in tiers or "all" in tiers
+
+
+class HybridRetriever:
+    def __init__(self, store: ChromaStore, lexical_dir: Path, embed_query: Callable[[str], np.ndarray],
+                 config: RetrievalConfig):
+        self.store = store
+        self.lexical_dir = lexical_dir
+        self.embed_query = embed_query
+        self.config = config
+        self._lexical: LexicalIndex | None = None
+        self._fingerprint = ""
+
+    def refresh(self) -> None:
+        """Bring the lexical index in line with the store: load it from disk, else rebuild and save."""
+        fingerprint = self.store.fingerprint()
+        if self._lexical is not None and fingerprint == self._fingerprint:
+            return
+        index = LexicalIndex.load(self.lexical_dir, fingerprint)
+        if index is None:
+            chunks = self.store.all_chunks()
+            index = LexicalIndex.build([c.id for c in chunks], [index_text(c.text, c.metadata) for c in chunks])
+            index.save(self.lexical_dir, fingerprint)
+        self._lexical, self._fingerprint = index, fingerprint
+
+    def search(self, query: str, tier: str | None = None, context_k: int | None = None,
+               char_budget: int | None = None) -> Retrieval:
+        cfg = self.config
+        if self._lexical is None:
+            self.refresh()
+        dense = self.store.query(self.embed_query(query), cfg.dense_k)
+        lexical = self._lexical.search(query, cfg.lexical_k) if self._lexical else []
+        fused = reciprocal_rank_fusion([[c.id for c, _ in dense], [i for i, _ in lexical]], k=cfg.rrf_k)
+
+        known: dict[str, StoredChunk] = {c.id: c for c, _ in dense}
+        known.update({c.id: c for c in self.store.get([i for i, _ in lexical if i not in known])})
+        dense_score = {c.id: s for c, s in dense}
+        lexical_score = dict(lexical)
+        language = detect_language(query)
+        candidates = []
+        for chunk_id, score in fused.items():
+            chunk = known.get(chunk_id)
+            if chunk is None:  # removed since the lexical index was built
+                continue
+            bonus = 1.0
+            if chunk.metadata.get("lang") == language:
+                bonus += SAME_LANGUAGE_BONUS
+            if tier and applies_to(chunk.metadata, tier):
+                bonus += cfg.profile_boost
+            candidates.append(Source(chunk_id, chunk.text, chunk.metadata, score * bonus,
+                                     dense_score.get(chunk_id), lexical_score.get(chunk_id)))
+        candidates.sort(key=lambda s: -s.score)
+        best = max(dense_score.values(), default=0.0)
+        packed = pack_context(candidates, context_k or cfg.context_k, char_budget or cfg.context_char_budget)
+        return Retrieval(query, packed, candidates, best, covered=bool(packed) and best >= cfg.relevance_floor)
+
+
+def pack_context(candidates: list[Source], k: int, char_budget: int) -> list[Source]:
+    """The best candidates that fit: at most ``k``, at most ``char_budget`` characters in all (the
+    first one always)."""
+    packed, used = [], 0
+    for source in candidates:
+        if len(packed) >= k:
+            break
+        if packed and used + len(source.text) > char_budget:
+            continue
+        packed.append(source)
+        used += len(source.text)
+    return packed

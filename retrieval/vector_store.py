@@ -1,0 +1,123 @@
+"""Chunks with their embeddings in Chroma: embedded (PersistentClient in the data dir) or a Chroma
+server (HttpClient). Telemetry is off either way. One chunk id = ``<doc_id>:<chunk_index>``."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    id: str
+    text: str
+    metadata: dict
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    doc_id: str
+    title: str
+    source: str
+    file_name: str
+    chunks: int
+    ingested_at: str
+    doc_type: str
+    lang: str
+
+
+def _client_settings() -> ChromaSettings:
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+class ChromaStore:
+    def __init__(self, client: chromadb.ClientAPI, collection: str):
+        self.client = client
+        self.collection = client.get_or_create_collection(
+            collection, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+        self.batch_size = max(1, min(2000, client.get_max_batch_size()))
+
+    @classmethod
+    def local(cls, path: Path, collection: str) -> "ChromaStore":
+        path.mkdir(parents=True, exist_ok=True)
+        return cls(chromadb.PersistentClient(path=str(path), settings=_client_settings()), collection)
+
+    @classmethod
+    def server(cls, host: str, port: int, collection: str) -> "ChromaStore":
+        return cls(chromadb.HttpClient(host=host, port=port, settings=_client_settings()), collection)
+
+    # --- writing
+    def add(self, ids: list[str], texts: list[str], embeddings: np.ndarray, metadatas: list[dict]) -> None:
+        for start in range(0, len(ids), self.batch_size):
+            end = start + self.batch_size
+            self.collection.add(ids=ids[start:end], documents=texts[start:end],
+                                embeddings=np.asarray(embeddings[start:end], dtype=np.float32),
+                                metadatas=metadatas[start:end])
+
+    def delete_doc(self, doc_id: str) -> int:
+        ids = self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]
+        for start in range(0, len(ids), self.batch_size):
+            self.collection.delete(ids=ids[start:start + self.batch_size])
+        return len(ids)
+
+    # --- reading
+    def count(self) -> int:
+        return self.collection.count()
+
+    def has_doc(self, doc_id: str) -> bool:
+        return bool(self.collection.get(where={"doc_id": doc_id}, limit=1, include=[])["ids"])
+
+    def doc_ids_for_source(self, source: str) -> set[str]:
+        metas = self.collection.get(where={"source": source}, include=["metadatas"])["metadatas"]
+        return {m["doc_id"] for m in metas}
+
+    def _all_metadatas(self) -> list[dict]:
+        return self.collection.get(include=["metadatas"])["metadatas"] or []
+
+    def documents(self) -> list[DocumentSummary]:
+        by_doc: dict[str, list[dict]] = {}
+        for meta in self._all_metadatas():
+            by_doc.setdefault(meta["doc_id"], []).append(meta)
+        rows = []
+        for doc_id, metas in by_doc.items():
+            m = metas[0]
+            rows.append(DocumentSummary(doc_id, m.get("title", ""), m.get("source", ""), m.get("file_name", ""),
+                                        len(metas), m.get("ingested_at", ""), m.get("doc_type", ""), m.get("lang", "")))
+        return sorted(rows, key=lambda r: (r.file_name, r.doc_id))
+
+    def all_chunks(self) -> list[StoredChunk]:
+        got = self.collection.get(include=["documents", "metadatas"])
+        return [StoredChunk(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    def get(self, ids: list[str]) -> list[StoredChunk]:
+        if not ids:
+            return []
+        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
+        found = {i: StoredChunk(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        return [found[i] for i in ids if i in found]
+
+    def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}
+
+    def query(self, embedding: np.ndarray, k: int) -> list[tuple[StoredChunk, float]]:
+        """Nearest chunks with their cosine similarity, best first."""
+        n = self.count()
+        if n == 0:
+            return []
+        got = self.collection.query(query_embeddings=[np.asarray(embedding, dtype=np.float32)], n_results=min(k, n),
+                                    include=["documents", "metadatas", "distances"])
+        return [(StoredChunk(i, t, m), 1.0 - float(d)) for i, t, m, d in
+                zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
+
+    def fingerprint(self) -> str:
+        """Changes whenever a chunk is added or removed: keys the lexical index cache."""
+        ids = sorted(self.collection.get(include=[])["ids"])
+        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:20]
