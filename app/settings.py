@@ -55,15 +55,15 @@ class Settings(BaseSettings):
     collection: str = "advisor"
 
     # --- chunking (characters)
-    chunk_size: int = 420
-    chunk_overlap: int = 80
+    chunk_size: int = 320
+    chunk_overlap: int = 60
 
     # --- retrieval
     dense_k: int = 20
     lexical_k: int = 20
     rrf_k: int = 60
     context_k: int = 4
-    context_char_budget: int = 1500
+    context_token_budget: int = Field(600, description="prompt tokens for sources: sets time to first token")
     relevance_floor: float = Field(0.80, description="best dense cosine below this: the sources do not cover it")
     profile_boost: float = Field(0.3, description="fused-score bonus share for chunks that apply to the profile's tier")
 
@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     # --- conversation
     history_turns: int = 3
     history_char_budget: int = 600
+    rewrite_mode: Literal["llm", "rule", "off"] = Field(
+        "llm", description="follow-ups: rewrite with the model, prepend the previous question, or neither")
 
     # --- UI
     host: str = "127.0.0.1"

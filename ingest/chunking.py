@@ -119,11 +119,13 @@ def unwrap_lines(text: str) -> str:
 
 
 def sentence_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:
-    # Paragraphs, then lines, then sentence ends; a comma or a space only when one sentence alone
-    # is longer than a chunk.
+    # Paragraphs, then lines, then any sentence end (one zero-width pattern, so a chunk and its
+    # overlap are counted in whole sentences whatever the punctuation); a comma or a space only
+    # when one sentence alone is longer than a chunk.
     return RecursiveCharacterTextSplitter(
         chunk_size=chunk_size, chunk_overlap=chunk_overlap, keep_separator="end", strip_whitespace=True,
-        separators=["\n\n", "\n", "。", "！", "？", "；", "!", "?", ";", "…", ". ", "，", ",", "、", " ", ""])
+        is_separator_regex=True,
+        separators=["\n\n", "\n", f"(?<=[{SENTENCE_END}])", r"(?<=\.)(?= )", "(?<=[，,、])", " ", ""])
 
 
 def chunk_documents(pages: list[Document], chunk_size: int, chunk_overlap: int) -> list[Document]:

@@ -15,3 +15,11 @@ def detect_language(text: str) -> str:
     if cjk == 0:
         return "en"
     return "zh" if cjk >= latin_words * 0.5 else "en"
+
+
+def estimate_tokens(text: str) -> int:
+    """Rough token count for Qwen-family tokenizers: about 0.62 tokens per Chinese character and one
+    per 4 other characters (measured on the starter documents: 0.58 and 1/5.3). Keeps prompts
+    inside a budget without loading a tokenizer."""
+    cjk = len(CJK.findall(text))
+    return int(cjk * 0.62 + (len(text) - cjk) / 4) + 1

@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 
 from ingest.chunking import index_text
-from ingest.language import detect_language
+from ingest.language import detect_language, estimate_tokens
 from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.lexical import LexicalIndex
 from retrieval.vector_store import ChromaStore, StoredChunk
@@ -27,7 +27,7 @@ class RetrievalConfig:
     lexical_k: int = 20
     rrf_k: int = 60
     context_k: int = 4
-    context_char_budget: int = 1500
+    context_token_budget: int = 600
     relevance_floor: float = 0.80
     profile_boost: float = 0.3
 
@@ -84,7 +84,7 @@ class HybridRetriever:
         self._lexical, self._fingerprint = index, fingerprint
 
     def search(self, query: str, tier: str | None = None, context_k: int | None = None,
-               char_budget: int | None = None) -> Retrieval:
+               token_budget: int | None = None) -> Retrieval:
         cfg = self.config
         if self._lexical is None:
             self.refresh()
@@ -111,19 +111,21 @@ class HybridRetriever:
                                      dense_score.get(chunk_id), lexical_score.get(chunk_id)))
         candidates.sort(key=lambda s: -s.score)
         best = max(dense_score.values(), default=0.0)
-        packed = pack_context(candidates, context_k or cfg.context_k, char_budget or cfg.context_char_budget)
+        packed = pack_context(candidates, context_k or cfg.context_k, token_budget or cfg.context_token_budget)
         return Retrieval(query, packed, candidates, best, covered=bool(packed) and best >= cfg.relevance_floor)
 
 
-def pack_context(candidates: list[Source], k: int, char_budget: int) -> list[Source]:
-    """The best candidates that fit: at most ``k``, at most ``char_budget`` characters in all (the
-    first one always)."""
+def pack_context(candidates: list[Source], k: int, token_budget: int) -> list[Source]:
+    """The best candidates that fit: at most ``k``, at most ``token_budget`` estimated prompt tokens
+    in all (the first one always). Prompt processing is the slowest step on a CPU, so the budget
+    sets the time to the first answer token."""
     packed, used = [], 0
     for source in candidates:
         if len(packed) >= k:
             break
-        if packed and used + len(source.text) > char_budget:
+        cost = estimate_tokens(source.text)
+        if packed and used + cost > token_budget:
             continue
         packed.append(source)
-        used += len(source.text)
+        used += cost
     return packed

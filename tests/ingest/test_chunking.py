@@ -1,0 +1,60 @@
+from langchain_core.documents import Document
+
+from ingest.chunking import chunk_documents, heading_level, index_text, unwrap_lines
+from ingest.loaders import load
+from tests.conftest import DATA
+
+
+def test_heading_patterns():
+    assert heading_level("## 第二章 重点任务") == (2, "第二章 重点任务")
+    assert heading_level("第三章 保障措施")[0] == 2
+    assert heading_level("一、设备联网")[0] == 4
+    assert heading_level("（二）数据应用")[0] == 5
+    assert heading_level("5.1 自然环境")[0] == 6
+    assert heading_level("企业应优先对关键设备加装数据采集模块。") is None
+    assert heading_level("一、企业应优先对数控机床、注塑机等关键设备加装数据采集模块，采集开机时间和故障代码等数据") is None
+
+
+def test_chunks_follow_sections_and_keep_the_path():
+    chunks = chunk_documents(load(DATA / "policy_sample.zh.md"), chunk_size=120, chunk_overlap=20)
+    sections = [c.metadata["section"] for c in chunks]
+    assert "第一章 总体要求" in sections
+    assert "第二章 重点任务 > 一、设备联网" in sections
+    assert "第二章 重点任务 > 二、数据应用" in sections
+    assert all(c.metadata["title"] == "测试政策：中小企业设备上云指引" for c in chunks)
+    assert all(c.metadata["doc_type"] == "policy" for c in chunks)
+    assert [c.metadata["chunk_index"] for c in chunks] == list(range(len(chunks)))
+
+
+def test_long_chinese_text_is_cut_at_sentence_ends_only():
+    sentences = [f"第{i}句说明企业应当如何推进设备联网和数据采集工作并持续改进{'！' if i % 3 else '。'}" for i in range(40)]
+    chunks = chunk_documents([Document(page_content="".join(sentences), metadata={"title": "t"})], 150, 60)
+    assert len(chunks) > 5
+    for c in chunks:
+        assert c.page_content[-1] in "。！", c.page_content
+        assert len(c.page_content) <= 150 * 1.3
+    # overlap: consecutive chunks share at least one whole sentence
+    import re
+    last_sentence = re.findall(r"[^。！]+[。！]", chunks[0].page_content)[-1]
+    assert last_sentence in chunks[1].page_content
+
+
+def test_pdf_lines_broken_mid_sentence_are_joined_and_pages_kept():
+    pages = [Document(page_content="一、引言\n数字化转型已成为企业生存发展的必\n然选择。企业要明确转型", metadata={"title": "r", "page": 1}),
+             Document(page_content="需求。\n二、现状\n多数企业仍然不会转。", metadata={"title": "r", "page": 2})]
+    chunks = chunk_documents(pages, 200, 20)
+    texts = {c.page_content: c.metadata for c in chunks}
+    assert any("必然选择" in t for t in texts)
+    # the sentence cut by the page break continues whole on page 2
+    carried = [t for t in texts if "企业要明确转型需求。" in t]
+    assert carried and texts[carried[0]]["page"] == 2
+    assert any(m["section"] == "二、现状" and m["page"] == 2 for m in texts.values())
+
+
+def test_unwrap_keeps_list_items_apart():
+    assert unwrap_lines("要点：\n- 第一点\n- 第二点") == "要点：\n- 第一点\n- 第二点"
+    assert unwrap_lines("The plant installed\nsmart meters.") == "The plant installed smart meters."
+
+
+def test_index_text_puts_title_and_section_first():
+    assert index_text("正文", {"title": "标题", "section": "一、设备"}) == "标题 > 一、设备\n正文"
