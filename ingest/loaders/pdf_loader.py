@@ -17,7 +17,8 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)  # "Ignoring wrong pointing o
 def _is_ocr_scan(page) -> bool:
     """A scanned page with an OCR text layer: a page image plus invisible text (render mode 3)."""
     try:
-        if b"3 Tr" not in (page.get_contents().get_data() if page.get_contents() else b""):
+        contents = page.get_contents()
+        if contents is None or b"3 Tr" not in contents.get_data():
             return False
         # the scan itself: an image, often wrapped in a form XObject
         return page["/Resources"].get_object().get("/XObject") is not None
