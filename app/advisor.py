@@ -130,6 +130,8 @@ class Advisor:
         question = question.strip()
         lang = detect_language(question)
         query = (search_query or question).strip()
+        if profile and profile.search_hint(lang) not in query:
+            query = f"{profile.search_hint(lang)} {query}"
         retrieval = self.retriever.search(query, tier=profile.tier if profile else None)
         retrieve_ms = (time.perf_counter() - start) * 1000
         contexts = [to_context(i, s) for i, s in enumerate(retrieval.sources, start=1)]

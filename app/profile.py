@@ -55,5 +55,11 @@ class EnterpriseProfile:
         self.pain_points and parts.append(f"main pain points: {self.pain_points}")
         return "The asking enterprise (" + "; ".join(parts) + "). Tailor the answer to this kind of enterprise."
 
+    def search_hint(self, lang: str) -> str:
+        """Words added to the search query so retrieval finds the sections about this tier."""
+        return {"zh": {"leading": "行业龙头企业", "large": "大型企业", "sme": "中小企业", "micro": "小微企业"},
+                "en": {"leading": "industry-leading enterprises", "large": "large enterprises", "sme": "SMEs",
+                       "micro": "small and micro enterprises"}}[lang][self.tier]
+
     def to_json(self) -> dict:
         return asdict(self)

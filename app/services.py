@@ -84,8 +84,7 @@ class Services:
     @cached_property
     def retriever(self) -> HybridRetriever:
         s = self.settings
-        config = RetrievalConfig(s.dense_k, s.lexical_k, s.rrf_k, s.context_k, s.context_token_budget,
-                                 s.relevance_floor, s.profile_boost)
+        config = RetrievalConfig(**{f: getattr(s, f) for f in RetrievalConfig.__dataclass_fields__})
         retriever = HybridRetriever(self.store, s.lexical_dir, self.embedder.embed_query, config)
         retriever.refresh()
         return retriever

@@ -64,7 +64,11 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     context_k: int = 4
     context_token_budget: int = Field(600, description="prompt tokens for sources: sets time to first token")
-    relevance_floor: float = Field(0.80, description="best dense cosine below this: the sources do not cover it")
+    floor_zh: float = Field(0.885, description="best cosine that shows the sources cover a Chinese question")
+    floor_en: float = Field(0.82, description="best cosine that shows the sources cover an English question")
+    cross_language_offset: float = Field(0.05, description="added to an English query's cosine on a Chinese passage")
+    lexical_floor: float = Field(3.5, description="best BM25 score that confirms a match just under the floor")
+    lexical_margin: float = Field(0.04, description="how far under the floor a BM25-confirmed match may be")
     profile_boost: float = Field(0.3, description="fused-score bonus share for chunks that apply to the profile's tier")
 
     # --- generation
