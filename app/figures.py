@@ -43,7 +43,7 @@ def source_numbers(texts: list[str]) -> set[str]:
 def unsupported_figures(sentence: str, known: set[str], source_text: str) -> list[str]:
     text = LIST_NUMBER.sub("", MARKER.sub("", sentence))
     bad = [m.group(0) for m in DOC_NUMBER.finditer(text) if m.group(0) not in source_text]
-    for m in FIGURE.finditer(text):
+    for m in FIGURE.finditer(DOC_NUMBER.sub(" ", text)):
         low, high, unit = m.group(1), m.group(2), m.group(3)
         if high is None and unit is None and low.isdigit() and int(low) <= SMALL:
             continue

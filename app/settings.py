@@ -54,9 +54,9 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
     collection: str = "advisor"
 
-    # --- chunking (characters)
-    chunk_size: int = 320
-    chunk_overlap: int = 60
+    # --- chunking (estimated model tokens: ~1.6 Chinese characters or ~4 English ones each)
+    chunk_size: int = 200
+    chunk_overlap: int = 40
 
     # --- retrieval
     dense_k: int = 20

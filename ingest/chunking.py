@@ -1,6 +1,8 @@
 """Chunks that respect Chinese documents: cut at headings first (Markdown #, 第X章/节/条, 一、,
 （一）, 1., 5.1), then pack whole sentences (。！？；…) up to the target size with LangChain's
-recursive splitter. Every chunk keeps its document title, section path and page."""
+recursive splitter. Sizes are in estimated model tokens, so a Chinese and an English chunk hold
+about as much meaning (and cost as much prompt time). Every chunk keeps its document title,
+section path and page."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ from dataclasses import dataclass, field
 
 from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from ingest.language import estimate_tokens
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 MAX_HEADING_CHARS = 40
@@ -124,24 +128,29 @@ def sentence_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacter
     # when one sentence alone is longer than a chunk.
     return RecursiveCharacterTextSplitter(
         chunk_size=chunk_size, chunk_overlap=chunk_overlap, keep_separator="end", strip_whitespace=True,
-        is_separator_regex=True,
+        is_separator_regex=True, length_function=estimate_tokens,
         separators=["\n\n", "\n", f"(?<=[{SENTENCE_END}])", r"(?<=\.)(?= )", "(?<=[，,、])", " ", ""])
 
 
 def chunk_documents(pages: list[Document], chunk_size: int, chunk_overlap: int) -> list[Document]:
-    """Chunks of ``pages`` (one loaded file) with metadata: every file-level field, ``section``
+    """Chunks of ``pages`` (one loaded file), ``chunk_size`` and ``chunk_overlap`` in estimated
+    tokens, with metadata: every file-level field, ``section``
     (headings joined by ' > '), ``page`` and ``chunk_index``."""
     if not pages:
         return []
     splitter = sentence_splitter(chunk_size, chunk_overlap)
     base = {k: v for k, v in pages[0].metadata.items() if k != "page"}
     chunks: list[Document] = []
-    title = base.get("title", "")
-    for section in split_sections(pages):
+    sections = split_sections(pages)
+    # A heading above every section (a Markdown document's single H1) is the document's title, not
+    # a section: repeated in every chunk it would make them all look alike to the retrievers.
+    firsts = {s.path[0] if s.path else None for s in sections}
+    strip_first = len(sections) > 1 and len(firsts) == 1 and None not in firsts
+    for section in sections:
         body = unwrap_lines("\n".join(section.lines))
         if not body:
             continue
-        path = section.path[1:] if section.path[:1] == [title] else section.path
+        path = section.path[1:] if strip_first or section.path[:1] == [base.get("title")] else section.path
         for piece in _merge_small(splitter.split_text(body), chunk_size):
             meta = dict(base, section=" > ".join(path), chunk_index=len(chunks))
             if section.page is not None:
@@ -156,7 +165,8 @@ def _merge_small(pieces: list[str], chunk_size: int) -> list[str]:
     for piece in (p.strip() for p in pieces):
         if len(piece) < 2:
             continue
-        if merged and len(piece) < chunk_size // 4 and len(merged[-1]) + len(piece) <= chunk_size * 1.3:
+        if merged and estimate_tokens(piece) < chunk_size // 4 and \
+                estimate_tokens(merged[-1]) + estimate_tokens(piece) <= chunk_size * 1.3:
             merged[-1] = merged[-1] + "\n" + piece
         else:
             merged.append(piece)

@@ -42,3 +42,6 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._encode([self.query_prefix + text])[0]
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.query_prefix + t for t in texts])

@@ -1,0 +1,58 @@
+"""The advisor end to end in-process: real retrieval over the starter knowledge base, the real model."""
+
+import json
+
+import pytest
+
+from app.profile import EnterpriseProfile
+
+
+@pytest.fixture(scope="module")
+def advisor(kb_services):
+    return kb_services.advisor
+
+
+def test_answer_streams_after_sources_and_cites_real_chunks(advisor, kb_services):
+    events = list(advisor.stream("指南从哪几个方面提出了数字化转型路径？"))
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "sources" and kinds[-1] == "done" and kinds.count("token") > 3
+    answer = events[-1].answer
+    assert not answer.refused
+    assert "制定转型规划" in answer.answer and "迭代优化" in answer.answer
+    assert answer.citations, answer.answer
+    chunk_ids = {c.chunk_id for c in answer.contexts}
+    stored = {c.id: c for c in kb_services.store.get(list(chunk_ids))}
+    for citation in answer.citations:
+        context = answer.contexts[citation.n - 1]
+        assert context.n == citation.n and context.doc_id == citation.doc_id
+        assert stored[context.chunk_id].text.startswith(citation.snippet.rstrip("…"))
+    assert answer.timings["first_token_ms"] <= answer.timings["total_ms"]
+    json.dumps(answer.to_json(), ensure_ascii=False)
+
+
+def test_off_topic_question_is_refused_without_generating(advisor):
+    answer = advisor.ask("今天天气怎么样？")
+    assert answer.refused and answer.answer.startswith("资料中没有提供这方面的信息")
+    assert answer.citations == []
+    assert answer.timings["total_ms"] < 2000
+
+
+def test_english_question_gets_an_english_answer(advisor):
+    answer = advisor.ask("What do the Guidelines ask of small and micro enterprises?")
+    assert answer.language == "en" and not answer.refused
+    assert "cloud" in answer.answer.lower()
+    assert sum(ch.isascii() for ch in answer.answer) > 0.9 * len(answer.answer)
+
+
+def test_unanswerable_subsidy_question_is_refused_without_invented_amounts(advisor):
+    answer = advisor.ask("2026年国家对专精特新“小巨人”企业做数字化改造，每家企业补贴标准是多少？")
+    assert answer.refused
+    assert not any(unit in answer.answer for unit in ("万元", "亿元")) or answer.removed_figures
+
+
+def test_profile_steers_retrieval_and_is_reported(advisor):
+    profile = EnterpriseProfile("micro", industry="五金加工", headcount=30)
+    answer = advisor.ask("数字化转型应该从哪里入手？", profile=profile)
+    assert answer.profile["tier"] == "micro"
+    assert answer.search_query.startswith("小微企业")
+    assert any("小微" in c.text or "micro" in c.text.lower() for c in answer.contexts)

@@ -1,0 +1,41 @@
+import re
+
+import pytest
+
+from prompts import LANGUAGES, PROMPT_DIR, is_refusal, load_prompt, refusal_phrase, render_answer
+
+NAMES = sorted({p.name.split(".")[0] for p in PROMPT_DIR.glob("*.md")})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_prompt_exists_in_both_languages_with_a_version(name):
+    for lang in LANGUAGES:
+        prompt = load_prompt(name, lang)
+        assert prompt.version >= 1 and prompt.text
+
+
+def test_system_prompts_name_the_refusal_phrase_and_forbid_invented_figures():
+    zh, en = load_prompt("system", "zh").text, load_prompt("system", "en").text
+    for text in (zh, en):
+        assert refusal_phrase("zh") .rstrip("。") in text and refusal_phrase("en") in text
+    assert "不要编造" in zh and "数字" in zh and "[1]" in zh
+    assert "Never invent" in en and "[1]" in en
+
+
+def test_answer_prompt_numbers_the_sources_in_order():
+    text = render_answer("zh", "问题是什么？", [("第一段", {"title": "A", "section": "一、总则"}),
+                                           ("第二段", {"title": "B", "page": 3})], profile="提问企业情况（企业类型：小微企业）")
+    assert text.index("[1] A (一、总则)") < text.index("第一段") < text.index("[2] B (p. 3)") < text.index("第二段")
+    assert text.startswith("提问企业情况") and "问题：问题是什么？" in text
+    assert not re.search(r"\{\w+\}", text)
+
+
+def test_english_answer_prompt_asks_for_english():
+    text = render_answer("en", "What?", [("text", {"title": "T"})])
+    assert "Answer in English" in text and "Question: What?" in text
+
+
+def test_refusal_detection_in_both_languages():
+    assert is_refusal("资料中没有提供这方面的信息。建议咨询当地工信部门。")
+    assert is_refusal("My sources do not cover this. Please check the official document.")
+    assert not is_refusal("指南提出了四个方面的转型路径[1]。")
