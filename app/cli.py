@@ -168,6 +168,12 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from eval.cli import run_eval
+
+    return run_eval(args, _services(args))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor", description="Offline advisor on manufacturing digital "
                                      "transformation, answering from policy documents with citations.")
@@ -209,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
+
+    from eval.cli import add_eval_parser
+    add_eval_parser(sub, cmd_eval)
     return parser
 
 

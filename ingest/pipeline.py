@@ -111,15 +111,22 @@ class IngestPipeline:
         if not verdict.ok:
             raise UnreadableFile(verdict.reason)
         warnings = []
-        if any(p.metadata.get("ocr_layer") for p in pages):
+        if any([p.metadata.pop("ocr_layer", None) for p in pages]):
             warnings.append("text comes from an OCR layer over scanned pages; recognition errors are likely")
+        chunks = self.store_document(pages, doc_id, source)
+        for old in previous - {doc_id}:
+            self.store.delete_doc(old)
+        return IngestResult(path, "replaced" if previous else "added", doc_id, chunks, warnings=warnings)
+
+    def store_document(self, pages: list, doc_id: str, source: str) -> int:
+        """Chunk, embed and store one loaded document (all its chunks or none); returns the chunk
+        count. Also the entry point for documents that are not files (evaluation corpora)."""
+        full_text = "\n".join(p.page_content for p in pages)
         file_meta = {
             "doc_id": doc_id, "source": source, "file_name": Path(source).name if "/" in source else source,
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
         pages[0].metadata.setdefault("lang", detect_language(full_text[:5000]))
-        for page in pages:
-            page.metadata.pop("ocr_layer", None)
         chunks = chunk_documents(pages, self.chunk_size, self.chunk_overlap)
         if not chunks:
             raise UnreadableFile("no text left after chunking")
@@ -133,9 +140,7 @@ class IngestPipeline:
         except Exception:
             self.store.delete_doc(doc_id)  # never leave a half-written document behind
             raise
-        for old in previous - {doc_id}:
-            self.store.delete_doc(old)
-        return IngestResult(path, "replaced" if previous else "added", doc_id, len(chunks), warnings=warnings)
+        return len(chunks)
 
     def remove(self, doc: str) -> list[str]:
         """Delete a document by id, id prefix, file name or source; returns the doc ids removed."""

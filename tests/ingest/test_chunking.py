@@ -1,6 +1,7 @@
 from langchain_core.documents import Document
 
 from ingest.chunking import chunk_documents, heading_level, index_text, unwrap_lines
+from ingest.language import estimate_tokens
 from ingest.loaders import load
 from tests.conftest import DATA
 
@@ -16,7 +17,7 @@ def test_heading_patterns():
 
 
 def test_chunks_follow_sections_and_keep_the_path():
-    chunks = chunk_documents(load(DATA / "policy_sample.zh.md"), chunk_size=120, chunk_overlap=20)
+    chunks = chunk_documents(load(DATA / "policy_sample.zh.md"), chunk_size=60, chunk_overlap=10)
     sections = [c.metadata["section"] for c in chunks]
     assert "第一章 总体要求" in sections
     assert "第二章 重点任务 > 一、设备联网" in sections
@@ -28,11 +29,11 @@ def test_chunks_follow_sections_and_keep_the_path():
 
 def test_long_chinese_text_is_cut_at_sentence_ends_only():
     sentences = [f"第{i}句说明企业应当如何推进设备联网和数据采集工作并持续改进{'！' if i % 3 else '。'}" for i in range(40)]
-    chunks = chunk_documents([Document(page_content="".join(sentences), metadata={"title": "t"})], 150, 60)
+    chunks = chunk_documents([Document(page_content="".join(sentences), metadata={"title": "t"})], 80, 30)
     assert len(chunks) > 5
     for c in chunks:
         assert c.page_content[-1] in "。！", c.page_content
-        assert len(c.page_content) <= 150 * 1.3
+        assert estimate_tokens(c.page_content) <= 80 * 1.3
     # overlap: consecutive chunks share at least one whole sentence
     import re
     last_sentence = re.findall(r"[^。！]+[。！]", chunks[0].page_content)[-1]

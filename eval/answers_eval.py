@@ -1,0 +1,171 @@
+"""Answer quality: run the real advisor (the path of ``advisor ask --json``) on each question or
+conversation and score what a consultant cares about. Every metric is "higher is better" so
+``--fail-under`` reads the same way for all of them:
+
+- context_recall: share of must-mention points found in the retrieved contexts;
+- answer_coverage: share of must-mention points the answer states (answerable questions);
+- citation_validity: share of cited [n] that exist and whose source supports the citing sentence;
+- refusal_accuracy: unanswerable questions refused without invented figures, answerable ones not;
+- figure_safety: share of answers with no figure (amount, percentage, year, document number) that
+  is absent from the contexts;
+- crag_score: mean of correct 1 / missing or refused 0 / wrong -1 (see ``grade``).
+Latency (p50/p95 of the total time and of the first token) is reported beside them."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from app.citations import MARKER, SENTENCE, support
+from app.conversation import Conversation
+from app.figures import source_numbers, unsupported_figures
+from eval.matching import PointMatcher
+
+QUALITY_METRICS = ("context_recall", "answer_coverage", "citation_validity", "refusal_accuracy", "figure_safety",
+                   "crag_score")
+CITATION_LEXICAL = 0.2  # share of the sentence's terms in the cited source
+CITATION_SEMANTIC = 0.84  # or: cosine between the sentence and the cited source
+CORRECT_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    id: str
+    lang: str
+    turns: tuple[str, ...]  # earlier user turns, then the question scored
+    must_mention: tuple[str, ...]
+    answerable: bool
+    persona: str = ""
+
+
+def load_items(path: Path) -> list[EvalItem]:
+    """Question files (``question``, ``must_mention``) and conversation files (``turns``,
+    ``must_mention_last``) alike; a bad line is a clear error naming the line."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            turns = tuple(row["turns"]) if "turns" in row else (row["question"],)
+            points = row.get("must_mention_last", row.get("must_mention", []))
+            items.append(EvalItem(str(row.get("id", number)), row.get("lang", ""), turns, tuple(points),
+                                  bool(row.get("answerable", True)), row.get("persona", "")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: not a question or conversation line ({exc})") from None
+    return items
+
+
+def citation_checks(answer: str, contexts: list[str], semantic: Callable[[str, str], float] | None) -> list[dict]:
+    rows = []
+    for sentence in SENTENCE.findall(answer):
+        for m in MARKER.finditer(sentence):
+            for raw in re.split(r"\s*[,，、]\s*", m.group(1)):
+                n = int(raw)
+                if not 1 <= n <= len(contexts):
+                    rows.append({"n": n, "sentence": sentence.strip(), "valid": False, "why": "no such source"})
+                    continue
+                lexical = support(sentence, contexts[n - 1])
+                cosine = semantic(MARKER.sub("", sentence), contexts[n - 1]) if semantic and lexical < CITATION_LEXICAL else None
+                valid = lexical >= CITATION_LEXICAL or (cosine is not None and cosine >= CITATION_SEMANTIC)
+                rows.append({"n": n, "sentence": sentence.strip(), "valid": valid, "lexical": round(lexical, 3),
+                             "semantic": None if cosine is None else round(cosine, 4)})
+    return rows
+
+
+def invented_figures(answer: str, contexts: list[str], question: str) -> list[str]:
+    known = source_numbers(contexts + [question])
+    joined = "\n".join(contexts)
+    found = []
+    for sentence in SENTENCE.findall(answer):
+        if "已删去资料中找不到依据的数字" in sentence or "Removed figures that none of the sources give" in sentence:
+            continue  # the advisor's own notice about figures it removed
+        found.extend(unsupported_figures(sentence, known, joined))
+    return found
+
+
+def grade(item: EvalItem, refused: bool, coverage: float | None, invented: list[str]) -> int:
+    """CRAG-style: unanswerable -> refused 1, else -1. Answerable -> invented figures -1; refused 0;
+    coverage >= 0.5 is correct (1); no point matched at all is wrong (-1); otherwise missing (0)."""
+    if not item.answerable:
+        return 1 if refused and not invented else -1
+    if invented:
+        return -1
+    if refused:
+        return 0
+    if coverage is not None and coverage >= CORRECT_COVERAGE:
+        return 1
+    return -1 if coverage == 0 else 0
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    return round(float(np.percentile(values, q)), 1) if values else None
+
+
+def run_answers_eval(items: list[EvalItem], advisor, matcher: PointMatcher, settings,
+                     semantic: Callable[[str, str], float] | None = None,
+                     progress: Callable[[str], None] = print) -> tuple[dict, list[dict]]:
+    rows = []
+    for i, item in enumerate(items, start=1):
+        conversation = Conversation(advisor, settings.history_turns, settings.history_char_budget,
+                                    rewrite_mode=settings.rewrite_mode)
+        for turn in item.turns[:-1]:
+            for _ in conversation.stream(turn):
+                pass
+        answer = None
+        for event in conversation.stream(item.turns[-1]):
+            if event.kind == "done":
+                answer = event.answer
+        contexts = [c.text for c in answer.contexts]
+        context_text = "\n".join(contexts)
+        in_contexts = matcher.match(list(item.must_mention), context_text) if item.must_mention else []
+        in_answer = matcher.match(list(item.must_mention), answer.answer) if item.must_mention else []
+        coverage = (sum(m.matched for m in in_answer) / len(in_answer)) if (item.answerable and in_answer) else None
+        checks = citation_checks(answer.answer, contexts, semantic)
+        invented = invented_figures(answer.answer, contexts, answer.question)
+        refusal_ok = (answer.refused and not invented) if not item.answerable else not answer.refused
+        rows.append({
+            "id": item.id, "lang": item.lang, "persona": item.persona, "answerable": item.answerable,
+            "turns": list(item.turns), "search_query": answer.search_query, "answer": answer.answer,
+            "refused": answer.refused, "refusal_correct": refusal_ok,
+            "context_recall": (sum(m.matched for m in in_contexts) / len(in_contexts)) if in_contexts else None,
+            "answer_coverage": coverage,
+            "points": [{"point": c.point, "in_contexts": c.matched, "in_answer": a.matched, "how": a.how or c.how,
+                        "answer_terms": a.term_share, "answer_semantic": a.semantic} for c, a in zip(in_contexts, in_answer)],
+            "citations": [{"n": c.n, "title": c.title, "section": c.section, "snippet": c.snippet} for c in answer.citations],
+            "citation_checks": checks, "invented_figures": invented, "removed_figures": answer.removed_figures,
+            "grade": grade(item, answer.refused, coverage, invented),
+            "timings": answer.timings,
+        })
+        progress(f"[{i}/{len(items)}] {item.id}: grade {rows[-1]['grade']:+d}, "
+                 f"coverage {coverage if coverage is None else round(coverage, 2)}, refused {answer.refused}, "
+                 f"{answer.timings['total_ms'] / 1000:.1f} s")
+    return summarize(rows), rows
+
+
+def summarize(rows: list[dict]) -> dict:
+    def mean(values):
+        values = [v for v in values if v is not None]
+        return round(float(np.mean(values)), 4) if values else None
+
+    checks = [c for r in rows for c in r["citation_checks"]]
+    totals = [r["timings"]["total_ms"] for r in rows]
+    firsts = [r["timings"]["first_token_ms"] for r in rows if not (r["refused"] and not r["citations"])]
+    return {
+        "kind": "answers", "items": len(rows),
+        "context_recall": mean(r["context_recall"] for r in rows),
+        "answer_coverage": mean(r["answer_coverage"] for r in rows),
+        "citation_validity": round(sum(c["valid"] for c in checks) / len(checks), 4) if checks else None,
+        "refusal_accuracy": mean(float(r["refusal_correct"]) for r in rows),
+        "wrongful_refusals": sum(1 for r in rows if r["answerable"] and r["refused"]),
+        "missed_refusals": sum(1 for r in rows if not r["answerable"] and not r["refusal_correct"]),
+        "figure_safety": mean(0.0 if r["invented_figures"] else 1.0 for r in rows),
+        "crag_score": mean(r["grade"] for r in rows),
+        "latency_p50_ms": percentile(totals, 50), "latency_p95_ms": percentile(totals, 95),
+        "first_token_p50_ms": percentile(firsts, 50), "first_token_p95_ms": percentile(firsts, 95),
+    }

@@ -1,0 +1,157 @@
+"""Write ``summary.json``, ``items.jsonl`` and a self-contained ``report.html`` (charts embedded as
+PNG) that a consultant can open in a browser and read."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+CSS = """
+body {font-family: -apple-system, "Segoe UI", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 24px auto;
+      max-width: 1100px; color: #1f2328; line-height: 1.5;}
+h1 {font-size: 24px;} h2 {font-size: 19px; margin-top: 32px; border-bottom: 1px solid #d0d7de;}
+table {border-collapse: collapse; margin: 8px 0;} td, th {border: 1px solid #d0d7de; padding: 4px 10px; text-align: left;}
+th {background: #f6f8fa;} .ok {color: #1a7f37;} .bad {color: #cf222e;} .muted {color: #57606a; font-size: 13px;}
+.item {border: 1px solid #d0d7de; border-radius: 8px; padding: 10px 14px; margin: 12px 0;}
+.answer {white-space: pre-wrap; background: #f6f8fa; padding: 8px; border-radius: 6px;}
+.tag {display: inline-block; padding: 0 6px; border-radius: 4px; background: #eaeef2; margin-right: 4px; font-size: 12px;}
+img {max-width: 100%;}
+"""
+LABELS = {
+    "context_recall": "Context recall — share of must-mention points found in the retrieved sources",
+    "answer_coverage": "Answer coverage — share of must-mention points the answer states",
+    "citation_validity": "Citation validity — share of [n] that exist and support their sentence",
+    "refusal_accuracy": "Refusal accuracy — unanswerable refused without invented figures, answerable answered",
+    "figure_safety": "Figure safety — share of answers with no figure missing from the sources",
+    "crag_score": "CRAG score — correct 1, missing 0, wrong −1 (mean)",
+}
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.3f}" if isinstance(value, float) else html.escape(str(value))
+
+
+def write_outputs(out: Path, summary: dict, rows: list[dict], thresholds: dict[str, float] | None = None) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    with open(out / "items.jsonl", "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    body = _answers_html(summary, rows, thresholds or {}) if summary["kind"] == "answers" else \
+        _retrieval_html(summary, rows)
+    page = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Advisor evaluation</title>"
+            f"<style>{CSS}</style></head><body>{body}</body></html>")
+    path = out / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float]) -> str:
+    from eval.answers_eval import QUALITY_METRICS
+
+    parts = [f"<h1>Answer quality</h1><p class=\"muted\">{summary['items']} questions, answered by the advisor "
+             "exactly as <code>advisor ask --json</code> answers them. Points are matched by numbers, key terms "
+             "and the multilingual embedding model (thresholds in eval/matching.py).</p>",
+             "<h2>Summary</h2><table><tr><th>metric</th><th>value</th><th>bar</th></tr>"]
+    for key in QUALITY_METRICS:
+        value, bar = summary.get(key), thresholds.get(key)
+        cls = "" if bar is None or value is None else ("ok" if value >= bar else "bad")
+        parts.append(f"<tr><td>{LABELS[key]}</td><td class=\"{cls}\">{_fmt(value)}</td><td>{_fmt(bar)}</td></tr>")
+    for key in ("wrongful_refusals", "missed_refusals", "latency_p50_ms", "latency_p95_ms", "first_token_p50_ms",
+                "first_token_p95_ms"):
+        parts.append(f"<tr><td>{key.replace('_', ' ')}</td><td>{_fmt(summary.get(key))}</td><td></td></tr>")
+    parts.append("</table>")
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
+    keys = [k for k in QUALITY_METRICS if summary.get(k) is not None]
+    ax1.barh(keys, [summary[k] for k in keys], color="#2f81f7")
+    ax1.set_xlim(-1 if "crag_score" in keys else 0, 1)
+    ax1.set_title("Quality metrics")
+    for k, bar in thresholds.items():
+        if k in keys:
+            ax1.plot([bar, bar], [keys.index(k) - 0.4, keys.index(k) + 0.4], color="#cf222e")
+    ax2.hist([r["timings"]["total_ms"] / 1000 for r in rows], bins=12, color="#8250df", alpha=0.8, label="total")
+    ax2.hist([r["timings"]["first_token_ms"] / 1000 for r in rows], bins=12, color="#1a7f37", alpha=0.6,
+             label="first token")
+    ax2.set_xlabel("seconds")
+    ax2.set_title("Latency")
+    ax2.legend()
+    parts.append(_png(fig))
+
+    parts.append("<h2>Every question</h2>")
+    for r in rows:
+        grade = {1: "correct", 0: "missing", -1: "wrong"}[r["grade"]]
+        turns = "".join(f"<div class=\"muted\">earlier turn: {html.escape(t)}</div>" for t in r["turns"][:-1])
+        searched = (f"<div class=\"muted\">searched for: {html.escape(r['search_query'])}</div>"
+                    if r["search_query"] != r["turns"][-1] else "")
+        points = "".join(
+            f"<li><span class=\"{'ok' if p['in_answer'] else 'bad'}\">{'✔' if p['in_answer'] else '✘'} answer</span> · "
+            f"<span class=\"{'ok' if p['in_contexts'] else 'bad'}\">{'✔' if p['in_contexts'] else '✘'} sources</span> "
+            f"— {html.escape(p['point'])} <span class=\"muted\">({p['how'] or 'no match'}; terms "
+            f"{p['answer_terms']:.2f}, cosine {p['answer_semantic']:.3f})</span></li>" for p in r["points"])
+        cites = "".join(f"<li>[{c['n']}] {html.escape(c['title'])} — {html.escape(c['section'])}</li>"
+                        for c in r["citations"])
+        invalid = [c for c in r["citation_checks"] if not c["valid"]]
+        notes = []
+        if invalid:
+            notes.append(f"unsupported citations: {', '.join('[%d]' % c['n'] for c in invalid)}")
+        if r["invented_figures"]:
+            notes.append(f"figures not in the sources: {', '.join(map(html.escape, r['invented_figures']))}")
+        if r["removed_figures"]:
+            notes.append(f"figures the advisor removed: {', '.join(map(html.escape, r['removed_figures']))}")
+        parts.append(
+            f"<div class=\"item\"><div><span class=\"tag\">{r['id']}</span><span class=\"tag\">{grade}</span>"
+            f"<span class=\"tag\">{'answerable' if r['answerable'] else 'not answerable'}</span>"
+            f"<span class=\"tag\">{'refused' if r['refused'] else 'answered'}</span>"
+            f"<span class=\"tag\">{r['timings']['total_ms'] / 1000:.1f} s</span></div>{turns}"
+            f"<h3>{html.escape(r['turns'][-1])}</h3>{searched}<div class=\"answer\">{html.escape(r['answer'])}</div>"
+            f"<ul>{points}</ul><div class=\"muted\">Sources cited:</div><ul>{cites or '<li>none</li>'}</ul>"
+            + "".join(f"<div class=\"bad\">{n}</div>" for n in notes) + "</div>")
+    return "".join(parts)
+
+
+def _retrieval_html(summary: dict, rows: list[dict]) -> str:
+    systems = summary["systems"]
+    metrics = list(next(iter(systems.values())))
+    parts = [f"<h1>Retrieval</h1><p class=\"muted\">{summary['questions']} questions over {summary['passages']} passages "
+             f"and {summary['distractors']} distractor articles; product chunks: {summary['product_chunks']} "
+             f"({summary['chunk_size_tokens']} tokens, overlap {summary['chunk_overlap_tokens']}), LangChain baseline "
+             f"chunks: {summary['langchain_chunks']} (1000/200 characters). A hit is a retrieved chunk from the "
+             "question's own passage that contains a gold answer.</p>",
+             "<h2>Summary</h2><table><tr><th>system</th>" + "".join(f"<th>{m}</th>" for m in metrics) + "</tr>"]
+    for name, values in systems.items():
+        parts.append(f"<tr><td>{name}</td>" + "".join(f"<td>{_fmt(values[m])}</td>" for m in metrics) + "</tr>")
+    parts.append("</table>")
+    parts.append(f"<p class=\"muted\">Indexing time: {summary['index_seconds']}; product query time "
+                 f"{summary['product_query_ms']} ms per question.</p>")
+    fig, ax = plt.subplots(figsize=(10, 3.6))
+    width = 0.8 / len(systems)
+    for i, (name, values) in enumerate(systems.items()):
+        ax.bar([j + i * width for j in range(len(metrics))], [values[m] for m in metrics], width, label=name)
+    ax.set_xticks([j + width for j in range(len(metrics))], metrics)
+    ax.set_ylim(0, 1)
+    ax.legend()
+    ax.set_title("Retrieval metrics by system")
+    parts.append(_png(fig))
+    missed = [r for r in rows if r["system"] == "product" and not r["rank"]]
+    parts.append(f"<h2>Questions the product missed in its top 10 ({len(missed)})</h2><ul>")
+    parts.extend(f"<li>{html.escape(r['id'])}: {html.escape(r['question'])}</li>" for r in missed[:200])
+    parts.append("</ul>")
+    return "".join(parts)

@@ -1,0 +1,49 @@
+import json
+
+import pytest
+
+from eval.answers_eval import EvalItem, citation_checks, grade, invented_figures, load_items, summarize
+from eval.cli import parse_bars
+from tests.conftest import shared_path
+
+
+def test_question_and_conversation_files_load():
+    questions = load_items(shared_path("eval", "policy_questions_dev.jsonl"))
+    conversations = load_items(shared_path("eval", "conversations_dev.jsonl"))
+    assert len(questions) == 20 and all(len(q.turns) == 1 for q in questions)
+    assert all(len(c.turns) == 2 and c.must_mention for c in conversations)
+
+
+def test_bad_line_is_named(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"question": "ok", "must_mention": []}\n{"nope": 1}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="q.jsonl:2"):
+        load_items(path)
+
+
+def test_grading_rules():
+    answerable, unanswerable = EvalItem("a", "en", ("q",), ("p",), True), EvalItem("b", "en", ("q",), ("p",), False)
+    assert grade(unanswerable, refused=True, coverage=None, invented=[]) == 1
+    assert grade(unanswerable, refused=False, coverage=None, invented=[]) == -1
+    assert grade(answerable, refused=False, coverage=0.75, invented=[]) == 1
+    assert grade(answerable, refused=True, coverage=0.0, invented=[]) == 0
+    assert grade(answerable, refused=False, coverage=0.9, invented=["3-5 years"]) == -1
+
+
+def test_citation_and_figure_checks():
+    contexts = ["城市试点省会城市最高1.5亿元。", "灯塔工厂由世界经济论坛评选。"]
+    checks = citation_checks("省会城市最高1.5亿元[1]。灯塔工厂由论坛评选[3]。", contexts, None)
+    assert [c["valid"] for c in checks] == [True, False]
+    assert invented_figures("每家企业补贴200万元[1]。", contexts, "补贴多少？") == ["200万"]
+
+
+def test_summary_and_bars():
+    row = {"answerable": True, "refused": False, "refusal_correct": True, "context_recall": 1.0, "answer_coverage": 0.5,
+           "citation_checks": [{"valid": True}, {"valid": False}], "invented_figures": [], "grade": 1,
+           "citations": [1], "timings": {"total_ms": 5000.0, "first_token_ms": 3000.0}}
+    summary = summarize([row, dict(row, grade=0, answer_coverage=1.0)])
+    assert summary["citation_validity"] == 0.5 and summary["crag_score"] == 0.5 and summary["answer_coverage"] == 0.75
+    json.dumps(summary)
+    assert parse_bars(["crag_score=0.4"]) == {"crag_score": 0.4}
+    with pytest.raises(ValueError, match="metric must be one of"):
+        parse_bars(["speed=1"])
