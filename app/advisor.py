@@ -15,7 +15,7 @@ from app.figures import drop_invented_figures
 from app.generation.base import Generator
 from app.profile import EnterpriseProfile
 from ingest.language import detect_language
-from prompts import is_refusal, load_prompt, refusal_phrase, render_answer
+from prompts import format_source, is_refusal, load_prompt, refusal_phrase, render_answer
 from retrieval.hybrid import HybridRetriever, Retrieval, Source
 
 SNIPPET_CHARS = 160
@@ -157,7 +157,9 @@ class Advisor:
 
         source_texts = [s.text for s in retrieval.sources]
         fixed, checks = verify_citations(text, source_texts)
-        fixed, invented = drop_invented_figures(fixed, source_texts, question)
+        # The model saw each source's title and section too: figures there are not invented.
+        shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(retrieval.sources, start=1)]
+        fixed, invented = drop_invented_figures(fixed, shown, question)
         if invented:
             if not cited_numbers(fixed):  # nothing grounded left
                 fixed = refusal_phrase(lang)

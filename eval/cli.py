@@ -61,13 +61,15 @@ def run_eval(args: argparse.Namespace, services) -> int:
 
     from eval.answers_eval import load_items, run_answers_eval
     from eval.matching import PointMatcher
+    from eval.translation import PointTranslator
 
     bars = parse_bars(args.fail_under)
     if not args.questions.is_file():
         raise ValueError(f"no such file: {args.questions}")
     items = load_items(args.questions)
     embedder = services.embedder
-    matcher = PointMatcher(embedder.embed_queries, embedder.embed_passages)
+    translator = PointTranslator(services.generator, services.settings.cache_dir / "eval-point-translations.json")
+    matcher = PointMatcher(embedder.embed_queries, embedder.embed_passages, translate=translator.other_language)
 
     def semantic(sentence: str, source: str) -> float:
         return float(embedder.embed_query(sentence) @ embedder.embed_passages([source])[0])

@@ -104,7 +104,9 @@ def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float])
         points = "".join(
             f"<li><span class=\"{'ok' if p['in_answer'] else 'bad'}\">{'✔' if p['in_answer'] else '✘'} answer</span> · "
             f"<span class=\"{'ok' if p['in_contexts'] else 'bad'}\">{'✔' if p['in_contexts'] else '✘'} sources</span> "
-            f"— {html.escape(p['point'])} <span class=\"muted\">({p['how'] or 'no match'}; terms "
+            f"— {html.escape(p['point'])}"
+            + (f" <span class=\"muted\">[{html.escape(p['translation'])}]</span>" if p.get("translation") else "")
+            + f" <span class=\"muted\">({p['how'] or 'no match'}; terms "
             f"{p['answer_terms']:.2f}, cosine {p['answer_semantic']:.3f})</span></li>" for p in r["points"])
         cites = "".join(f"<li>[{c['n']}] {html.escape(c['title'])} — {html.escape(c['section'])}</li>"
                         for c in r["citations"])

@@ -40,10 +40,21 @@ def refusal_phrase(lang: str) -> str:
     return load_prompt("refusal", lang).text
 
 
+# Other ways a model opens an answer that says the sources do not give it.
+REFUSAL_OPENINGS = re.compile(
+    r"(sources?|documents?|guidelines|materials?)\s+(do|does|did)\s+not\s+(cover|provide|give|mention|specify|state|"
+    r"contain|include|guarantee|say)|no (information|figure|data|details?) (is|are )?(given|provided|available)|"
+    r"资料(中)?(没有|未|并未)(提供|提及|说明|给出|涉及)|没有(提供|找到)(相关|这方面)的?信息", re.I)
+
+
 def is_refusal(answer: str) -> bool:
-    """Does the answer say the sources do not cover the question (in either language)?"""
+    """Does the answer say the sources do not cover the question (in either language)? True when
+    the refusal phrase appears anywhere, or the answer's first sentence says so in other words."""
     flat = re.sub(r"\s+", " ", answer).lower()
-    return any(refusal_phrase(lang).rstrip("。.").lower() in flat for lang in LANGUAGES)
+    if any(refusal_phrase(lang).rstrip("。.").lower() in flat for lang in LANGUAGES):
+        return True
+    first = re.split(r"(?<=[。！？!?])|(?<=\.)\s|\n", flat.replace("*", "").strip(), maxsplit=1)[0]
+    return bool(REFUSAL_OPENINGS.search(first))
 
 
 def format_source(n: int, text: str, metadata: dict) -> str:

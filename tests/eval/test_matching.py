@@ -7,8 +7,11 @@ from eval.matching import PointMatcher, key_terms, numbers
 
 
 @pytest.fixture(scope="module")
-def matcher(embedder):
-    return PointMatcher(embedder.embed_queries, embedder.embed_passages)
+def matcher(embedder, kb_services, tmp_path_factory):
+    from eval.translation import PointTranslator
+
+    translator = PointTranslator(kb_services.generator, tmp_path_factory.mktemp("tr") / "translations.json")
+    return PointMatcher(embedder.embed_queries, embedder.embed_passages, translate=translator.other_language)
 
 
 def matched(matcher, point, text):

@@ -32,10 +32,12 @@ def test_answer_prompt_numbers_the_sources_in_order():
 
 def test_english_answer_prompt_asks_for_english():
     text = render_answer("en", "What?", [("text", {"title": "T"})])
-    assert "Answer in English" in text and "Question: What?" in text
+    assert "in English" in text and "Question: What?" in text
 
 
 def test_refusal_detection_in_both_languages():
     assert is_refusal("资料中没有提供这方面的信息。建议咨询当地工信部门。")
     assert is_refusal("My sources do not cover this. Please check the official document.")
     assert not is_refusal("指南提出了四个方面的转型路径[1]。")
+    assert is_refusal("**Conclusion:** The Guidelines do not guarantee a specific payback period. Firms should assess.")
+    assert not is_refusal("SMEs should assess value [1]. The sources do not give a payback period [2].")
