@@ -108,7 +108,11 @@ def cmd_ask(args) -> int:
                                 services.settings.history_char_budget, history=_load_history(args.history),
                                 rewrite_mode=services.settings.rewrite_mode)
     answer, streamed = None, []
-    for event in conversation.stream(args.question, _profile(args)):
+    profile = _profile(args)
+    if profile and not args.json:
+        print(f"(profile assumed: {profile.describe('en').split('. Tailor')[0].removeprefix('The asking enterprise ')})",
+              file=sys.stderr)
+    for event in conversation.stream(args.question, profile):
         if args.json:
             if event.kind == "done":
                 answer = event.answer

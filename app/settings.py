@@ -124,5 +124,9 @@ class Settings(BaseSettings):
         return self.data_dir / "lexical"
 
     @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
     def feedback_db(self) -> Path:
         return self.data_dir / "feedback.sqlite3"

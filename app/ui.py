@@ -1,66 +1,88 @@
-"""The Gradio app: the chat with streamed answers and source cards. The app holds no pipeline
-logic: it calls the advisor through a per-session Conversation (history lives in gr.State, so
-sessions never see each other's turns)."""
+"""The Gradio app: Ask (chat with an optional enterprise profile, streamed answers, source cards,
+feedback), Plan draft (PDCA sections, editable, exported as Word or Markdown) and Knowledge base
+(behind a login). The app holds no pipeline logic: it calls the advisor, the plan drafter and the
+ingest pipeline. Per-session data (history, answers, login) lives in gr.State, so sessions never
+see each other's."""
 
 from __future__ import annotations
 
+import hmac
 import json
+import tempfile
+from pathlib import Path
 
 import gradio as gr
 
-from app.conversation import Conversation
+from app.conversation import Conversation, parse_history
+from app.feedback import FeedbackStore
+from app.plan import draft_plan
+from app.plan_export import markdown_to_docx
+from app.profile import EnterpriseProfile
 from app.services import Services
 from app.ui_sources import CARD_CSS, LABELS, card_metadata, cited_set, render_sources
+from app.ui_text import EXAMPLES, LEVEL_CHOICES, TEXT, TIER_CHOICES
+from app.uploads import UploadRejected, accept_upload
 from ingest.language import detect_language
 
-EXAMPLES = [
-    "指南从哪几个方面提出了数字化转型路径？",
-    "我们是小微企业，预算很少，数字化转型应该从哪里入手？",
-    "设备管理场景要达到三级，需要做到什么程度？",
-    "How do the Guidelines differentiate strategies for leading firms, large enterprises and SMEs?",
-]
+
+def make_profile(tier: str, industry: str, headcount, level, pains: str) -> EnterpriseProfile | None:
+    if not tier:
+        return None
+    return EnterpriseProfile(tier, (industry or "").strip(), int(headcount) if headcount not in (None, "") else None,
+                             int(level or 0), (pains or "").strip())
+
+
+def profile_note(profile: EnterpriseProfile | None, lang: str) -> str:
+    if profile is None:
+        return ""
+    line = profile.describe(lang).split("。")[0].split(". Tailor")[0]
+    return (f"*按以下企业画像回答：{line.removeprefix('提问企业情况')}*\n\n" if lang == "zh"
+            else f"*Answered for this profile: {line.removeprefix('The asking enterprise ')}*\n\n")
 
 
 def build_app(services: Services) -> gr.Blocks:
     settings = services.settings
     advisor = services.advisor
+    feedback = FeedbackStore(settings.feedback_db)
+    t0 = TEXT["zh"]
 
     def conversation_for(history: list[dict]) -> Conversation:
         return Conversation(advisor, settings.history_turns, settings.history_char_budget,
                             history=list(history), rewrite_mode=settings.rewrite_mode)
 
-    def chat(question: str, messages: list[dict], history: list[dict]):
+    # ---------------------------------------------------------------- chat
+    def chat(question, messages, history, answers, tier, industry, headcount, level, pains):
         question = (question or "").strip()
         if not question:
-            yield messages, gr.skip(), history, ""
+            yield messages, gr.skip(), history, answers, ""
             return
         lang = detect_language(question)
-        messages = list(messages) + [{"role": "user", "content": question}, {"role": "assistant", "content": ""}]
-        yield messages, f'<div class="src-note">{LABELS[lang]["waiting"]}</div>', history, ""
+        profile = make_profile(tier, industry, headcount, level, pains)
+        note = profile_note(profile, lang)
+        messages = list(messages) + [{"role": "user", "content": question}, {"role": "assistant", "content": note}]
+        yield messages, f'<div class="src-note">{LABELS[lang]["waiting"]}</div>', history, answers, ""
         conversation = conversation_for(history)
-        shown = ""
-        sources = []
-        for event in conversation.stream(question):
+        shown, sources = note, []
+        for event in conversation.stream(question, profile):
             if event.kind == "sources":
                 sources = event.retrieval.sources
                 html = render_sources(event.contexts, card_metadata(sources), lang, search_query=event.search_query,
                                       question=question)
-                yield messages, html, history, ""
+                yield messages, html, history, answers, ""
             elif event.kind == "token":
                 shown += event.text
                 messages[-1] = {"role": "assistant", "content": shown}
-                yield messages, gr.skip(), history, ""
+                yield messages, gr.skip(), history, answers, ""
             else:
                 answer = event.answer
-                messages[-1] = {"role": "assistant", "content": answer.answer}
+                messages[-1] = {"role": "assistant", "content": note + answer.answer}
                 html = render_sources(answer.contexts, card_metadata(sources), lang, cited_set(answer),
                                       search_query=answer.search_query, question=question)
-                yield messages, html, conversation.history, ""
+                answers = dict(answers, **{str(len(messages) - 1): answer.to_json()})
+                yield messages, html, conversation.history, answers, ""
 
     def ask_json(question: str, history_json: str = "") -> dict:
         """For scripts: one question (optionally with earlier turns as JSON) -> the answer JSON."""
-        from app.conversation import parse_history
-
         history = parse_history(json.loads(history_json)) if history_json else []
         answer = None
         for event in conversation_for(history).stream(question):
@@ -68,30 +90,224 @@ def build_app(services: Services) -> gr.Blocks:
                 answer = event.answer
         return answer.to_json()
 
+    def on_like(data: gr.LikeData, answers, lang):
+        answer = answers.get(str(data.index[0] if isinstance(data.index, (list, tuple)) else data.index))
+        if answer is None:
+            return TEXT[lang]["feedback_none"]
+        feedback.add(1 if data.liked else -1, answer)
+        return TEXT[lang]["feedback_saved"]
+
+    def on_comment(comment, answers, lang):
+        if not answers:
+            return TEXT[lang]["feedback_none"], comment
+        last = answers[max(answers, key=int)]
+        feedback.add(0, last, comment or "")
+        return TEXT[lang]["feedback_saved"], ""
+
+    # ---------------------------------------------------------------- plan
+    def plan(goal, tier, industry, headcount, level, pains, lang):
+        profile = make_profile(tier, industry, headcount, level, pains)
+        if profile is None:
+            yield TEXT[lang]["need_tier"], None
+            return
+        text = ""
+        for event in draft_plan(advisor, profile, goal or "", lang):
+            if event.kind == "section":
+                text += f"\n## {event.section.title}\n\n"
+            elif event.kind == "token":
+                text += event.text
+            elif event.kind == "done":
+                text = event.plan.to_markdown()
+                yield text, [c.__dict__ for c in event.plan.sources]
+                return
+            yield text.strip(), None
+
+    def export(markdown: str, kind: str):
+        if not (markdown or "").strip():
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="plan-"))
+        if kind == "docx":
+            return str(markdown_to_docx(markdown, folder / "transformation-plan.docx"))
+        path = folder / "transformation-plan.md"
+        path.write_text(markdown, encoding="utf-8")
+        return str(path)
+
+    # ---------------------------------------------------------------- knowledge base (admin)
+    def login(user, password, lang):
+        secret = settings.admin_password.get_secret_value() if settings.admin_password else ""
+        if not secret:
+            return False, TEXT[lang]["login_disabled"], gr.update(visible=False), gr.skip()
+        ok = hmac.compare_digest((user or "").encode(), settings.admin_user.encode()) and \
+            hmac.compare_digest((password or "").encode(), secret.encode())
+        if not ok:
+            return False, TEXT[lang]["login_failed"], gr.update(visible=False), gr.skip()
+        return True, TEXT[lang]["logged_in"], gr.update(visible=True), document_table(lang)[0]
+
+    def logout():
+        return False, "", gr.update(visible=False)
+
+    def document_table(lang):
+        docs = sorted(services.store.documents(), key=lambda d: d.ingested_at, reverse=True)  # newest first
+        rows = [[d.doc_id[:12], d.title, d.file_name, d.chunks, d.ingested_at[:19]] for d in docs]
+        choices = [(f"{d.title} [{d.file_name}]", d.doc_id) for d in docs]
+        return gr.update(value=rows, headers=TEXT[lang]["cols"]), gr.update(choices=choices, value=None)
+
+    def ingest(files, is_admin, lang, progress=gr.Progress()):
+        if not is_admin:
+            raise gr.Error(TEXT[lang]["login_failed"])
+        lines, accepted = [], []
+        for f in files or []:
+            original = getattr(f, "orig_name", None) or Path(str(f)).name
+            try:
+                accepted.append(accept_upload(Path(str(f)), original, settings.uploads_dir, settings.max_upload_mb))
+            except UploadRejected as exc:
+                lines.append(f"refused   {exc}")
+        if accepted:
+            progress(0, desc="ingest")
+            results = services.ingest([a.path for a in accepted], source_names={a.path: a.source for a in accepted},
+                                      on_progress=lambda done, total: progress(done / total, desc="ingest"))
+            lines += [r.line() for r in results]
+        table, choices = document_table(lang)
+        return "\n".join(lines), table, choices, None
+
+    def delete(doc_id, is_admin, lang):
+        if not is_admin:
+            raise gr.Error(TEXT[lang]["login_failed"])
+        message = ""
+        if doc_id:
+            removed = services.pipeline.remove(doc_id)
+            services.retriever.refresh()
+            message = f"removed {', '.join(d[:12] for d in removed)}" if removed else "nothing removed"
+        table, choices = document_table(lang)
+        return message, table, choices
+
+    def rebuild(is_admin, lang, progress=gr.Progress()):
+        if not is_admin:
+            raise gr.Error(TEXT[lang]["login_failed"])
+        removed = services.pipeline.repair()
+        chunks = services.pipeline.reembed_all(lambda done, total: progress(done / total, desc="re-embedding"))
+        services.retriever.refresh()
+        table, choices = document_table(lang)
+        return f"rebuilt: {chunks} chunks re-embedded, {len(removed)} stale versions removed", table, choices
+
+    def export_feedback(is_admin, lang):
+        if not is_admin:
+            raise gr.Error(TEXT[lang]["login_failed"])
+        path = Path(tempfile.mkdtemp(prefix="feedback-")) / "feedback.jsonl"
+        feedback.export_jsonl(path)
+        return str(path)
+
+    # ---------------------------------------------------------------- layout
     with gr.Blocks(title="Transformation Advisor · 制造业数字化转型顾问", analytics_enabled=False) as demo:
-        gr.Markdown("## 制造业数字化转型顾问 · Transformation Advisor\n"
-                    "根据政策文件回答，每个结论都标注来源。Answers come from policy documents, with sources.")
-        history = gr.State([])
+        lang = gr.State("zh")
+        history, answers, is_admin = gr.State([]), gr.State({}), gr.State(False)
         with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Chat", height=520, examples=[{"text": q} for q in EXAMPLES],
-                                     placeholder="问一个关于数字化转型的问题 · Ask about digital transformation",
-                                     elem_id="chat")
+            title = gr.Markdown(t0["title"])
+            lang_radio = gr.Radio([("中文", "zh"), ("English", "en")], value="zh", label=t0["lang"], scale=0,
+                                  min_width=200, elem_id="lang")
+        with gr.Tabs():
+            with gr.Tab(t0["tab_chat"], id="chat", elem_id="tab-chat") as tab_chat:
                 with gr.Row():
-                    box = gr.Textbox(show_label=False, placeholder="输入问题 · Type your question", scale=5,
-                                     elem_id="question", submit_btn=True)
-                clear = gr.Button("新对话 · New conversation", size="sm")
-            with gr.Column(scale=2):
-                sources_html = gr.HTML(elem_id="sources")
-        box.submit(chat, [box, chatbot, history], [chatbot, sources_html, history, box], api_name="chat")
+                    with gr.Column(scale=3):
+                        with gr.Accordion(t0["profile"], open=False, elem_id="profile") as profile_box:
+                            with gr.Row():
+                                tier = gr.Dropdown(TIER_CHOICES["zh"], value="", label=t0["tier"], elem_id="tier")
+                                industry = gr.Textbox(label=t0["industry"], elem_id="industry")
+                                headcount = gr.Number(None, label=t0["headcount"], precision=0, minimum=0)
+                                level = gr.Dropdown(LEVEL_CHOICES["zh"], value=0, label=t0["level"])
+                            pains = gr.Textbox(label=t0["pains"])
+                        chatbot = gr.Chatbot(label="Chat", height=480, examples=[{"text": q} for q in EXAMPLES],
+                                             placeholder=t0["chat_placeholder"], elem_id="chat",
+                                             feedback_options=("Like", "Dislike"))
+                        box = gr.Textbox(show_label=False, placeholder=t0["question"], elem_id="question",
+                                         submit_btn=True)
+                        with gr.Row():
+                            clear = gr.Button(t0["new"], size="sm")
+                            comment = gr.Textbox(show_label=False, placeholder=t0["comment"], scale=3)
+                            send_comment = gr.Button(t0["send_comment"], size="sm")
+                        feedback_status = gr.Markdown(elem_id="feedback-status")
+                    with gr.Column(scale=2):
+                        sources_html = gr.HTML(elem_id="sources")
+            with gr.Tab(t0["tab_plan"], id="plan", elem_id="tab-plan") as tab_plan:
+                goal = gr.Textbox(label=t0["goal"], placeholder=t0["goal_placeholder"], elem_id="goal")
+                draft_btn = gr.Button(t0["draft"], variant="primary", elem_id="draft")
+                plan_md = gr.Textbox(label=t0["draft_text"], lines=24, max_lines=60, interactive=True,
+                                     elem_id="plan-text")
+                plan_sources = gr.JSON(visible=False)
+                with gr.Row():
+                    docx_btn = gr.Button(t0["export_docx"], elem_id="export-docx")
+                    md_btn = gr.Button(t0["export_md"], elem_id="export-md")
+                plan_file = gr.File(label="⇩", interactive=False, elem_id="plan-file")
+            with gr.Tab(t0["tab_kb"], id="kb", elem_id="tab-kb") as tab_kb:
+                with gr.Row():
+                    user = gr.Textbox(label=t0["login_user"], elem_id="admin-user")
+                    password = gr.Textbox(label=t0["login_password"], type="password", elem_id="admin-password")
+                    login_btn = gr.Button(t0["login"], elem_id="login")
+                    logout_btn = gr.Button(t0["logout"], size="sm")
+                login_status = gr.Markdown(elem_id="login-status")
+                with gr.Column(visible=False, elem_id="admin") as admin:
+                    files = gr.File(label=t0["upload"], file_count="multiple", elem_id="upload",
+                                    file_types=[".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"])
+                    ingest_btn = gr.Button(t0["ingest"], variant="primary", elem_id="ingest")
+                    results = gr.Textbox(label=t0["results"], lines=4, interactive=False, elem_id="ingest-results")
+                    docs = gr.Dataframe(headers=t0["cols"], label=t0["docs"], interactive=False, elem_id="docs",
+                                        wrap=True)
+                    with gr.Row():
+                        doc_choice = gr.Dropdown([], label=t0["delete_doc"], elem_id="delete-choice")
+                        delete_btn = gr.Button(t0["delete"], variant="stop", elem_id="delete")
+                        rebuild_btn = gr.Button(t0["rebuild"])
+                    with gr.Row():
+                        export_fb = gr.Button(t0["export_feedback"])
+                        fb_file = gr.File(interactive=False)
+
+        profile_inputs = [tier, industry, headcount, level, pains]
+        box.submit(chat, [box, chatbot, history, answers] + profile_inputs,
+                   [chatbot, sources_html, history, answers, box], api_name="chat")
+
         def pick_example(selected: gr.SelectData) -> str:
             return selected.value["text"]
 
         chatbot.example_select(pick_example, None, box).then(
-            chat, [box, chatbot, history], [chatbot, sources_html, history, box])
-        clear.click(lambda: ([], "", []), None, [chatbot, sources_html, history], api_name=False)
+            chat, [box, chatbot, history, answers] + profile_inputs, [chatbot, sources_html, history, answers, box])
+        chatbot.like(on_like, [answers, lang], feedback_status, api_name=False)
+        send_comment.click(on_comment, [comment, answers, lang], [feedback_status, comment], api_name=False)
+        clear.click(lambda: ([], "", [], {}), None, [chatbot, sources_html, history, answers], api_name=False)
         hidden_q, hidden_h, hidden_out = gr.Textbox(visible=False), gr.Textbox(visible=False), gr.JSON(visible=False)
         hidden_q.submit(ask_json, [hidden_q, hidden_h], hidden_out, api_name="ask_json")
+
+        draft_btn.click(plan, [goal] + profile_inputs + [lang], [plan_md, plan_sources], api_name="plan")
+        docx_btn.click(lambda text: export(text, "docx"), plan_md, plan_file, api_name="export_docx")
+        md_btn.click(lambda text: export(text, "md"), plan_md, plan_file, api_name="export_md")
+
+        login_btn.click(login, [user, password, lang], [is_admin, login_status, admin, docs], api_name=False).then(
+            lambda ok, lg: document_table(lg)[1] if ok else gr.skip(), [is_admin, lang], doc_choice, api_name=False)
+        logout_btn.click(logout, None, [is_admin, login_status, admin], api_name=False)
+        ingest_btn.click(ingest, [files, is_admin, lang], [results, docs, doc_choice, files], api_name=False)
+        delete_btn.click(delete, [doc_choice, is_admin, lang], [results, docs, doc_choice], api_name=False)
+        rebuild_btn.click(rebuild, [is_admin, lang], [results, docs, doc_choice], api_name=False)
+        export_fb.click(export_feedback, [is_admin, lang], fb_file, api_name=False)
+
+        def relabel(new_lang):
+            t = TEXT[new_lang]
+            return [new_lang, t["title"], gr.update(label=t["tab_chat"]), gr.update(label=t["tab_plan"]),
+                    gr.update(label=t["tab_kb"]), gr.update(label=t["profile"]),
+                    gr.update(label=t["tier"], choices=TIER_CHOICES[new_lang]), gr.update(label=t["industry"]),
+                    gr.update(label=t["headcount"]), gr.update(label=t["level"], choices=LEVEL_CHOICES[new_lang]),
+                    gr.update(label=t["pains"]), gr.update(placeholder=t["question"]), gr.update(value=t["new"]),
+                    gr.update(placeholder=t["comment"]), gr.update(value=t["send_comment"]),
+                    gr.update(label=t["goal"], placeholder=t["goal_placeholder"]), gr.update(value=t["draft"]),
+                    gr.update(label=t["draft_text"]), gr.update(value=t["export_docx"]),
+                    gr.update(value=t["export_md"]), gr.update(label=t["login_user"]),
+                    gr.update(label=t["login_password"]), gr.update(value=t["login"]), gr.update(value=t["logout"]),
+                    gr.update(label=t["upload"]), gr.update(value=t["ingest"]), gr.update(label=t["results"]),
+                    gr.update(label=t["docs"]), gr.update(label=t["delete_doc"]), gr.update(value=t["delete"]),
+                    gr.update(value=t["rebuild"]), gr.update(value=t["export_feedback"])]
+
+        lang_radio.change(relabel, lang_radio,
+                          [lang, title, tab_chat, tab_plan, tab_kb, profile_box, tier, industry, headcount, level,
+                           pains, box, clear, comment, send_comment, goal, draft_btn, plan_md, docx_btn, md_btn,
+                           user, password, login_btn, logout_btn, files, ingest_btn, results, docs, doc_choice,
+                           delete_btn, rebuild_btn, export_fb], api_name=False)
     return demo
 
 
@@ -102,4 +318,5 @@ def serve(services: Services, host: str | None = None, port: int | None = None, 
     demo.queue(default_concurrency_limit=1)
     return demo.launch(server_name=host or settings.host, server_port=port or settings.port,
                        prevent_thread_lock=not block, show_error=False, css=CARD_CSS,
-                       footer_links=["api"], enable_monitoring=False)
+                       footer_links=["api"], enable_monitoring=False,
+                       max_file_size=f"{settings.max_upload_mb}mb", allowed_paths=[tempfile.gettempdir()])

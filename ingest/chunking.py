@@ -94,9 +94,9 @@ def split_sections(pages: list[Document]) -> list[Section]:
 def _unfinished_sentence(section: Section) -> list[str]:
     """Take the sentence that a page break cut off out of ``section``, to continue on the next page."""
     text = "\n".join(section.lines).rstrip()
-    if not text or text[-1] in SENTENCE_END:
+    if not text or text[-1] in SENTENCE_END + ".":
         return []
-    cut = max(text.rfind(ch) for ch in SENTENCE_END)
+    cut = max([text.rfind(ch) for ch in SENTENCE_END] + [text.rfind(". "), text.rfind(".\n")])
     tail = text[cut + 1:]
     if not tail.strip() or len(tail) > 300:
         return []

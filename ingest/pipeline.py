@@ -150,6 +150,19 @@ class IngestPipeline:
             self.store.delete_doc(d.doc_id)
         return [d.doc_id for d in matches]
 
+    def reembed_all(self, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Embed every stored chunk again with the current model (after changing the embedding
+        model, or to repair an index); the chunks and their ids stay. Returns the chunk count."""
+        docs = self.store.documents()
+        total = 0
+        for done, doc in enumerate(docs, start=1):
+            chunks = self.store.chunks_of(doc.doc_id)
+            vectors = self.embedder.embed_passages([index_text(c.text, c.metadata) for c in chunks])
+            self.store.update_embeddings([c.id for c in chunks], vectors)
+            total += len(chunks)
+            on_progress and on_progress(done, len(docs))
+        return total
+
     def repair(self) -> list[str]:
         """After a crash between storing a new version and deleting the old one, a source can hold
         two documents: keep the newest. Returns the doc ids removed."""

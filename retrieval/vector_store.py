@@ -59,6 +59,15 @@ class ChromaStore:
                                 embeddings=np.asarray(embeddings[start:end], dtype=np.float32),
                                 metadatas=metadatas[start:end])
 
+    def update_embeddings(self, ids: list[str], embeddings: np.ndarray) -> None:
+        for start in range(0, len(ids), self.batch_size):
+            self.collection.update(ids=ids[start:start + self.batch_size],
+                                   embeddings=np.asarray(embeddings[start:start + self.batch_size], dtype=np.float32))
+
+    def chunks_of(self, doc_id: str) -> list[StoredChunk]:
+        got = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        return [StoredChunk(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
     def delete_doc(self, doc_id: str) -> int:
         ids = self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]
         for start in range(0, len(ids), self.batch_size):

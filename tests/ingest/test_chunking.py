@@ -59,3 +59,11 @@ def test_unwrap_keeps_list_items_apart():
 
 def test_index_text_puts_title_and_section_first():
     assert index_text("正文", {"title": "标题", "section": "一、设备"}) == "标题 > 一、设备\n正文"
+
+
+def test_english_page_ending_with_a_full_stop_stays_on_its_page():
+    pages = [Document(page_content="The dashboard tracks energy per shift.", metadata={"title": "d", "page": 1}),
+             Document(page_content="Staff review it every Monday.", metadata={"title": "d", "page": 2})]
+    chunks = chunk_documents(pages, 200, 20)
+    assert [(c.metadata["page"], c.page_content) for c in chunks] == [
+        (1, "The dashboard tracks energy per shift."), (2, "Staff review it every Monday.")]

@@ -1,0 +1,131 @@
+"""Consultant plan drafts on the 2024 Guidelines' PDCA path: current state, priorities, phased
+implementation, evaluation, iteration. Each section retrieves for its own topic, streams, and has
+its citations checked and its unsupported figures removed, like any answer. Sources are numbered
+across the whole draft, so [n] means the same source in every section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from app.advisor import Advisor, Citation, to_citation
+from app.citations import MARKER, cited_numbers, verify_citations
+from app.figures import drop_invented_figures
+from app.profile import EnterpriseProfile
+from prompts import format_source, load_prompt
+from retrieval.hybrid import Source
+
+MAX_SECTION_TOKENS = 360
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str
+    title: dict[str, str]
+    query: dict[str, str]  # what the section retrieves, before the profile's words and the goal
+    instruction: dict[str, str]
+
+
+SECTIONS = [
+    SectionSpec("current_state", {"zh": "一、现状评估", "en": "1. Current state"},
+                {"zh": "中小企业数字化水平评测 数字化基础 等级 自评", "en": "digital level evaluation indicators levels self-assessment"},
+                {"zh": "说明如何用数字化水平评测指标评估企业现状和所处等级。",
+                 "en": "explain how to assess where the enterprise stands with the digital-level evaluation indicators."}),
+    SectionSpec("plan", {"zh": "二、制定转型规划：优先场景", "en": "2. Plan: priority scenarios"},
+                {"zh": "转型策略 优先级 重点突破 业务场景", "en": "transformation strategy priorities business scenarios"},
+                {"zh": "结合企业类型，说明应优先推进哪些业务场景及原因。",
+                 "en": "say which business scenarios to take first for this kind of enterprise, and why."}),
+    SectionSpec("implement", {"zh": "三、组织落地实施：分阶段步骤", "en": "3. Do: phased implementation"},
+                {"zh": "组织落地实施 分步推进 上云 小快轻准 解决方案", "en": "organise implementation steps cloud small fast light precise solutions"},
+                {"zh": "给出分阶段的实施步骤和可利用的支持措施。",
+                 "en": "give phased implementation steps and the support the policies offer."}),
+    SectionSpec("evaluate", {"zh": "四、开展成效评估", "en": "4. Check: evaluate results"},
+                {"zh": "开展成效评估 评测 等级 成熟度", "en": "effectiveness evaluation assessment maturity level"},
+                {"zh": "说明如何评估转型成效，可参考哪些评测指标或标准。",
+                 "en": "explain how to evaluate results and which indicators or standards to use."}),
+    SectionSpec("iterate", {"zh": "五、推进迭代优化", "en": "5. Act: iterate and improve"},
+                {"zh": "推进迭代优化 持续改进 PDCA 循环", "en": "iterative optimisation continuous improvement PDCA"},
+                {"zh": "说明评估之后如何迭代优化、进入下一轮。",
+                 "en": "explain how to iterate after the evaluation and start the next round."}),
+]
+
+
+@dataclass
+class PlanSection:
+    key: str
+    title: str
+    text: str = ""
+    removed_figures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    lang: str
+    profile: EnterpriseProfile
+    goal: str
+    sections: list[PlanSection] = field(default_factory=list)
+    sources: list[Citation] = field(default_factory=list)  # numbered across the draft
+
+    def to_markdown(self) -> str:
+        heading = {"zh": "数字化转型方案（草稿）", "en": "Digital transformation plan (draft)"}[self.lang]
+        lines = [f"# {heading}", "", self.profile.describe(self.lang).split("。")[0].split(". Tailor")[0], ""]
+        if self.goal:
+            lines += [("转型目标：" if self.lang == "zh" else "Goal: ") + self.goal, ""]
+        for s in self.sections:
+            lines += [f"## {s.title}", "", s.text.strip(), ""]
+        lines += [f"## {'资料来源' if self.lang == 'zh' else 'Sources'}", ""]
+        for c in self.sources:
+            where = " — ".join(x for x in (c.section, f"p. {c.page}" if c.page else "") if x)
+            lines.append(f"[{c.n}] {c.title}" + (f" ({where})" if where else "")
+                         + (f" · {c.issuer}" if c.issuer else "") + (f" · {c.date}" if c.date else ""))
+        return "\n".join(lines).strip() + "\n"
+
+
+@dataclass
+class PlanEvent:
+    kind: str  # "section" (a section starts), "token", "section_done", "done"
+    section: PlanSection | None = None
+    text: str = ""
+    plan: Plan | None = None
+
+
+def _renumber(text: str, local_to_global: dict[int, int]) -> str:
+    def repl(m):
+        numbers = [local_to_global[int(n)] for n in cited_numbers(m.group(0)) if int(n) in local_to_global]
+        return "".join(f"[{n}]" for n in dict.fromkeys(numbers))
+    return MARKER.sub(repl, text)
+
+
+def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: str) -> Iterator[PlanEvent]:
+    plan = Plan(lang, profile, goal.strip())
+    global_ids: dict[str, int] = {}
+    for spec in SECTIONS:
+        section = PlanSection(spec.key, spec.title[lang])
+        plan.sections.append(section)
+        yield PlanEvent("section", section=section)
+        query = f"{profile.search_hint(lang)} {spec.query[lang]} {goal}".strip()
+        sources: list[Source] = advisor.retriever.search(query, tier=profile.tier).sources
+        prompt = load_prompt("plan_section", lang).text.format(
+            profile=profile.describe(lang), goal=goal.strip() or "—", section=spec.title[lang],
+            instruction=spec.instruction[lang],
+            sources="\n\n".join(format_source(i, s.text, s.metadata) for i, s in enumerate(sources, start=1)))
+        messages = [{"role": "system", "content": advisor.system_prompt}, {"role": "user", "content": prompt}]
+        pieces = []
+        for piece in advisor.generator.stream(messages, MAX_SECTION_TOKENS):
+            pieces.append(piece)
+            yield PlanEvent("token", section=section, text=piece)
+        text, _ = verify_citations("".join(pieces).strip(), [s.text for s in sources])
+        shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(sources, start=1)]
+        text, removed = drop_invented_figures(text, shown, goal)
+        local_to_global = {}
+        for n in cited_numbers(text):
+            if 1 <= n <= len(sources):
+                chunk_id = sources[n - 1].chunk_id
+                if chunk_id not in global_ids:
+                    global_ids[chunk_id] = len(global_ids) + 1
+                    plan.sources.append(to_citation(global_ids[chunk_id], sources[n - 1]))
+                local_to_global[n] = global_ids[chunk_id]
+        section.text = _renumber(text, local_to_global)
+        section.removed_figures = removed
+        yield PlanEvent("section_done", section=section)
+    yield PlanEvent("done", plan=plan)

@@ -1,0 +1,57 @@
+"""Files uploaded through the web app: allowed types, a size limit and safe names, checked before
+anything is copied or ingested."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.loaders import SUPPORTED_SUFFIXES
+
+MAX_NAME_CHARS = 120
+
+
+class UploadRejected(ValueError):
+    """The upload is refused; the message says why."""
+
+
+@dataclass(frozen=True)
+class AcceptedUpload:
+    path: Path  # the copy inside the data dir
+    name: str  # the safe original name, also the source key suffix
+
+    @property
+    def source(self) -> str:
+        return f"upload://{self.name}"
+
+
+def safe_name(original: str) -> str:
+    """The file's own name without any folder part, control characters or shell-special
+    characters; Chinese letters stay."""
+    name = unicodedata.normalize("NFC", Path(original.replace("\\", "/")).name)
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name)
+    name = re.sub(r"[<>:\"/\\|?*;$`&'!{}\[\]]", "_", name).strip(" .")
+    stem, suffix = Path(name).stem, Path(name).suffix.lower()
+    if not stem:
+        raise UploadRejected(f"{original!r} has no usable file name")
+    return stem[: MAX_NAME_CHARS - len(suffix)] + suffix
+
+
+def accept_upload(temp_path: Path, original_name: str, uploads_dir: Path, max_mb: int) -> AcceptedUpload:
+    name = safe_name(original_name)
+    suffix = Path(name).suffix
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UploadRejected(f"{name}: file type {suffix or '(none)'} is not allowed; allowed: "
+                             f"{', '.join(SUPPORTED_SUFFIXES)}")
+    size = temp_path.stat().st_size
+    if size == 0:
+        raise UploadRejected(f"{name}: the file is empty")
+    if size > max_mb * 1024 * 1024:
+        raise UploadRejected(f"{name}: {size / 1024 / 1024:.1f} MB is over the {max_mb} MB limit")
+    uploads_dir.mkdir(parents=True, exist_ok=True)
+    target = uploads_dir / name
+    shutil.copyfile(temp_path, target)
+    return AcceptedUpload(target, name)

@@ -1,0 +1,153 @@
+"""The real app in headless Chromium (Debian's chromium driven by Playwright): profile, question,
+streamed answer with source cards, plan draft exported as DOCX, login, upload, ask about the
+upload, delete it. Screenshots go to artifacts/ui/."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docx
+import httpx
+import pytest
+
+from tests.conftest import REPO
+from tests.pdf_maker import make_pdf
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = REPO / "artifacts" / "ui"
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (scripts/install-browser.sh)")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(kb_services, tmp_path_factory):
+    data = tmp_path_factory.mktemp("browser") / "data"
+    shutil.copytree(kb_services.settings.data_dir, data)
+    env = dict(os.environ, ADVISOR_DATA_DIR=str(data), ADVISOR_ADMIN_PASSWORD="s3cret-pass")
+    port = free_port()
+    log = open(data.parent / "serve.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(1)
+        assert proc.poll() is None, open(log.name).read()[-3000:]
+    yield url
+    proc.terminate()
+    proc.wait(30)
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page = context.new_page()
+        page.goto(app_url)
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def choose(page, selector: str, option: str):
+    page.click(f"{selector} input")
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def ask(page, question: str):
+    page.fill("#question textarea", question)
+    page.press("#question textarea", "Enter")
+
+
+def test_profile_question_streamed_answer_and_source_cards(page):
+    page.get_by_text("企业画像（可选）").click()
+    choose(page, "#tier", "小微企业")
+    page.fill("#industry textarea", "五金加工")
+    ask(page, "数字化转型应该从哪里入手？")
+    page.wait_for_selector("#sources .src-card", timeout=60_000)
+    page.wait_for_selector("#sources .src-card.cited", timeout=180_000)
+    bot = page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text()
+    assert "小微企业" in bot  # the profile the answer assumed
+    assert "[1]" in bot or "[2]" in bot
+    page.screenshot(path=str(ARTIFACTS / "01-chat-answer.png"), full_page=True)
+
+
+def test_plan_draft_exports_docx_with_headings_and_citations(page, tmp_path):
+    page.get_by_role("tab", name="方案草稿").click()
+    page.fill("#goal textarea", "两年内实现关键设备联网和生产数据可视化")
+    page.click("#draft")
+    page.wait_for_function("() => document.querySelector('#plan-text textarea').value.includes('资料来源')",
+                           timeout=420_000)
+    page.screenshot(path=str(ARTIFACTS / "02-plan-draft.png"), full_page=True)
+    page.click("#export-docx")
+    link = page.locator("#plan-file a").first
+    link.wait_for(timeout=60_000)
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / "plan.docx"
+    download.value.save_as(path)
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    for title in ("一、现状评估", "二、制定转型规划：优先场景", "三、组织落地实施：分阶段步骤", "四、开展成效评估",
+                  "五、推进迭代优化", "资料来源"):
+        assert title in headings, headings
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "[1]" in body and body.count("[") >= 3
+
+
+def test_login_upload_ask_and_delete(page, tmp_path):
+    pdf = tmp_path / "zephyr-energy-dashboard.pdf"
+    pdf.write_bytes(make_pdf([
+        "Zephyr Foundry energy dashboard. The dashboard tracks kilowatt-hours per furnace shift for each of the "
+        "six induction furnaces, and it raises an alert when a furnace idles for more than twenty minutes.",
+        "Maintenance staff review the Zephyr Foundry dashboard every Monday to plan furnace lining replacement."]))
+    page.get_by_role("tab", name="知识库管理").click()
+    page.fill("#admin-password input", "wrong")
+    page.fill("#admin-user textarea, #admin-user input", "admin")
+    page.click("#login")
+    page.wait_for_selector("#login-status:has-text('不正确')", timeout=30_000)
+    assert not page.locator("#admin").is_visible()
+    page.fill("#admin-password input", "s3cret-pass")
+    page.click("#login")
+    page.wait_for_selector("#admin", state="visible", timeout=30_000)
+    page.set_input_files("#upload input[type=file]", str(pdf))
+    page.wait_for_timeout(1500)
+    page.click("#ingest")
+    page.wait_for_function("() => document.querySelector('#ingest-results textarea').value.includes('added')",
+                           timeout=180_000)
+    page.screenshot(path=str(ARTIFACTS / "03-knowledge-base.png"), full_page=True)
+    page.wait_for_selector("#docs:has-text('zephyr-energy-dashboard.pdf')", timeout=30_000)
+
+    page.get_by_role("tab", name="咨询").click()
+    page.get_by_role("button", name="新对话").click()
+    ask(page, "What does the Zephyr Foundry energy dashboard track?")
+    page.wait_for_selector("#sources .src-card:has-text('zephyr-energy-dashboard')", timeout=180_000)
+    page.wait_for_selector("#sources .src-card.cited", timeout=180_000)
+    page.screenshot(path=str(ARTIFACTS / "04-ask-upload.png"), full_page=True)
+
+    page.get_by_role("tab", name="知识库管理").click()
+    choose(page, "#delete-choice", "zephyr-energy-dashboard [zephyr-energy-dashboard.pdf]")
+    page.click("#delete")
+    page.wait_for_function("() => !document.querySelector('#docs').innerText.includes('zephyr-energy-dashboard.pdf')",
+                           timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "05-deleted.png"), full_page=True)

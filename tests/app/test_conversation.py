@@ -1,0 +1,64 @@
+"""Follow-up questions: rewriting into standalone questions, trimming the history, and one
+conversation never leaking into another."""
+
+import pytest
+
+from app.conversation import Conversation, format_history, parse_history
+
+
+def test_history_is_trimmed_by_budget_never_an_error():
+    turns = [{"role": "user", "content": f"问题{i}" + "很长的内容" * 50} for i in range(40)]
+    text = format_history(turns, "zh", char_budget=300)
+    assert len(text) <= 300 + 40
+    assert "问题39" in text and "问题0" not in text
+
+
+def test_history_drops_citation_markers():
+    text = format_history([{"role": "assistant", "content": "要点一[1]。要点二[2, 3]。"}], "zh", 200)
+    assert "[1]" not in text and "要点一" in text
+
+
+def test_parse_history_accepts_messages_or_questions():
+    assert parse_history(["第一个问题"]) == [{"role": "user", "content": "第一个问题"}]
+    with pytest.raises(ValueError):
+        parse_history({"turns": []})
+    with pytest.raises(ValueError):
+        parse_history([{"role": "system", "content": "x"}])
+
+
+def test_first_question_is_never_rewritten(kb_services):
+    conversation = Conversation(kb_services.advisor, rewrite_mode="llm")
+    assert conversation.standalone_query("  其中数字化基础占多少分？ ") == "其中数字化基础占多少分？"
+
+
+def test_rule_rewrite_prepends_the_previous_question(kb_services):
+    conversation = Conversation(kb_services.advisor, rewrite_mode="rule",
+                                history=[{"role": "user", "content": "灯塔工厂是什么？"},
+                                         {"role": "assistant", "content": "灯塔工厂由世界经济论坛评选[1]。"}])
+    assert conversation.standalone_query("中国有多少家？") == "灯塔工厂是什么？ 中国有多少家？"
+
+
+@pytest.mark.parametrize("first, follow_up, must", [
+    ("2024年版中小企业数字化水平评测指标有哪些维度？", "其中数字化基础占多少分？", ["数字化基础"]),
+    ("What do the Guidelines ask of large enterprises?", "And of small and micro firms?", ["small", "micro"]),
+    ("What is GB/T 45341-2025?", "When did it take effect?", ["45341"]),
+])
+def test_llm_rewrite_makes_follow_ups_standalone(kb_services, first, follow_up, must):
+    conversation = Conversation(kb_services.advisor, rewrite_mode="llm",
+                                history=[{"role": "user", "content": first},
+                                         {"role": "assistant", "content": "（上一轮回答）"}])
+    rewritten = conversation.standalone_query(follow_up)
+    assert rewritten != follow_up
+    for word in must:
+        assert word.lower() in rewritten.lower(), rewritten
+
+
+@pytest.mark.slow
+def test_follow_up_answer_uses_the_history(kb_services):
+    conversation = Conversation(kb_services.advisor, rewrite_mode=kb_services.settings.rewrite_mode)
+    first = [e for e in conversation.stream("2024年版中小企业数字化水平评测指标有哪些维度？")][-1].answer
+    assert not first.refused
+    second = [e for e in conversation.stream("其中数字化基础占多少分？")][-1].answer
+    assert second.search_query != "其中数字化基础占多少分？"
+    assert "50" in " ".join(c.text for c in second.contexts)
+    assert len(conversation.history) == 4
