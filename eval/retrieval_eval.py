@@ -83,13 +83,15 @@ def score_rankings(questions: list[Question], ranked: list[list[StoredChunk]], b
 
 
 def _store_passages(pipeline: IngestPipeline, passages: list[Passage], progress: Callable[[str], None]) -> int:
-    total = 0
+    total, batch = 0, []
     for i, p in enumerate(passages, start=1):
         doc = Document(page_content=p.text, metadata={"title": p.title or p.id, "passage_id": p.id})
-        doc_id = hashlib.sha256(f"{p.id}\n{p.text}".encode()).hexdigest()[:24]
-        total += pipeline.store_document([doc], doc_id, f"eval:{p.id}")
-        if i % 200 == 0:
-            progress(f"  product index: {i}/{len(passages)} passages, {total} chunks")
+        batch.append(([doc], hashlib.sha256(f"{p.id}\n{p.text}".encode()).hexdigest()[:24], f"eval:{p.id}"))
+        if len(batch) == 32 or i == len(passages):
+            total += sum(pipeline.store_documents(batch))
+            batch = []
+            if i % 320 == 0 or i == len(passages):
+                progress(f"  product index: {i}/{len(passages)} passages, {total} chunks")
     return total
 
 

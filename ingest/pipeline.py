@@ -120,27 +120,41 @@ class IngestPipeline:
 
     def store_document(self, pages: list, doc_id: str, source: str) -> int:
         """Chunk, embed and store one loaded document (all its chunks or none); returns the chunk
-        count. Also the entry point for documents that are not files (evaluation corpora)."""
-        full_text = "\n".join(p.page_content for p in pages)
-        file_meta = {
-            "doc_id": doc_id, "source": source, "file_name": Path(source).name if "/" in source else source,
-            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
-        pages[0].metadata.setdefault("lang", detect_language(full_text[:5000]))
-        chunks = chunk_documents(pages, self.chunk_size, self.chunk_overlap)
-        if not chunks:
-            raise UnreadableFile("no text left after chunking")
-        metadatas = [dict(file_meta, **{k: v for k, v in c.metadata.items() if v is not None}) for c in chunks]
-        for m in metadatas:
-            m.setdefault("lang", pages[0].metadata["lang"])
-        embeddings = self.embedder.embed_passages([index_text(c.page_content, m) for c, m in zip(chunks, metadatas)])
-        ids = [f"{doc_id}:{i}" for i in range(len(chunks))]
-        try:
-            self.store.add(ids, [c.page_content for c in chunks], embeddings, metadatas)
-        except Exception:
-            self.store.delete_doc(doc_id)  # never leave a half-written document behind
-            raise
-        return len(chunks)
+        count."""
+        return self.store_documents([(pages, doc_id, source)])[0]
+
+    def store_documents(self, documents: list[tuple[list, str, str]]) -> list[int]:
+        """Many loaded documents at once (embedded in shared batches, stored one document at a
+        time, each all or nothing): the entry point for corpora that are not files, such as the
+        evaluation sets. Returns the chunk count of each."""
+        prepared = []
+        for pages, doc_id, source in documents:
+            full_text = "\n".join(p.page_content for p in pages)
+            file_meta = {
+                "doc_id": doc_id, "source": source, "file_name": Path(source).name if "/" in source else source,
+                "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            }
+            pages[0].metadata.setdefault("lang", detect_language(full_text[:5000]))
+            chunks = chunk_documents(pages, self.chunk_size, self.chunk_overlap)
+            if not chunks:
+                raise UnreadableFile("no text left after chunking")
+            metadatas = [dict(file_meta, **{k: v for k, v in c.metadata.items() if v is not None}) for c in chunks]
+            for m in metadatas:
+                m.setdefault("lang", pages[0].metadata["lang"])
+            prepared.append((doc_id, chunks, metadatas))
+        texts = [index_text(c.page_content, m) for _, chunks, metas in prepared for c, m in zip(chunks, metas)]
+        embeddings = self.embedder.embed_passages(texts)
+        start = 0
+        for doc_id, chunks, metadatas in prepared:
+            vectors = embeddings[start:start + len(chunks)]
+            start += len(chunks)
+            ids = [f"{doc_id}:{i}" for i in range(len(chunks))]
+            try:
+                self.store.add(ids, [c.page_content for c in chunks], vectors, metadatas)
+            except Exception:
+                self.store.delete_doc(doc_id)  # never leave a half-written document behind
+                raise
+        return [len(chunks) for _, chunks, _ in prepared]
 
     def remove(self, doc: str) -> list[str]:
         """Delete a document by id, id prefix, file name or source; returns the doc ids removed."""

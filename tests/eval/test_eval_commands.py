@@ -1,0 +1,66 @@
+"""CI gates: ``advisor eval answers`` on the dev questions and conversations with bars set just
+below what the product achieves, and ``advisor eval retrieval`` on the CMRC trial set with the news
+distractors, where the product must beat both baselines measured in the same run."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import shared_path
+
+# Measured on the dev sets (README, "Evaluation"); the bars sit a little below.
+ANSWER_BARS = ["context_recall=0.85", "answer_coverage=0.5", "citation_validity=0.85", "refusal_accuracy=0.75",
+               "figure_safety=0.8", "crag_score=0.3"]
+CONVERSATION_BARS = ["context_recall=0.6", "answer_coverage=0.4", "citation_validity=0.8", "crag_score=0.2"]
+
+
+def run(env, *args, timeout=3000):
+    return subprocess.run([sys.executable, "-m", "app.cli", "eval", *args], env=env, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, bars", [("policy_questions_dev.jsonl", ANSWER_BARS),
+                                        ("conversations_dev.jsonl", CONVERSATION_BARS)])
+def test_answer_eval_meets_its_bars(kb_env, tmp_path, name, bars):
+    done = run(kb_env, "answers", "--questions", str(shared_path("eval", name)), "--out", str(tmp_path),
+               "--fail-under", *bars)
+    print(done.stdout)
+    assert done.returncode == 0, done.stdout + done.stderr[-3000:]
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["items"] == len((shared_path("eval", name)).read_text().splitlines())
+    assert (tmp_path / "report.html").stat().st_size > 10_000
+    assert len((tmp_path / "items.jsonl").read_text().splitlines()) == summary["items"]
+
+
+DISTRACTORS_IN_CI = 400  # of 1,930: the full set takes ~30 min to embed on 2 cores (README, "Evaluation")
+
+
+@pytest.mark.slow
+def test_retrieval_eval_beats_both_baselines(kb_env, tmp_path):
+    news = shared_path("eval", "crud_news_part_1_1.txt").read_text(encoding="utf-8").splitlines()
+    distractors = tmp_path / "distractors.txt"
+    distractors.write_text("\n".join(news[:DISTRACTORS_IN_CI]) + "\n", encoding="utf-8")
+    done = run(kb_env, "retrieval", "--squad", str(shared_path("eval", "cmrc2018_trial.json")),
+               "--distractors", str(distractors), "--out", str(tmp_path / "out"))
+    print(done.stdout)
+    assert done.returncode == 0, done.stderr[-3000:]
+    systems = json.loads((tmp_path / "out" / "summary.json").read_text())["systems"]
+    product = systems["product"]
+    for baseline in ("bm25_jieba", "langchain_dense"):
+        assert product["mrr@10"] >= systems[baseline]["mrr@10"], systems
+        assert product["recall@1500chars"] >= systems[baseline]["recall@1500chars"] - 0.01, systems
+    assert product["recall@5"] >= 0.85, product
+
+
+def test_fail_under_exits_nonzero(kb_env, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "x", "lang": "zh", "question": "今天天气怎么样？", "must_mention": ["晴"],
+                                     "answerable": True}, ensure_ascii=False) + "\n", encoding="utf-8")
+    done = run(kb_env, "answers", "--questions", str(questions), "--out", str(tmp_path / "out"),
+               "--fail-under", "refusal_accuracy=0.5")
+    assert done.returncode == 1 and "below the bar: refusal_accuracy 0.0 < 0.5" in done.stderr
+    bad = run(kb_env, "answers", "--questions", str(questions), "--fail-under", "speed=1")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: --fail-under speed=1")
