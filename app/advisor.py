@@ -130,6 +130,9 @@ class Advisor:
         question = question.strip()
         lang = detect_language(question)
         query = (search_query or question).strip()
+        # A follow-up rewritten into a standalone question is also what the model answers: the
+        # small model does not reliably resolve "其中…" against the history on its own.
+        prompt_question = query if search_query else question
         if profile and profile.search_hint(lang) not in query:
             query = f"{profile.search_hint(lang)} {query}"
         retrieval = self.retriever.search(query, tier=profile.tier if profile else None)
@@ -143,7 +146,7 @@ class Advisor:
             first_token_ms = (time.perf_counter() - start) * 1000
             yield Event("token", text=text)
         else:
-            user = render_answer(lang, question, [(s.text, s.metadata) for s in retrieval.sources],
+            user = render_answer(lang, prompt_question, [(s.text, s.metadata) for s in retrieval.sources],
                                  profile=profile.describe(lang) if profile else "", history=history)
             messages = [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": user}]
             pieces = []
