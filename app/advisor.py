@@ -162,7 +162,7 @@ class Advisor:
         fixed, checks = verify_citations(text, source_texts)
         # The model saw each source's title and section too: figures there are not invented.
         shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(retrieval.sources, start=1)]
-        fixed, invented = drop_invented_figures(fixed, shown, question)
+        fixed, invented = drop_invented_figures(fixed, shown, f"{question}\n{prompt_question}\n{history}")
         if invented:
             if not cited_numbers(fixed):  # nothing grounded left
                 fixed = refusal_phrase(lang)
