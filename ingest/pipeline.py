@@ -7,7 +7,6 @@ any point leaves the old version or the new one in the index, never a mix or a h
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,7 +19,6 @@ from ingest.language import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.text_quality import check_text
 
-log = logging.getLogger(__name__)
 Status = Literal["added", "unchanged", "replaced", "refused"]
 
 

@@ -5,7 +5,6 @@ question at all."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,7 +17,6 @@ from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.lexical import LexicalIndex
 from retrieval.vector_store import ChromaStore, StoredChunk
 
-log = logging.getLogger(__name__)
 SAME_LANGUAGE_BONUS = 0.25
 
 

@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +71,37 @@ def fresh_services(settings_for, embedder):
     services = Services(settings_for("fresh", knowledge_dir=DATA / "no-such-folder"))
     services.__dict__["embedder"] = embedder
     return services
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(env: dict, log_path: Path, timeout_s: int = 180):
+    """``advisor serve`` as a user starts it, on a free port; yields its URL, stops it after."""
+    import httpx
+
+    port = free_port()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            deadline = time.time() + timeout_s
+            while True:
+                if proc.poll() is not None:
+                    pytest.fail(f"the app exited: {log_path.read_text()[-3000:]}")
+                if time.time() > deadline:
+                    pytest.fail(f"the app did not start in {timeout_s} s")
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(1)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(30)

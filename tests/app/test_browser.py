@@ -4,17 +4,11 @@ upload, delete it. Screenshots go to artifacts/ui/."""
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import docx
-import httpx
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, running_app
 from tests.pdf_maker import make_pdf
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -23,33 +17,13 @@ pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (scripts/install-browser.sh)")]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(kb_services, tmp_path_factory):
     data = tmp_path_factory.mktemp("browser") / "data"
     shutil.copytree(kb_services.settings.data_dir, data)
     env = dict(os.environ, ADVISOR_DATA_DIR=str(data), ADVISOR_ADMIN_PASSWORD="s3cret-pass")
-    port = free_port()
-    log = open(data.parent / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(1)
-        assert proc.poll() is None, open(log.name).read()[-3000:]
-    yield url
-    proc.terminate()
-    proc.wait(30)
+    with running_app(env, data.parent / "serve.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """The ``advisor`` command as a user runs it (a subprocess, the shared test index)."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -44,7 +45,7 @@ def test_off_topic_question_is_refused(kb_env):
 
 
 def test_ingest_list_remove_and_bad_files(fresh_services, tmp_path):
-    env = {**__import__("os").environ, "ADVISOR_DATA_DIR": str(fresh_services.settings.data_dir)}
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(fresh_services.settings.data_dir)}
     (tmp_path / "scan.pdf").write_bytes(make_pdf([""]))
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
     done = advisor(env, "ingest", str(DATA / "policy_sample.zh.md"), str(tmp_path / "scan.pdf"),
@@ -65,7 +66,7 @@ def test_ingest_list_remove_and_bad_files(fresh_services, tmp_path):
 
 
 def test_bad_settings_give_one_error_line(tmp_path):
-    env = {**__import__("os").environ, "ADVISOR_DATA_DIR": str(tmp_path), "ADVISOR_CONTEXT_K": "many"}
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(tmp_path), "ADVISOR_CONTEXT_K": "many"}
     done = advisor(env, "list")
     assert done.returncode == 2 and done.stderr.startswith("error: invalid settings: context_k")
     assert "Traceback" not in done.stderr

@@ -1,6 +1,5 @@
 """The three generator back ends, each against a real model."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -10,14 +9,10 @@ import pytest
 
 from app.generation.base import GenerationError
 from app.generation.openai_compatible import OpenAICompatibleGenerator
+from tests.conftest import free_port
 
 MESSAGES = [{"role": "system", "content": "请简短回答。"}, {"role": "user", "content": "用一句话介绍中国的首都是哪座城市。"}]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

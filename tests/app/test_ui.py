@@ -1,43 +1,16 @@
 """The running Gradio app, asked through gradio_client (as a script would) on the test index."""
 
 import os
-import socket
-import subprocess
-import sys
-import time
 
-import httpx
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import running_app
 
 
 @pytest.fixture(scope="module")
 def app_url(kb_env, tmp_path_factory):
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("app") / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], env=kb_env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the app exited: {open(log.name).read()[-2000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(1)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start in 180 s")
-    yield url
-    proc.terminate()
-    proc.wait(30)
+    with running_app(kb_env, tmp_path_factory.mktemp("app") / "serve.log") as url:
+        yield url
 
 
 @pytest.mark.slow
