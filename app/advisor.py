@@ -1,24 +1,61 @@
-"""The advisor: question -> sources -> prompt -> streamed generation -> citation check -> answer.
+"""The grounded answer step, the one path for everything that answers (chat, plan drafts, the
+HTTP API, self-checks): retrieve → select evidence → generate → verify → events.
 
-``stream`` yields events so every front end shows the sources as soon as retrieval ends and the
-answer as it is generated; ``ask`` returns the finished answer in the stable JSON shape that the
-evaluation tools read (see README, "JSON answer")."""
+Facts come from the sources and the model only phrases them:
+- the key source sentences are chosen first and shown at once (``evidence``), before the model's
+  first token; the model sees those sentences, not whole chunks, sized to the machine's measured
+  prompt speed;
+- a question that asks for a kind of fact the evidence does not hold (an amount, a payback period,
+  a deadline …) gets a plain "the sources give none" and where to verify, whatever the model says;
+- every generated sentence is verified against the source it cites before the user sees it
+  (``app/verification.py``); ``token`` events carry only verified text, so their concatenation is
+  the final answer;
+- when the model refuses although the evidence answers, or nothing survives, the answer quotes the
+  best evidence sentences, cited and labelled as quotes.
+
+``stream`` yields events; ``ask`` returns the finished answer in the stable JSON shape (README,
+"JSON answer")."""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import re
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Iterator, Literal
+from typing import Callable, Iterator, Literal
 
-from app.citations import cited_numbers, verify_citations
-from app.figures import drop_invented_figures
+import numpy as np
+
+from app.citations import MARKER, cited_numbers
+from app.fact_kinds import amount_for_enterprise, answered_kinds, asked_kinds, asks_per_enterprise, states_kind
 from app.generation.base import Generator
-from app.profile import EnterpriseProfile
-from ingest.language import detect_language
-from prompts import format_source, is_refusal, load_prompt, refusal_phrase, render_answer
+from app.profile import TIERS, EnterpriseProfile
+from app.profile_inference import infer_profile
+from app.scope import out_of_scope
+from app.source_kinds import source_kinds, source_label
+from app.verification import SentenceCheck, figure_problems, verify_sentence
+from ingest.language import detect_language, estimate_tokens
+from prompts import format_evidence, format_source, is_refusal, load_prompt, load_table, refusal_phrase, render_answer
+from retrieval.evidence import EvidenceUnit, select_evidence
 from retrieval.hybrid import HybridRetriever, Retrieval, Source
+from retrieval.query_expansion import expand_query
 
+log = logging.getLogger(__name__)
 SNIPPET_CHARS = 160
+SOURCE_POOL = 8  # chunks whose sentences compete to be evidence
+EXTRACTIVE_ITEMS = 3
+# Evidence this close to the question (cosine, e5) answers it: a refusal then is the model's error.
+STRONG_EVIDENCE = 0.86
+TOKEN_SAFETY = 1.15  # estimate_tokens is rough; leave room
+PROMPT_OVERHEAD_TOKENS = 120
+# However slow the machine, a few sentences are needed for an answer worth waiting for: with two, the
+# 1.5B model repeats itself (measured).
+MIN_EVIDENCE_TOKENS = 220  # template, question, headers, beyond the evidence itself
+# A sentence ends at 。！？, a full stop before a space, or a line end; "1. " opening a list item does not.
+SENTENCE_END = re.compile(r"[。！？!?]+|(?<!^\d)(?<!\n\d)(?<!^\d\d)(?<!\n\d\d)\.(?=\s)|\n")
+TRAILING_MARKERS = re.compile(r"(?:[ \t]*[\[【][\d,，、 ]+[\]】])*")
+LIST_ITEM = re.compile(r"^(\s*)(\d+)([.、)）]\s*)")
 
 
 @dataclass
@@ -33,7 +70,8 @@ class Citation:
     doc_type: str = ""
     issuer: str = ""
     date: str = ""
-    reliability: str = ""
+    reliability: str = ""  # the human label of its sources' kinds, e.g. "官方文件、新闻报道"
+    source_kinds: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -51,6 +89,13 @@ class Context:
 
 
 @dataclass
+class Evidence:
+    n: int  # the source it is quoted from (contexts[n-1])
+    text: str
+    score: float
+
+
+@dataclass
 class Answer:
     question: str
     answer: str
@@ -63,6 +108,12 @@ class Answer:
     profile: dict | None = None
     citation_checks: list[dict] = field(default_factory=list)
     removed_figures: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    verification: list[dict] = field(default_factory=list)  # one decision per generated sentence
+    fact_gaps: list[str] = field(default_factory=list)  # kinds asked for that no evidence holds
+    extractive: bool = False  # the answer quotes evidence because the model's did not hold
+    profile_assumed: bool = False  # inferred from the question, not set by the user
+    out_of_scope: bool = False
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -70,28 +121,30 @@ class Answer:
 
 @dataclass
 class Event:
-    kind: Literal["sources", "token", "done"]
+    kind: Literal["sources", "evidence", "token", "done"]
     retrieval: Retrieval | None = None
     contexts: list[Context] | None = None
+    sources: list[Source] | None = None  # the numbered sources: contexts[i] is sources[i]
+    evidence: list[dict] | None = None
     text: str = ""
     answer: Answer | None = None
     search_query: str = ""
 
 
-def reliability_of(metadata: dict) -> str:
-    """The reliability tags of a starter document's sources, e.g. 'NEWS, SEED'."""
-    import json
-
-    try:
-        sources = json.loads(metadata.get("sources_json", "[]"))
-    except ValueError:
-        return ""
-    tags = []
-    for s in sources if isinstance(sources, list) else []:
-        tag = str(s.get("reliability", "")) if isinstance(s, dict) else ""
-        if tag and tag not in tags:
-            tags.append(tag)
-    return ", ".join(tags)
+@dataclass
+class Request:
+    """One grounded answer to produce. Chat questions build it in ``Advisor.stream``; plan
+    sections and other callers build their own (another prompt, another search query)."""
+    question: str  # the user's words: language and the kind of fact asked for come from here
+    search_query: str  # what retrieval searches for
+    prompt_question: str = ""  # what the model is asked (default: question)
+    profile: EnterpriseProfile | None = None
+    profile_assumed: bool = False
+    history: str = ""
+    known_text: str = ""  # the user's own words (history, profile): figures there are not invented
+    prompt: Callable[[list[str], str], str] | None = None  # (source blocks, gap line) -> user message
+    max_tokens: int | None = None
+    lang: str = ""
 
 
 def to_context(n: int, s: Source) -> Context:
@@ -101,83 +154,148 @@ def to_context(n: int, s: Source) -> Context:
                    m.get("page"), m.get("section", ""))
 
 
-def to_citation(n: int, s: Source) -> Citation:
+def to_citation(n: int, s: Source, lang: str = "zh") -> Citation:
     m = s.metadata
     snippet = s.text if len(s.text) <= SNIPPET_CHARS else s.text[:SNIPPET_CHARS].rstrip() + "…"
     return Citation(n, s.doc_id, m.get("title", ""), m.get("source", ""), m.get("page"), m.get("section", ""), snippet,
-                    m.get("doc_type", ""), m.get("issuer", ""), str(m.get("date", "")), reliability_of(m))
+                    m.get("doc_type", ""), m.get("issuer", ""), str(m.get("date", "")), source_label(m, lang),
+                    source_kinds(m))
+
+
+class SentenceStream:
+    """Cuts the model's streamed text into sentences, verifies each as soon as it is complete and
+    returns the text the user may see. Refusals are held back while nothing has been said, so that
+    a refusal the evidence contradicts can still be replaced by quotes."""
+
+    def __init__(self, sources: list[str], known: str):
+        self.sources = sources
+        self.known = known
+        self.buffer = ""
+        self.checks: list[SentenceCheck] = []
+        self.held_refusal = ""
+        self.kept = 0
+        self.list_number = 0
+        self.emitted = ""
+        self.seen: set[str] = set()
+        self.refused_first = False  # the model opened with a refusal
+
+    def _cut(self, final: bool) -> str | None:
+        m = SENTENCE_END.search(self.buffer)
+        if not m:
+            if final and self.buffer.strip():
+                out, self.buffer = self.buffer, ""
+                return out
+            return None
+        end = m.end()
+        if m.group(0) != "\n":
+            end += TRAILING_MARKERS.match(self.buffer, end).end() - end
+            rest = self.buffer[end:]
+            if not final and re.fullmatch(r"[ \t]*(?:[\[【][\d,，、 ]*)?", rest):
+                return None  # a citation marker may still follow
+        out, self.buffer = self.buffer[:end], self.buffer[end:]
+        return out
+
+    def _emit(self, text: str) -> str:
+        # Never more than one blank line, and none at the start.
+        if not self.emitted.strip():
+            text = text.lstrip("\n")
+        while text.startswith("\n") and self.emitted.endswith("\n\n"):
+            text = text[1:]
+        self.emitted += text
+        return text
+
+    def _handle(self, piece: str, final: bool) -> str:
+        if piece == "\n" or not piece.strip():
+            return self._emit("\n") if "\n" in piece and self.kept else ""
+        newline = "\n" if piece.endswith("\n") else ""
+        body = piece.rstrip("\n")
+        unterminated = final and not SENTENCE_END.search(body) and not MARKER.search(body)
+        fixed, check = verify_sentence(body, self.sources, self.known)
+        if unterminated and fixed is not None and check.decision != "refusal":
+            check.decision, check.reason, fixed = "removed", "cut off mid-sentence (token limit)", None
+        if fixed is not None and check.decision != "refusal":
+            key = re.sub(r"\W|\d", "", MARKER.sub("", LIST_ITEM.sub("", fixed)))
+            if key in self.seen:  # small models repeat themselves
+                check.decision, check.reason, fixed = "removed", "repeats an earlier sentence", None
+            self.seen.add(key)
+        self.checks.append(check)
+        if check.decision == "refusal":
+            if self.kept == 0:
+                self.refused_first = True
+                self.held_refusal += (fixed or "")
+            return ""  # after kept content, "the sources do not say" contradicts what was just said
+        if fixed is None:
+            return self._emit(newline) if newline and self.kept else ""
+        m = LIST_ITEM.match(fixed)
+        if m:
+            self.list_number += 1
+            fixed = f"{m.group(1)}{self.list_number}{m.group(3)}{fixed[m.end():]}"
+        self.kept += 1
+        return self._emit(fixed + newline)
+
+    def feed(self, text: str, final: bool = False) -> str:
+        self.buffer += text
+        out = []
+        while (piece := self._cut(final)) is not None:
+            out.append(self._handle(piece, final and not self.buffer))
+        return "".join(out)
 
 
 class Advisor:
     def __init__(self, retriever: HybridRetriever, generator: Generator, max_new_tokens: int = 480,
-                 system_language: str = "zh"):
+                 system_language: str = "zh", embed_passages: Callable[[list[str]], np.ndarray] | None = None,
+                 first_token_target_s: float = 8.0, evidence_token_budget: int = 600, min_evidence: int = 2):
         self.retriever = retriever
         self.generator = generator
         self.max_new_tokens = max_new_tokens
         self.system_prompt = load_prompt("system", system_language).text
+        self.embed_passages = embed_passages
+        self.first_token_target_s = first_token_target_s
+        self.max_evidence_tokens = evidence_token_budget
+        self.evidence_tokens = evidence_token_budget  # until warm_up measures the machine
+        self.min_evidence = min_evidence
+        self.prompt_tokens_per_s: float | None = None
 
+    # --- start-up -------------------------------------------------------------------------------
     def warm_up(self) -> None:
-        """Load both models and cache the system prompt, so the first user does not wait for them."""
+        """Load both models, cache the system prompt, and size the evidence to this machine."""
         self.retriever.embed_query("warm up")
         self.generator.warm_up(self.system_prompt)
+        self.calibrate()
 
-    def stream(self, question: str, profile: EnterpriseProfile | None = None, history: str = "",
-               search_query: str | None = None) -> Iterator[Event]:
-        """Events: one ``sources`` (retrieval done), ``token``s, one ``done`` with the checked answer.
-        ``search_query`` is what retrieval searches for when it differs from the question (a
-        follow-up rewritten into a standalone question); ``history`` is the formatted recent turns."""
+    def calibrate(self) -> None:
+        """Measure prompt processing (tokens/s) on a prompt as long as a typical one, and size the
+        evidence so the first token comes within ``first_token_target_s``."""
+        sample = load_prompt("answer", "zh").text[:400] * 3
+        tokens = estimate_tokens(sample)
         start = time.perf_counter()
+        messages = [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": sample}]
+        with contextlib.closing(iter(self.generator.stream(messages, 1))) as pieces:
+            for _ in pieces:
+                break
+        elapsed = max(time.perf_counter() - start, 1e-3)
+        self.prompt_tokens_per_s = tokens / elapsed
+        room = int(self.prompt_tokens_per_s * self.first_token_target_s / TOKEN_SAFETY) - PROMPT_OVERHEAD_TOKENS
+        self.evidence_tokens = max(MIN_EVIDENCE_TOKENS, min(self.max_evidence_tokens, room))
+        log.info("prompt processing %.1f tokens/s: evidence budget %d tokens (target %.1f s to the first token)",
+                 self.prompt_tokens_per_s, self.evidence_tokens, self.first_token_target_s)
+
+    # --- the chat question → a request -------------------------------------------------------------
+    def stream(self, question: str, profile: EnterpriseProfile | None = None, history: str = "",
+               search_query: str | None = None, known_text: str = "") -> Iterator[Event]:
+        """Answer a chat question. ``search_query`` is a follow-up rewritten into a standalone
+        question (it is also what the model answers); ``history`` the formatted recent turns."""
         question = question.strip()
         lang = detect_language(question)
-        query = (search_query or question).strip()
-        # A follow-up rewritten into a standalone question is also what the model answers: the
-        # small model does not reliably resolve "其中…" against the history on its own.
-        prompt_question = query if search_query else question
-        if profile and profile.search_hint(lang) not in query:
-            query = f"{profile.search_hint(lang)} {query}"
-        retrieval = self.retriever.search(query, tier=profile.tier if profile else None)
-        retrieve_ms = (time.perf_counter() - start) * 1000
-        contexts = [to_context(i, s) for i, s in enumerate(retrieval.sources, start=1)]
-        yield Event("sources", retrieval=retrieval, contexts=contexts, search_query=query)
-
-        first_token_ms = None
-        if not retrieval.covered:
-            text = refusal_phrase(lang)
-            first_token_ms = (time.perf_counter() - start) * 1000
-            yield Event("token", text=text)
-        else:
-            user = render_answer(lang, prompt_question, [(s.text, s.metadata) for s in retrieval.sources],
-                                 profile=profile.describe(lang) if profile else "", history=history)
-            messages = [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": user}]
-            pieces = []
-            for piece in self.generator.stream(messages, self.max_new_tokens):
-                if first_token_ms is None:
-                    first_token_ms = (time.perf_counter() - start) * 1000
-                pieces.append(piece)
-                yield Event("token", text=piece)
-            text = "".join(pieces).strip()
-        total_ms = (time.perf_counter() - start) * 1000
-
-        source_texts = [s.text for s in retrieval.sources]
-        fixed, checks = verify_citations(text, source_texts)
-        # The model saw each source's title and section too: figures there are not invented.
-        shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(retrieval.sources, start=1)]
-        fixed, invented = drop_invented_figures(fixed, shown, f"{question}\n{prompt_question}\n{history}")
-        if invented:
-            if not cited_numbers(fixed):  # nothing grounded left
-                fixed = refusal_phrase(lang)
-            fixed += "\n\n" + load_prompt("figure_notice", lang).text.format(figures=", ".join(invented))
-        cited = [n for n in cited_numbers(fixed) if 1 <= n <= len(retrieval.sources)]
-        answer = Answer(
-            question=question, answer=fixed,
-            citations=[to_citation(n, retrieval.sources[n - 1]) for n in cited],
-            contexts=contexts, refused=(not retrieval.covered) or is_refusal(fixed),
-            timings={"retrieve_ms": round(retrieve_ms, 1), "generate_ms": round(total_ms - retrieve_ms, 1),
-                     "first_token_ms": round(first_token_ms or total_ms, 1), "total_ms": round(total_ms, 1)},
-            language=lang, search_query=query,
-            profile=profile.to_json() if profile else None,
-            citation_checks=[asdict(c) for c in checks], removed_figures=invented)
-        yield Event("done", answer=answer)
+        standalone = (search_query or question).strip()
+        query, profile, assumed = plan_search(standalone, profile, lang)
+        known = "\n".join(x for x in (question, standalone, history, known_text,
+                                      profile.describe(lang) if profile else "") if x)
+        request = Request(question, query, standalone, profile, assumed, history, known, lang=lang)
+        if out_of_scope(question):
+            yield from self._scope_answer(request, start=time.perf_counter())
+            return
+        yield from self.run(request)
 
     def ask(self, question: str, profile: EnterpriseProfile | None = None, history: str = "",
             search_query: str | None = None) -> Answer:
@@ -185,3 +303,195 @@ class Advisor:
             if event.kind == "done":
                 return event.answer
         raise RuntimeError("the answer stream ended without an answer")
+
+    # --- the grounded step ---------------------------------------------------------------------------
+    def run(self, request: Request) -> Iterator[Event]:
+        start = time.perf_counter()
+        lang = request.lang or detect_language(request.question)
+        profile = request.profile
+        retrieval = self.retriever.search(request.search_query, tier=profile.tier if profile else None,
+                                          context_k=SOURCE_POOL, token_budget=10 ** 6)
+        units = self._evidence(request, retrieval.sources)
+        sources, units = self._number_sources(retrieval.sources, units)
+        retrieve_ms = (time.perf_counter() - start) * 1000
+        contexts = [to_context(i, s) for i, s in enumerate(sources, start=1)]
+        evidence = [Evidence(u.source_index + 1, u.text, round(u.score, 4)) for u in units]
+        yield Event("sources", retrieval=retrieval, contexts=contexts, sources=sources,
+                    search_query=request.search_query)
+        yield Event("evidence", evidence=[asdict(e) for e in evidence])
+
+        shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(sources, start=1)]
+        asked = asked_kinds(request.question)
+        gaps = [k for k, ok in answered_kinds(request.question, [u.text for u in units[:6]]).items() if not ok] \
+            if retrieval.covered else []
+        table = load_table("fact_gaps", lang)
+        notes = load_table("answer_notes", lang)
+        parts: list[str] = []  # everything the user sees, in order
+        first_token_ms = None
+
+        def say(text: str) -> Iterator[Event]:
+            nonlocal first_token_ms
+            if text:
+                if first_token_ms is None:
+                    first_token_ms = (time.perf_counter() - start) * 1000
+                parts.append(text)
+                yield Event("token", text=text)
+
+        if request.profile_assumed and profile:
+            yield from say(notes["assumed_profile"].format(profile=self._profile_words(profile, lang)) + "\n\n")
+        stream = SentenceStream(shown, request.known_text or request.question)
+        extractive = False
+        if not retrieval.covered or not sources:
+            yield from say(refusal_phrase(lang) + load_prompt("not_covered", lang).text)
+        else:
+            for kind in gaps:
+                yield from say(table[kind]["gap"] + "\n\n")
+            blocks = self._blocks(sources, units)
+            gap_line = " ".join(table[k]["instruction"] for k in gaps)
+            user = request.prompt(blocks, gap_line) if request.prompt else render_answer(
+                lang, request.prompt_question or request.question, blocks,
+                profile=profile.describe(lang) if profile else "", history=request.history, gap=gap_line)
+            messages = [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": user}]
+            with contextlib.closing(iter(self.generator.stream(messages, request.max_tokens or self.max_new_tokens))) \
+                    as pieces:
+                for piece in pieces:
+                    yield from say(stream.feed(piece))
+            yield from say(stream.feed("", final=True))
+            if stream.kept == 0:
+                strong = bool(units) and max((u.dense or 0.0) for u in units) >= STRONG_EVIDENCE
+                if not gaps and (strong or not stream.held_refusal):
+                    extractive = True
+                    yield from say(self._extractive(units, asked, request.question, notes["extractive"]))
+                elif not gaps:
+                    yield from say(refusal_phrase(lang) + notes["refusal_verify"])
+            for kind in gaps:
+                yield from say("\n\n" + table[kind]["verify"])
+        total_ms = (time.perf_counter() - start) * 1000
+
+        text = "".join(parts)
+        removed = [f for c in stream.checks if c.decision == "removed" for f in c.figures]
+        cited = [n for n in cited_numbers(text) if 1 <= n <= len(sources)]
+        # A refusal that opens the answer and is followed by at most one kept sentence is a refusal.
+        body_refused = not retrieval.covered or not sources or (stream.kept == 0 and not extractive) \
+            or (stream.refused_first and stream.kept < 2 and not extractive)
+        answer = Answer(
+            question=request.question, answer=text,
+            citations=[to_citation(n, sources[n - 1], lang) for n in cited],
+            contexts=contexts, refused=body_refused or bool(gaps),
+            timings={"retrieve_ms": round(retrieve_ms, 1), "generate_ms": round(total_ms - retrieve_ms, 1),
+                     "first_token_ms": round(first_token_ms or total_ms, 1), "total_ms": round(total_ms, 1)},
+            language=lang, search_query=request.search_query,
+            profile=profile.to_json() if profile else None,
+            citation_checks=_citation_checks(stream.checks), removed_figures=removed, evidence=evidence,
+            verification=[c.to_json() for c in stream.checks], fact_gaps=gaps, extractive=extractive,
+            profile_assumed=request.profile_assumed)
+        yield Event("done", answer=answer)
+
+    # --- pieces of the step --------------------------------------------------------------------------
+    def _evidence(self, request: Request, sources: list[Source]) -> list[EvidenceUnit]:
+        asked = asked_kinds(request.question)
+        per_enterprise = asks_per_enterprise(request.question)
+
+        def kind_bonus(text: str) -> float:
+            for kind in asked:
+                if kind == "amount" and per_enterprise:
+                    if amount_for_enterprise(text):
+                        return 0.05
+                elif states_kind(text, kind):
+                    return 0.05
+            return 0.0
+
+        query = request.prompt_question or request.question
+        if request.search_query != query:
+            query = f"{query} {request.search_query}"
+        return select_evidence(query, [s.text for s in sources], [s.metadata.get("section", "") for s in sources],
+                               self.retriever.embed_query, self.embed_passages, self.evidence_tokens,
+                               min_items=self.min_evidence, kind_of=kind_bonus)
+
+    @staticmethod
+    def _number_sources(pool: list[Source], units: list[EvidenceUnit]) -> tuple[list[Source], list[EvidenceUnit]]:
+        """Sources numbered 1..n in the order of their best evidence; units re-pointed at them."""
+        order: list[int] = []
+        for u in units:
+            if u.source_index not in order:
+                order.append(u.source_index)
+        new_index = {old: new for new, old in enumerate(order)}
+        for u in units:
+            u.source_index = new_index[u.source_index]
+        return [pool[i] for i in order], units
+
+    @staticmethod
+    def _blocks(sources: list[Source], units: list[EvidenceUnit]) -> list[str]:
+        blocks = []
+        for i, s in enumerate(sources):
+            mine = sorted((u for u in units if u.source_index == i), key=lambda u: u.position)
+            blocks.append(format_evidence(i + 1, s.metadata, [u.text for u in mine]))
+        return blocks
+
+    @staticmethod
+    def _extractive(units: list[EvidenceUnit], asked: list[str], question: str, heading: str) -> str:
+        """The best evidence sentences, quoted verbatim with their source numbers."""
+        best = sorted(units, key=lambda u: -u.score)
+        if asked:  # put a sentence holding the asked-for kind of fact first
+            best.sort(key=lambda u: not any(states_kind(u.text, k) for k in asked))
+        lines = [f"- “{u.text.strip()}”[{u.source_index + 1}]" for u in best[:EXTRACTIVE_ITEMS]]
+        return heading + "\n" + "\n".join(lines)
+
+    @staticmethod
+    def _profile_words(profile: EnterpriseProfile, lang: str) -> str:
+        sep = "、" if lang == "zh" else ", "
+        words = [TIERS[profile.tier][lang]]
+        if profile.industry:
+            words.append(profile.industry if lang == "zh" else f"industry: {profile.industry}")
+        if profile.headcount is not None:
+            words.append(f"约{profile.headcount}人" if lang == "zh" else f"about {profile.headcount} staff")
+        return sep.join(words)
+
+    def _scope_answer(self, request: Request, start: float) -> Iterator[Event]:
+        lang = request.lang
+        text = load_prompt("scope", lang).text
+        yield Event("sources", contexts=[], sources=[], search_query=request.search_query)
+        yield Event("evidence", evidence=[])
+        yield Event("token", text=text)
+        ms = round((time.perf_counter() - start) * 1000, 1)
+        yield Event("done", answer=Answer(request.question, text, [], [], True,
+                                          {"retrieve_ms": 0.0, "generate_ms": 0.0, "first_token_ms": ms,
+                                           "total_ms": ms}, lang, request.search_query, out_of_scope=True))
+
+
+def plan_search(question: str, profile: EnterpriseProfile | None, lang: str) -> tuple[str, EnterpriseProfile | None, bool]:
+    """What retrieval searches for: the question, the policies' terms for its everyday words, and
+    the tier's words; with no profile set, the one the question implies (then ``assumed``)."""
+    assumed = False
+    if profile is None:
+        profile = infer_profile(question)
+        assumed = profile is not None
+    query = expand_query(question, lang)
+    if profile:
+        hint = profile.search_hint(lang)
+        if assumed and profile.tier == "micro":  # "小厂": the SME strategy and the small/micro one
+            hint = EnterpriseProfile("sme").search_hint(lang) + " " + hint
+        if hint not in query:
+            query = f"{hint} {query}"
+    return query, profile, assumed
+
+
+def _citation_checks(checks: list[SentenceCheck]) -> list[dict]:
+    """Per marker the model wrote: ok, moved (to fixed_n) or removed — the README's shape."""
+    rows = []
+    for c in checks:
+        for n in c.cited:
+            if c.decision in ("removed", "dropped_format"):
+                rows.append({"n": n, "sentence": c.sentence, "status": "removed", "fixed_n": None,
+                             "support": c.support, "reason": c.reason})
+            elif n in c.final or c.decision == "refusal":
+                rows.append({"n": n, "sentence": c.sentence, "status": "ok", "fixed_n": None, "support": c.support})
+            else:
+                rows.append({"n": n, "sentence": c.sentence, "status": "moved",
+                             "fixed_n": c.final[0] if c.final else None, "support": c.support})
+    return rows
+
+
+def known_figures_ok(sentence: str, sources: list[str], known: str) -> bool:
+    """For callers outside the stream (evaluation): the same figure check as the answer step."""
+    return not figure_problems(sentence, sources, known)

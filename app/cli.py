@@ -47,9 +47,19 @@ def cmd_ingest(args) -> int:
     results = services.ingest([Path(p) for p in args.paths], on_result=lambda r: tqdm.write(r.line()),
                               on_progress=progress)
     bar.close()
-    counts = {s: sum(r.status == s for r in results) for s in ("added", "replaced", "unchanged", "refused")}
+    counts = {s: sum(r.status == s for r in results) for s in ("added", "replaced", "unchanged", "refused", "skipped")}
+    if not counts["skipped"]:
+        del counts["skipped"]
     print(", ".join(f"{n} {s}" for s, n in counts.items()) + f"; {services.store.count()} chunks in the index")
-    return 1 if counts["refused"] and not (counts["added"] + counts["replaced"] + counts["unchanged"]) else 0
+    return EXIT_USAGE if counts["refused"] else 0  # scripts can tell that some file was not taken
+
+
+def cmd_check(args) -> int:
+    from app.index_check import check_index
+
+    report = check_index(_services(args), repair=args.repair)
+    print("\n".join(report.lines))
+    return 1 if report.problems > report.repaired else 0
 
 
 def cmd_list(args) -> int:
@@ -100,6 +110,23 @@ def _load_history(path: str | None) -> list[dict]:
         raise ValueError(f"history file {path} is not valid JSON (line {exc.lineno})") from None
 
 
+def print_evidence(evidence: list[dict]) -> None:
+    """Key passages, quoted, before the model's first word: on a slow machine the first thing to read."""
+    print("Key passages:", file=sys.stderr)
+    for e in evidence:
+        print(f"  [{e['n']}] “{e['text']}”", file=sys.stderr)
+    print(file=sys.stderr)
+
+
+def print_sources(answer) -> None:
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            where = ", ".join(x for x in (c.section, f"p. {c.page}" if c.page else "") if x)
+            label = f" · {c.reliability}" if c.reliability else ""
+            print(f"[{c.n}] {c.title}" + (f" — {where}" if where else "") + label + f"\n    {c.snippet}")
+
+
 def cmd_ask(args) -> int:
     from app.conversation import Conversation
 
@@ -107,7 +134,7 @@ def cmd_ask(args) -> int:
     conversation = Conversation(services.advisor, services.settings.history_turns,
                                 services.settings.history_char_budget, history=_load_history(args.history),
                                 rewrite_mode=services.settings.rewrite_mode)
-    answer, streamed = None, []
+    answer = None
     profile = _profile(args)
     if profile and not args.json:
         print(f"(profile assumed: {profile.describe('en').split('. Tailor')[0].removeprefix('The asking enterprise ')})",
@@ -119,8 +146,9 @@ def cmd_ask(args) -> int:
             continue
         if event.kind == "sources" and event.search_query and event.search_query != args.question.strip():
             print(f"(searched for: {event.search_query})", file=sys.stderr)
+        elif event.kind == "evidence" and event.evidence:
+            print_evidence(event.evidence)
         elif event.kind == "token":
-            streamed.append(event.text)
             print(event.text, end="", flush=True)
         elif event.kind == "done":
             answer = event.answer
@@ -128,14 +156,7 @@ def cmd_ask(args) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return 0
-    if answer.citations:
-        print("\nSources:")
-        for c in answer.citations:
-            where = ", ".join(x for x in (c.section, f"p. {c.page}" if c.page else "") if x)
-            print(f"[{c.n}] {c.title}" + (f" — {where}" if where else "") + f"\n    {c.snippet}")
-    if answer.answer != "".join(streamed).strip():
-        print("\nChecked answer (citations verified against the sources, unsupported figures removed):\n"
-              + answer.answer)
+    print_sources(answer)
     return 0
 
 
@@ -156,26 +177,32 @@ def cmd_chat(args) -> int:
         for event in conversation.stream(question, _profile(args)):
             if event.kind == "sources" and event.search_query != question:
                 print(f"(searched for: {event.search_query})")
+            elif event.kind == "evidence" and event.evidence:
+                print_evidence(event.evidence)
             elif event.kind == "token":
                 print(event.text, end="", flush=True)
             elif event.kind == "done":
-                print("\n" + "".join(f"\n[{c.n}] {c.title} — {c.section}" for c in event.answer.citations))
+                print()
+                print_sources(event.answer)
     return 0
 
 
 def cmd_serve(args) -> int:
-    from app.ui import serve
+    from app.web.server import serve
 
-    services = _services(args)
-    services.ensure_starter_knowledge(on_result=lambda r: print(r.line()))
-    serve(services, host=args.host, port=args.port)
+    # No ingest here: `advisor setup` (scripts/run.sh runs it) puts the starter knowledge in the
+    # index, so several servers can share one index without each writing to it at start.
+    serve(_services(args), host=args.host, port=args.port)
     return 0
 
 
 def cmd_eval(args) -> int:
-    from eval.cli import run_eval
+    # eval/ is imported only here: the advisor itself never depends on the evaluation code.
+    from eval.cli import add_eval_parser, run_eval
 
-    return run_eval(args, _services(args))
+    parser = argparse.ArgumentParser(prog="advisor")
+    add_eval_parser(parser.add_subparsers(dest="command", required=True), cmd_eval)
+    return run_eval(parser.parse_args(["eval", *args.eval_args]), _services(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -191,6 +218,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("check", help="find (and with --repair fix) what an interrupted ingest left in the index")
+    p.add_argument("--repair", action="store_true", help="remove broken documents, rebuild the lexical index")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("list", help="documents in the index with their chunk counts")
     p.add_argument("--json", action="store_true")
@@ -215,19 +246,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--pain-points")
         p.set_defaults(func=func)
 
-    p = sub.add_parser("serve", help="the Gradio chat at http://HOST:PORT")
+    p = sub.add_parser("serve", help="the chat at http://HOST:PORT/ and the HTTP API under /v1")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
 
-    from eval.cli import add_eval_parser
-    add_eval_parser(sub, cmd_eval)
+    # Its options are parsed by eval/cli.py in cmd_eval, so that eval is imported only when run.
+    p = sub.add_parser("eval", add_help=False, help="measure retrieval or answer quality "
+                       "(`advisor eval --help`); writes summary.json, items.jsonl, report.html")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "eval":
+        args.eval_args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     from pydantic import ValidationError
 
     from app.generation.base import GenerationError

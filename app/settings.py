@@ -63,7 +63,10 @@ class Settings(BaseSettings):
     lexical_k: int = 20
     rrf_k: int = 60
     context_k: int = 4
-    context_token_budget: int = Field(600, description="prompt tokens for sources: sets time to first token")
+    context_token_budget: int = Field(600, description="most prompt tokens of evidence; warm-up lowers it to fit "
+                                                       "first_token_target_s on a slow machine")
+    first_token_target_s: float = Field(8.0, description="time to the first answer token the evidence is sized for")
+    min_evidence: int = Field(3, description="evidence sentences given to the model however slow the machine")
     floor_zh: float = Field(0.885, description="best cosine that shows the sources cover a Chinese question")
     floor_en: float = Field(0.82, description="best cosine that shows the sources cover an English question")
     cross_language_offset: float = Field(0.05, description="added to an English query's cosine on a Chinese passage")
@@ -77,6 +80,9 @@ class Settings(BaseSettings):
     n_ctx: int = 4096
     n_threads: int = 2
     max_new_tokens: int = 480
+    system_prompt_language: Literal["zh", "en"] = Field(
+        "zh", description="language of the system prompt (prompts/system.*.md); the shipped model refuses more "
+                          "reliably with the Chinese one")
     temperature: float = 0.0
     seed: int = 42
     openai_base_url: str = "http://127.0.0.1:8080/v1"
@@ -96,6 +102,15 @@ class Settings(BaseSettings):
     admin_user: str = "admin"
     admin_password: SecretStr | None = Field(None, description="knowledge-base tab login; unset = tab disabled")
     max_upload_mb: int = 50
+
+    # --- HTTP API (app/web/)
+    api_token: SecretStr | None = Field(None, description="bearer token for /v1/documents; unset = those routes "
+                                                          "answer 403")
+    max_queue: int = Field(8, ge=0, description="requests that may wait for the model; more get HTTP 429")
+    max_upload_files: int = Field(20, description="files one upload may hold; more are refused as a whole")
+
+    # --- ingest limits
+    max_file_mb: int = Field(50, description="files over this size are refused before they are read")
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":

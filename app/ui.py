@@ -6,7 +6,6 @@ see each other's."""
 
 from __future__ import annotations
 
-import hmac
 import json
 import tempfile
 from pathlib import Path
@@ -19,10 +18,14 @@ from app.plan import draft_plan
 from app.plan_export import markdown_to_docx
 from app.profile import EnterpriseProfile
 from app.services import Services
-from app.ui_sources import CARD_CSS, LABELS, card_metadata, cited_set, render_sources
+from app.ui_sources import LABELS, card_metadata, cited_set, render_evidence, render_sources
+from app.ui_admin import KnowledgeBaseAdmin
 from app.ui_text import EXAMPLES, LEVEL_CHOICES, TEXT, TIER_CHOICES
-from app.uploads import UploadRejected, accept_upload
+from app.web.messages import QUEUE
+from app.web.queue import AdmissionQueue, QueueFull
 from ingest.language import detect_language
+
+QUEUE_NOTICE_S = 1.0  # how often a waiting user's place in line is refreshed
 
 
 def make_profile(tier: str, industry: str, headcount, level, pains: str) -> EnterpriseProfile | None:
@@ -40,18 +43,39 @@ def profile_note(profile: EnterpriseProfile | None, lang: str) -> str:
             else f"*Answered for this profile: {line.removeprefix('The asking enterprise ')}*\n\n")
 
 
-def build_app(services: Services) -> gr.Blocks:
+def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr.Blocks:
+    """The Blocks; models load on first use (the web server warms them up in the background).
+    With ``admission``, chat answers wait their turn in the queue shared with the HTTP API."""
     settings = services.settings
-    advisor = services.advisor
     feedback = FeedbackStore(settings.feedback_db)
     t0 = TEXT["zh"]
 
     def conversation_for(history: list[dict]) -> Conversation:
-        return Conversation(advisor, settings.history_turns, settings.history_char_budget,
+        return Conversation(services.advisor, settings.history_turns, settings.history_char_budget,
                             history=list(history), rewrite_mode=settings.rewrite_mode)
 
     # ---------------------------------------------------------------- chat
-    def chat(question, messages, history, answers, tier, industry, headcount, level, pains):
+    def chat(question, messages, history, answers, *profile_values):
+        """``chat_answer`` after a turn in the admission queue, showing the user their place in line."""
+        question = (question or "").strip()
+        if admission is None or not question:
+            yield from chat_answer(question, messages, history, answers, *profile_values)
+            return
+        lang = detect_language(question)
+        asked = list(messages) + [{"role": "user", "content": question}]
+        try:
+            ticket = admission.enter()
+        except QueueFull as exc:
+            yield asked + [{"role": "assistant", "content": QUEUE[lang]["full"].format(retry=exc.retry_after_s)}], \
+                gr.skip(), history, answers, question
+            return
+        with ticket:
+            for ahead in ticket.waiting(QUEUE_NOTICE_S):
+                yield asked + [{"role": "assistant", "content": QUEUE[lang]["waiting"].format(ahead=ahead)}], \
+                    gr.skip(), history, answers, ""
+            yield from chat_answer(question, messages, history, answers, *profile_values)
+
+    def chat_answer(question, messages, history, answers, tier, industry, headcount, level, pains):
         question = (question or "").strip()
         if not question:
             yield messages, gr.skip(), history, answers, ""
@@ -62,21 +86,26 @@ def build_app(services: Services) -> gr.Blocks:
         messages = list(messages) + [{"role": "user", "content": question}, {"role": "assistant", "content": note}]
         yield messages, f'<div class="src-note">{LABELS[lang]["waiting"]}</div>', history, answers, ""
         conversation = conversation_for(history)
-        shown, sources = note, []
+        shown, sources, evidence_md = note, [], ""
         for event in conversation.stream(question, profile):
             if event.kind == "sources":
-                sources = event.retrieval.sources
-                html = render_sources(event.contexts, card_metadata(sources), lang, search_query=event.search_query,
-                                      question=question)
+                sources = event.sources
+                html = render_sources(event.contexts, card_metadata(sources, lang), lang,
+                                      search_query=event.search_query, question=question)
                 yield messages, html, history, answers, ""
+            elif event.kind == "evidence":
+                # The key passages, quoted, until the model's first verified sentence replaces them.
+                evidence_md = render_evidence(event.evidence, lang)
+                messages[-1] = {"role": "assistant", "content": note + evidence_md}
+                yield messages, gr.skip(), history, answers, ""
             elif event.kind == "token":
                 shown += event.text
-                messages[-1] = {"role": "assistant", "content": shown}
+                messages[-1] = {"role": "assistant", "content": shown + "\n\n" + evidence_md}
                 yield messages, gr.skip(), history, answers, ""
             else:
                 answer = event.answer
-                messages[-1] = {"role": "assistant", "content": note + answer.answer}
-                html = render_sources(answer.contexts, card_metadata(sources), lang, cited_set(answer),
+                messages[-1] = {"role": "assistant", "content": note + answer.answer + "\n\n" + evidence_md}
+                html = render_sources(answer.contexts, card_metadata(sources, lang), lang, cited_set(answer),
                                       search_query=answer.search_query, question=question)
                 answers = dict(answers, **{str(len(messages) - 1): answer.to_json()})
                 yield messages, html, conversation.history, answers, ""
@@ -111,7 +140,7 @@ def build_app(services: Services) -> gr.Blocks:
             yield TEXT[lang]["need_tier"], None
             return
         text = ""
-        for event in draft_plan(advisor, profile, goal or "", lang):
+        for event in draft_plan(services.advisor, profile, goal or "", lang):
             if event.kind == "section":
                 text += f"\n## {event.section.title}\n\n"
             elif event.kind == "token":
@@ -133,69 +162,10 @@ def build_app(services: Services) -> gr.Blocks:
         return str(path)
 
     # ---------------------------------------------------------------- knowledge base (admin)
-    def login(user, password, lang):
-        secret = settings.admin_password.get_secret_value() if settings.admin_password else ""
-        if not secret:
-            return False, TEXT[lang]["login_disabled"], gr.update(visible=False), gr.skip()
-        ok = hmac.compare_digest((user or "").encode(), settings.admin_user.encode()) and \
-            hmac.compare_digest((password or "").encode(), secret.encode())
-        if not ok:
-            return False, TEXT[lang]["login_failed"], gr.update(visible=False), gr.skip()
-        return True, TEXT[lang]["logged_in"], gr.update(visible=True), document_table(lang)[0]
-
-    def logout():
-        return False, "", gr.update(visible=False)
-
-    def document_table(lang):
-        docs = sorted(services.store.documents(), key=lambda d: d.ingested_at, reverse=True)  # newest first
-        rows = [[d.doc_id[:12], d.title, d.file_name, d.chunks, d.ingested_at[:19]] for d in docs]
-        choices = [(f"{d.title} [{d.file_name}]", d.doc_id) for d in docs]
-        return gr.update(value=rows, headers=TEXT[lang]["cols"]), gr.update(choices=choices, value=None)
-
-    def ingest(files, is_admin, lang, progress=gr.Progress()):
-        if not is_admin:
-            raise gr.Error(TEXT[lang]["login_failed"])
-        lines, accepted = [], []
-        for f in files or []:
-            original = getattr(f, "orig_name", None) or Path(str(f)).name
-            try:
-                accepted.append(accept_upload(Path(str(f)), original, settings.uploads_dir, settings.max_upload_mb))
-            except UploadRejected as exc:
-                lines.append(f"refused   {exc}")
-        if accepted:
-            progress(0, desc="ingest")
-            results = services.ingest([a.path for a in accepted], source_names={a.path: a.source for a in accepted},
-                                      on_progress=lambda done, total: progress(done / total, desc="ingest"))
-            lines += [r.line() for r in results]
-        table, choices = document_table(lang)
-        return "\n".join(lines), table, choices, None
-
-    def delete(doc_id, is_admin, lang):
-        if not is_admin:
-            raise gr.Error(TEXT[lang]["login_failed"])
-        message = ""
-        if doc_id:
-            removed = services.pipeline.remove(doc_id)
-            services.retriever.refresh()
-            message = f"removed {', '.join(d[:12] for d in removed)}" if removed else "nothing removed"
-        table, choices = document_table(lang)
-        return message, table, choices
-
-    def rebuild(is_admin, lang, progress=gr.Progress()):
-        if not is_admin:
-            raise gr.Error(TEXT[lang]["login_failed"])
-        removed = services.pipeline.repair()
-        chunks = services.pipeline.reembed_all(lambda done, total: progress(done / total, desc="re-embedding"))
-        services.retriever.refresh()
-        table, choices = document_table(lang)
-        return f"rebuilt: {chunks} chunks re-embedded, {len(removed)} stale versions removed", table, choices
-
-    def export_feedback(is_admin, lang):
-        if not is_admin:
-            raise gr.Error(TEXT[lang]["login_failed"])
-        path = Path(tempfile.mkdtemp(prefix="feedback-")) / "feedback.jsonl"
-        feedback.export_jsonl(path)
-        return str(path)
+    kb_admin = KnowledgeBaseAdmin(services, feedback)  # login limiter, uploads, changes behind the login
+    login, logout, document_table = kb_admin.login, kb_admin.logout, kb_admin.document_table
+    ingest, delete, rebuild = kb_admin.ingest, kb_admin.delete, kb_admin.rebuild
+    export_feedback = kb_admin.export_feedback
 
     # ---------------------------------------------------------------- layout
     with gr.Blocks(title="Transformation Advisor · 制造业数字化转型顾问", analytics_enabled=False) as demo:
@@ -261,14 +231,17 @@ def build_app(services: Services) -> gr.Blocks:
                         fb_file = gr.File(interactive=False)
 
         profile_inputs = [tier, industry, headcount, level, pains]
+        # Chat handlers past the first wait in the admission queue, where users see their place.
+        chat_slots = admission.max_waiting + admission.slots if admission else 1
         box.submit(chat, [box, chatbot, history, answers] + profile_inputs,
-                   [chatbot, sources_html, history, answers, box], api_name="chat")
+                   [chatbot, sources_html, history, answers, box], api_name="chat", concurrency_limit=chat_slots)
 
         def pick_example(selected: gr.SelectData) -> str:
             return selected.value["text"]
 
         chatbot.example_select(pick_example, None, box).then(
-            chat, [box, chatbot, history, answers] + profile_inputs, [chatbot, sources_html, history, answers, box])
+            chat, [box, chatbot, history, answers] + profile_inputs, [chatbot, sources_html, history, answers, box],
+            concurrency_limit=chat_slots)
         chatbot.like(on_like, [answers, lang], feedback_status, api_name=False)
         send_comment.click(on_comment, [comment, answers, lang], [feedback_status, comment], api_name=False)
         clear.click(lambda: ([], "", [], {}), None, [chatbot, sources_html, history, answers], api_name=False)
@@ -310,13 +283,3 @@ def build_app(services: Services) -> gr.Blocks:
                            delete_btn, rebuild_btn, export_fb], api_name=False)
     return demo
 
-
-def serve(services: Services, host: str | None = None, port: int | None = None, block: bool = True):
-    settings = services.settings
-    services.advisor.warm_up()
-    demo = build_app(services)
-    demo.queue(default_concurrency_limit=1)
-    return demo.launch(server_name=host or settings.host, server_port=port or settings.port,
-                       prevent_thread_lock=not block, show_error=False, css=CARD_CSS,
-                       footer_links=["api"], enable_monitoring=False,
-                       max_file_size=f"{settings.max_upload_mb}mb", allowed_paths=[tempfile.gettempdir()])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from app.advisor import Answer, Context
+from app.source_kinds import source_label
 
 CARD_CSS = """
 .src-cards {display: flex; flex-direction: column; gap: 8px;}
@@ -21,9 +22,9 @@ CARD_CSS = """
 
 LABELS = {
     "zh": {"sources": "资料来源", "page": "第{}页", "searched": "检索内容", "cited": "已引用", "none": "没有找到相关资料。",
-           "reliability": "可靠性", "waiting": "正在检索…"},
+           "waiting": "正在检索…", "evidence": "资料原文要点"},
     "en": {"sources": "Sources", "page": "p. {}", "searched": "Searched for", "cited": "cited", "none": "No relevant sources found.",
-           "reliability": "reliability", "waiting": "Searching…"},
+           "waiting": "Searching…", "evidence": "Key passages from the sources"},
 }
 
 
@@ -32,9 +33,9 @@ def _card(c: Context, metadata: dict, cited: bool, lang: str) -> str:
     where = " · ".join(x for x in (c.section, t["page"].format(c.page) if c.page else "") if x)
     tags = "".join(f'<span class="src-tag">{html.escape(str(v))}</span>' for v in
                    (metadata.get("doc_type"), metadata.get("issuer"), metadata.get("date")) if v)
-    reliability = metadata.get("reliability", "")
-    if reliability:
-        tags += f'<span class="src-tag">{t["reliability"]}: {html.escape(reliability)}</span>'
+    label = metadata.get("source_label", "")
+    if label:  # 官方文件 / 新闻报道 …, never the fact sheet's codes
+        tags += f'<span class="src-tag src-kind">{html.escape(label)}</span>'
     mark = f' <span class="src-tag">{t["cited"]}</span>' if cited else ""
     return (f'<div class="src-card{" cited" if cited else ""}" data-n="{c.n}">'
             f'<div class="src-head"><span class="src-n">[{c.n}]</span>{html.escape(c.title)}{mark}</div>'
@@ -55,11 +56,17 @@ def render_sources(contexts: list[Context], metadatas: list[dict], lang: str, ci
     return "".join(parts)
 
 
-def card_metadata(answer_or_sources) -> list[dict]:
-    """Display metadata per context: from retrieval sources (while streaming) or citations."""
-    from app.advisor import reliability_of
+def card_metadata(sources, lang: str) -> list[dict]:
+    """Display metadata per numbered source, with the plain label of its sources' kinds."""
+    return [dict(s.metadata, source_label=source_label(s.metadata, lang)) for s in sources]
 
-    return [dict(s.metadata, reliability=reliability_of(s.metadata)) for s in answer_or_sources]
+
+def render_evidence(evidence: list[dict], lang: str) -> str:
+    """The key passages, quoted with their [n], shown before the model's first word (Markdown)."""
+    if not evidence:
+        return ""
+    quotes = "\n".join(f"> [{e['n']}] {e['text']}" for e in evidence)
+    return f"**{LABELS[lang]['evidence']}**\n\n{quotes}"
 
 
 def cited_set(answer: Answer) -> set[int]:

@@ -40,6 +40,13 @@ def safe_name(original: str) -> str:
     return stem[: MAX_NAME_CHARS - len(suffix)] + suffix
 
 
+def check_upload_count(count: int, max_files: int) -> None:
+    """One upload may hold at most ``max_files`` files; a larger batch is refused as a whole."""
+    if count > max_files:
+        raise UploadRejected(f"{count} files at once, over the limit of {max_files} (max_upload_files); "
+                             f"upload at most {max_files} at a time")
+
+
 def accept_upload(temp_path: Path, original_name: str, uploads_dir: Path, max_mb: int) -> AcceptedUpload:
     name = safe_name(original_name)
     suffix = Path(name).suffix
@@ -53,5 +60,7 @@ def accept_upload(temp_path: Path, original_name: str, uploads_dir: Path, max_mb
         raise UploadRejected(f"{name}: {size / 1024 / 1024:.1f} MB is over the {max_mb} MB limit")
     uploads_dir.mkdir(parents=True, exist_ok=True)
     target = uploads_dir / name
+    if target.resolve().parent != uploads_dir.resolve():  # safe_name allows no folders; make sure of it
+        raise UploadRejected(f"{name}: the name points outside the upload folder")
     shutil.copyfile(temp_path, target)
     return AcceptedUpload(target, name)

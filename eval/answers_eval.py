@@ -8,7 +8,9 @@ conversation and score what a consultant cares about. Every metric is "higher is
 - refusal_accuracy: unanswerable questions refused without invented figures, answerable ones not;
 - figure_safety: share of answers with no figure (amount, percentage, year, document number) that
   is absent from the contexts;
-- crag_score: mean of correct 1 / missing or refused 0 / wrong -1 (see ``grade``).
+- crag_score: mean of correct 1 / missing or refused 0 / wrong -1 (see ``grade``); an answer that
+  states one of the item's ``must_not_mention`` claims (a per-enterprise amount, an invented ROI,
+  another batch's figures, a reversed rule) is wrong whatever its coverage (``wrong_claims``).
 Latency (p50/p95 of the total time and of the first token) is reported beside them."""
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from typing import Callable
 
 import numpy as np
 
-from app.citations import MARKER, SENTENCE, support
+from app.citations import MARKER, SENTENCE, cited_numbers, support
 from app.conversation import Conversation
-from app.figures import source_numbers, unsupported_figures
+from app.verification import figure_problems
 from eval.matching import PointMatcher
+from prompts import format_source, is_refusal
 
 QUALITY_METRICS = ("context_recall", "answer_coverage", "citation_validity", "refusal_accuracy", "figure_safety",
-                   "crag_score")
+                   "claim_safety", "crag_score")
 CITATION_LEXICAL = 0.2  # share of the sentence's terms in the cited source
 CITATION_SEMANTIC = 0.84  # or: cosine between the sentence and the cited source
 CORRECT_COVERAGE = 0.5
@@ -41,6 +44,8 @@ class EvalItem:
     must_mention: tuple[str, ...]
     answerable: bool
     persona: str = ""
+    must_not_mention: tuple[str, ...] = ()
+    kind: str = ""
 
 
 def load_items(path: Path) -> list[EvalItem]:
@@ -55,7 +60,8 @@ def load_items(path: Path) -> list[EvalItem]:
             turns = tuple(row["turns"]) if "turns" in row else (row["question"],)
             points = row.get("must_mention_last", row.get("must_mention", []))
             items.append(EvalItem(str(row.get("id", number)), row.get("lang", ""), turns, tuple(points),
-                                  bool(row.get("answerable", True)), row.get("persona", "")))
+                                  bool(row.get("answerable", True)), row.get("persona", ""),
+                                  tuple(row.get("must_not_mention", [])), row.get("kind", "")))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: not a question or conversation line ({exc})") from None
     return items
@@ -78,20 +84,31 @@ def citation_checks(answer: str, contexts: list[str], semantic: Callable[[str, s
     return rows
 
 
-def invented_figures(answer: str, contexts: list[str], question: str) -> list[str]:
-    known = source_numbers(contexts + [question])
-    joined = "\n".join(contexts)
+def invented_figures(answer: str, contexts: list[str], known: str) -> list[str]:
+    """Figures that the cited source does not support in context: the product's own check
+    (``app.verification.figure_problems``); an uncited sentence is checked against every context."""
     found = []
     for sentence in SENTENCE.findall(answer):
-        if "已删去资料中找不到依据的数字" in sentence or "Removed figures that none of the sources give" in sentence:
-            continue  # the advisor's own notice about figures it removed
-        found.extend(unsupported_figures(sentence, known, joined))
+        cited = [contexts[n - 1] for n in cited_numbers(sentence) if 1 <= n <= len(contexts)]
+        found.extend(figure_problems(sentence, cited or contexts, known))
     return found
 
 
-def grade(item: EvalItem, refused: bool, coverage: float | None, invented: list[str]) -> int:
-    """CRAG-style: unanswerable -> refused 1, else -1. Answerable -> invented figures -1; refused 0;
-    coverage >= 0.5 is correct (1); no point matched at all is wrong (-1); otherwise missing (0)."""
+NEGATION = re.compile(r"没有|并非|不是|不能|不会|未|无|不得|不可|\bnot?\b|\bno\b|n't|\bnever\b|\bneither\b", re.I)
+
+
+def asserted_text(answer: str) -> str:
+    """The sentences of an answer that assert something: refusals and negated sentences ("the
+    sources give no per-enterprise amount") cannot state a wrong claim."""
+    return "".join(s for s in SENTENCE.findall(answer) if not is_refusal(s) and not NEGATION.search(s))
+
+
+def grade(item: EvalItem, refused: bool, coverage: float | None, invented: list[str], wrong: list[str] = ()) -> int:
+    """CRAG-style: a stated wrong claim (must_not_mention) -1. Unanswerable -> refused 1, else -1.
+    Answerable -> invented figures -1; refused 0; coverage >= 0.5 is correct (1); no point matched at
+    all is wrong (-1); otherwise missing (0)."""
+    if wrong:
+        return -1
     if not item.answerable:
         return 1 if refused and not invented else -1
     if invented:
@@ -122,12 +139,17 @@ def run_answers_eval(items: list[EvalItem], advisor, matcher: PointMatcher, sett
             if event.kind == "done":
                 answer = event.answer
         contexts = [c.text for c in answer.contexts]
+        shown = [format_source(c.n, c.text, {"title": c.title, "section": c.section, "page": c.page})
+                 for c in answer.contexts]
         context_text = "\n".join(contexts)
         in_contexts = matcher.match(list(item.must_mention), context_text) if item.must_mention else []
         in_answer = matcher.match(list(item.must_mention), answer.answer) if item.must_mention else []
         coverage = (sum(m.matched for m in in_answer) / len(in_answer)) if (item.answerable and in_answer) else None
         checks = citation_checks(answer.answer, contexts, semantic)
-        invented = invented_figures(answer.answer, contexts, answer.question)
+        known = "\n".join(item.turns) + "\n" + answer.search_query
+        invented = invented_figures(answer.answer, shown, known)
+        claims = matcher.match(list(item.must_not_mention), asserted_text(answer.answer)) if item.must_not_mention else []
+        wrong = [c.point for c in claims if c.matched]
         refusal_ok = (answer.refused and not invented) if not item.answerable else not answer.refused
         rows.append({
             "id": item.id, "lang": item.lang, "persona": item.persona, "answerable": item.answerable,
@@ -140,7 +162,10 @@ def run_answers_eval(items: list[EvalItem], advisor, matcher: PointMatcher, sett
                         "translation": a.translation or c.translation} for c, a in zip(in_contexts, in_answer)],
             "citations": [{"n": c.n, "title": c.title, "section": c.section, "snippet": c.snippet} for c in answer.citations],
             "citation_checks": checks, "invented_figures": invented, "removed_figures": answer.removed_figures,
-            "grade": grade(item, answer.refused, coverage, invented),
+            "wrong_claims": wrong, "kind": item.kind,
+            "evidence": [e.__dict__ for e in answer.evidence], "verification": answer.verification,
+            "fact_gaps": answer.fact_gaps, "extractive": answer.extractive, "out_of_scope": answer.out_of_scope,
+            "grade": grade(item, answer.refused, coverage, invented, wrong),
             "timings": answer.timings,
         })
         progress(f"[{i}/{len(items)}] {item.id}: grade {rows[-1]['grade']:+d}, "
@@ -166,6 +191,8 @@ def summarize(rows: list[dict]) -> dict:
         "wrongful_refusals": sum(1 for r in rows if r["answerable"] and r["refused"]),
         "missed_refusals": sum(1 for r in rows if not r["answerable"] and not r["refusal_correct"]),
         "figure_safety": mean(0.0 if r["invented_figures"] else 1.0 for r in rows),
+        "wrong_claims": sum(len(r.get("wrong_claims", [])) for r in rows),
+        "claim_safety": mean(0.0 if r.get("wrong_claims") else 1.0 for r in rows),
         "crag_score": mean(r["grade"] for r in rows),
         "latency_p50_ms": percentile(totals, 50), "latency_p95_ms": percentile(totals, 95),
         "first_token_p50_ms": percentile(firsts, 50), "first_token_p95_ms": percentile(firsts, 95),

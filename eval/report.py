@@ -32,7 +32,10 @@ LABELS = {
     "refusal_accuracy": "Refusal accuracy — unanswerable refused without invented figures, answerable answered",
     "figure_safety": "Figure safety — share of answers with no figure missing from the sources",
     "crag_score": "CRAG score — correct 1, missing 0, wrong −1 (mean)",
+    "claim_safety": "Claim safety — share of answers stating none of the item's known wrong claims",
 }
+DECISION_CLASS = {"kept": "ok", "moved": "ok", "attached": "ok", "refusal": "muted", "removed": "bad",
+                  "dropped_format": "muted"}
 
 
 def _png(fig) -> str:
@@ -118,13 +121,31 @@ def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float])
             notes.append(f"figures not in the sources: {', '.join(map(html.escape, r['invented_figures']))}")
         if r["removed_figures"]:
             notes.append(f"figures the advisor removed: {', '.join(map(html.escape, r['removed_figures']))}")
+        if r.get("wrong_claims"):
+            notes.append(f"WRONG CLAIMS stated: {'; '.join(map(html.escape, r['wrong_claims']))}")
+        flags = [f for f, on in (("answer quotes the evidence (model's answer did not hold)", r.get("extractive")),
+                                 ("out of scope", r.get("out_of_scope"))) if on]
+        flags += [f"sources hold no {k}: said so" for k in r.get("fact_gaps", [])]
+        evidence = "".join(f"<li>[{e['n']}] {html.escape(e['text'])} <span class=\"muted\">({e['score']:.3f})</span></li>"
+                           for e in r.get("evidence", []))
+        decisions = "".join(
+            f"<li><span class=\"{DECISION_CLASS.get(v['decision'], 'muted')}\">{v['decision']}</span>"
+            + (f" [{','.join(map(str, v['cited']))}]→[{','.join(map(str, v['final']))}]" if v["cited"] or v["final"] else "")
+            + f" — {html.escape(v['sentence'])}"
+            + (f" <span class=\"muted\">({html.escape(v['reason'])})</span>" if v.get("reason") else "") + "</li>"
+            for v in r.get("verification", []))
         parts.append(
             f"<div class=\"item\"><div><span class=\"tag\">{r['id']}</span><span class=\"tag\">{grade}</span>"
             f"<span class=\"tag\">{'answerable' if r['answerable'] else 'not answerable'}</span>"
             f"<span class=\"tag\">{'refused' if r['refused'] else 'answered'}</span>"
             f"<span class=\"tag\">{r['timings']['total_ms'] / 1000:.1f} s</span></div>{turns}"
             f"<h3>{html.escape(r['turns'][-1])}</h3>{searched}<div class=\"answer\">{html.escape(r['answer'])}</div>"
-            f"<ul>{points}</ul><div class=\"muted\">Sources cited:</div><ul>{cites or '<li>none</li>'}</ul>"
+            + "".join(f"<div class=\"muted\"><b>{html.escape(f)}</b></div>" for f in flags)
+            + f"<ul>{points}</ul><div class=\"muted\">Sources cited:</div><ul>{cites or '<li>none</li>'}</ul>"
+            + (f"<details><summary class=\"muted\">Evidence shown first ({len(r.get('evidence', []))})</summary>"
+               f"<ul>{evidence}</ul></details>" if evidence else "")
+            + (f"<details><summary class=\"muted\">Every sentence checked ({len(r.get('verification', []))})</summary>"
+               f"<ul>{decisions}</ul></details>" if decisions else "")
             + "".join(f"<div class=\"bad\">{n}</div>" for n in notes) + "</div>")
     return "".join(parts)
 

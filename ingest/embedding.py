@@ -7,8 +7,10 @@ import threading
 
 import numpy as np
 
-# On 2 cores, one torch/llama.cpp computation at a time: two at once slow both to a crawl.
-COMPUTE_LOCK = threading.RLock()
+# On 2 cores, one torch/llama.cpp computation at a time: two at once slow both to a crawl. A plain
+# Lock, not an RLock: web servers resume a streaming generator on whichever worker thread is free,
+# and the thread that finishes (or cancels) an answer must be able to release it.
+COMPUTE_LOCK = threading.Lock()
 
 
 class Embedder:

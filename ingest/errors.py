@@ -2,4 +2,9 @@
 
 
 class UnreadableFile(Exception):
-    """The file cannot be ingested; ``str(exc)`` says why in one plain sentence."""
+    """The file cannot be ingested; ``str(exc)`` says why in one plain sentence and ``kind`` names
+    the reason (a key of ``ingest.refusal_text.REFUSALS``; empty for older call sites)."""
+
+    def __init__(self, message: str, kind: str = ""):
+        super().__init__(message)
+        self.kind = kind

@@ -2,24 +2,31 @@
 
 A document's id is the hash of its bytes: an unchanged file is skipped, a changed file (same
 source, new hash) gets its new chunks stored first and its old ones deleted after, so a failure at
-any point leaves the old version or the new one in the index, never a mix or a half."""
+any point leaves the old version or the new one in the index, never a mix or a half. What a kill
+can still leave behind (a write cut short, two versions of one source) is found from the chunks'
+metadata and removed by ``repair()``, which every ingest runs first."""
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Literal
 
 from ingest.chunking import chunk_documents, index_text
+from ingest.crash_hook import crash_point
 from ingest.embedding import Embedder
 from ingest.errors import UnreadableFile
+from ingest.file_checks import check_name, check_size, printable_name
+from ingest.index_health import repair_store
 from ingest.language import detect_language
-from ingest.loaders import SUPPORTED_SUFFIXES, load
+from ingest.loaders import SUPPORTED_SUFFIXES, load, unsupported
+from ingest.refusal_text import SKIPS, refuse
 from ingest.text_quality import check_text
 
-Status = Literal["added", "unchanged", "replaced", "refused"]
+Status = Literal["added", "unchanged", "replaced", "refused", "skipped"]
 
 
 @dataclass
@@ -30,45 +37,108 @@ class IngestResult:
     chunks: int = 0
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
+    kind: str = ""  # why it was refused or skipped: a key of REFUSALS or SKIPS
 
     def line(self) -> str:
-        """One plain line for the user."""
-        name = self.path.name
-        if self.status == "refused":
-            return f"refused   {name}: {self.reason}"
+        """One plain line for the user (control characters in the name shown escaped)."""
+        name = printable_name(self.path.name)
+        if self.status in ("refused", "skipped"):
+            return f"{self.status:<9} {name}: {self.reason}"
         extra = f" — warning: {'; '.join(self.warnings)}" if self.warnings else ""
         detail = f"{self.chunks} chunks" if self.status != "unchanged" else "already in the index"
         return f"{self.status:<9} {name}: {detail}{extra}"
 
 
 def document_id(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:24]
+
+
+def refused(path: Path, exc: UnreadableFile) -> IngestResult:
+    return IngestResult(path, "refused", reason=str(exc), kind=exc.kind)
+
+
+def skipped(path: Path, kind: str) -> IngestResult:
+    return IngestResult(path, "skipped", reason=SKIPS[kind], kind=kind)
+
+
+def _walk(root: Path, found: list[Path], notes: list[IngestResult]) -> None:
+    """Supported files under ``root``, hidden entries left out. Linked folders are followed once:
+    a link back into a folder already searched (a loop) or a dangling link is skipped with a line."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            info = folder.stat()
+        except OSError:  # removed or unreachable since it was listed
+            notes.append(skipped(folder, "broken_link"))
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            notes.append(skipped(folder, "symlink_loop"))
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            notes.append(refused(folder, refuse("unreadable", detail=exc.strerror or str(exc))))
+            continue
+        subfolders = []
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()  # both follow links
+            except OSError:
+                is_dir = is_file = False
+            if entry.is_symlink() and not (is_dir or is_file):
+                notes.append(skipped(path, "broken_link"))
+            elif is_dir:
+                subfolders.append(path)
+            elif is_file and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                found.append(path)
+        stack.extend(reversed(subfolders))  # depth first, in name order
 
 
 def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]]:
-    """Files to ingest (folders searched recursively for supported types) and refusals for paths
-    that do not exist or have an unsupported type."""
-    files, refused = [], []
+    """Files to ingest (folders searched recursively for supported types) and the refusals and
+    skips for paths that cannot be ingested: missing, unsupported type, looping links."""
+    files: list[Path] = []
+    notes: list[IngestResult] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+            _walk(path, files, notes)
+        elif path.is_symlink() and not path.exists():
+            notes.append(skipped(path, "broken_link"))
         elif not path.exists():
-            refused.append(IngestResult(path, "refused", reason="no such file or folder"))
+            notes.append(refused(path, refuse("missing")))
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            refused.append(IngestResult(path, "refused", reason=f"unsupported file type {path.suffix or '(none)'}; "
-                                                                 f"supported: {', '.join(SUPPORTED_SUFFIXES)}"))
+            notes.append(refused(path, unsupported(path)))
         else:
             files.append(path)
-    return files, refused
+    return files, notes
 
 
 class IngestPipeline:
-    def __init__(self, store, embedder: Embedder, chunk_size: int, chunk_overlap: int):
+    def __init__(self, store, embedder: Embedder | Callable[[], Embedder], chunk_size: int, chunk_overlap: int,
+                 max_file_mb: int = 50):
+        """``embedder``: the model, or a function that loads it when the first file needs embedding
+        (a run of unchanged or refused files then loads none)."""
         self.store = store
-        self.embedder = embedder
+        self._embedder = embedder
         self.chunk_size = chunk_size
         self.chunk_overlap = chunk_overlap
+        self.max_file_bytes = max_file_mb * 1024 * 1024
+
+    @property
+    def embedder(self) -> Embedder:
+        if callable(self._embedder) and not isinstance(self._embedder, Embedder):
+            self._embedder = self._embedder()
+        return self._embedder
 
     def ingest(self, paths: Iterable[Path], source_names: dict[Path, str] | None = None,
                on_result: Callable[[IngestResult], None] | None = None,
@@ -76,6 +146,7 @@ class IngestPipeline:
         """Ingest files and folders. ``source_names`` maps a path to the source key it is stored
         under (uploads keep their original name); by default the resolved path. ``on_progress``
         gets (files done, files total)."""
+        self.repair()  # what an earlier run killed half-way left behind
         files, results = expand_paths(paths)
         for r in results:
             on_result and on_result(r)
@@ -91,11 +162,13 @@ class IngestPipeline:
         try:
             return self._ingest_file(path, source)
         except UnreadableFile as exc:
-            return IngestResult(path, "refused", reason=str(exc))
+            return refused(path, exc)
         except OSError as exc:
-            return IngestResult(path, "refused", reason=f"cannot read the file ({exc.strerror or exc})")
+            return refused(path, refuse("unreadable", detail=exc.strerror or str(exc)))
 
     def _ingest_file(self, path: Path, source: str) -> IngestResult:
+        check_name(path)
+        check_size(path, self.max_file_bytes)  # from the size alone, before a byte is read
         doc_id = document_id(path)
         previous = self.store.doc_ids_for_source(source)
         if doc_id in previous and len(previous) == 1:
@@ -103,15 +176,17 @@ class IngestPipeline:
         if self.store.has_doc(doc_id):  # the same bytes under another name: never store twice
             return IngestResult(path, "unchanged", doc_id, warnings=["same content is already in the index "
                                                                      "under another name"])
-        pages = load(path)
-        full_text = "\n".join(p.page_content for p in pages)
-        verdict = check_text(full_text)
+        pages = load(path, self.max_file_bytes)
+        crash_point("parse")
+        ocr_layer = any([p.metadata.pop("ocr_layer", None) for p in pages])
+        verdict = check_text("\n".join(p.page_content for p in pages), ocr_layer=ocr_layer)
         if not verdict.ok:
-            raise UnreadableFile(verdict.reason)
+            raise UnreadableFile(verdict.reason, verdict.kind)
         warnings = []
-        if any([p.metadata.pop("ocr_layer", None) for p in pages]):
+        if ocr_layer:
             warnings.append("text comes from an OCR layer over scanned pages; recognition errors are likely")
         chunks = self.store_document(pages, doc_id, source)
+        crash_point("store")  # the new version is stored, the old one not yet deleted
         for old in previous - {doc_id}:
             self.store.delete_doc(old)
         return IngestResult(path, "replaced" if previous else "added", doc_id, chunks, warnings=warnings)
@@ -135,13 +210,15 @@ class IngestPipeline:
             pages[0].metadata.setdefault("lang", detect_language(full_text[:5000]))
             chunks = chunk_documents(pages, self.chunk_size, self.chunk_overlap)
             if not chunks:
-                raise UnreadableFile("no text left after chunking")
+                raise refuse("no_chunks")
+            file_meta["chunks_total"] = len(chunks)  # lets a check find a write cut short
             metadatas = [dict(file_meta, **{k: v for k, v in c.metadata.items() if v is not None}) for c in chunks]
             for m in metadatas:
                 m.setdefault("lang", pages[0].metadata["lang"])
             prepared.append((doc_id, chunks, metadatas))
         texts = [index_text(c.page_content, m) for _, chunks, metas in prepared for c, m in zip(chunks, metas)]
         embeddings = self.embedder.embed_passages(texts)
+        crash_point("embed")
         start = 0
         for doc_id, chunks, metadatas in prepared:
             vectors = embeddings[start:start + len(chunks)]
@@ -176,14 +253,8 @@ class IngestPipeline:
         return total
 
     def repair(self) -> list[str]:
-        """After a crash between storing a new version and deleting the old one, a source can hold
-        two documents: keep the newest. Returns the doc ids removed."""
-        by_source: dict[str, list] = {}
-        for d in self.store.documents():
-            by_source.setdefault(d.source, []).append(d)
-        removed = []
-        for docs in by_source.values():
-            for stale in sorted(docs, key=lambda d: d.ingested_at)[:-1]:
-                self.store.delete_doc(stale.doc_id)
-                removed.append(stale.doc_id)
-        return removed
+        """Make the store whole again after a crash: remove documents whose chunk count differs
+        from the one recorded when they were stored (a write cut short), and older versions of a
+        source that also holds a newer one (a crash between storing the new version and deleting
+        the old). Their files can simply be ingested again. Returns the doc ids removed."""
+        return repair_store(self.store)

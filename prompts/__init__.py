@@ -64,10 +64,24 @@ def format_source(n: int, text: str, metadata: dict) -> str:
     return f"{head}\n{text.strip()}"
 
 
-def render_answer(lang: str, question: str, sources: list[tuple[str, dict]], profile: str = "",
-                  history: str = "") -> str:
-    """The user message: the numbered sources (1-based, in the given order), then the question."""
-    block = "\n\n".join(format_source(i, text, meta) for i, (text, meta) in enumerate(sources, start=1))
+@lru_cache(maxsize=None)
+def load_table(name: str, lang: str) -> dict:
+    """A prompt file whose text is a YAML table of short texts (e.g. ``fact_gaps``)."""
+    table = yaml.safe_load(load_prompt(name, lang).text)
+    if not isinstance(table, dict):
+        raise ValueError(f"{name}.{lang}.md must hold a YAML table")
+    return table
+
+
+def format_evidence(n: int, metadata: dict, sentences: list[str]) -> str:
+    """One numbered source as the model sees it: title, section, then its selected sentences."""
+    head = format_source(n, "", metadata).strip()
+    return head + "\n" + "\n".join(f"- {s.strip()}" for s in sentences)
+
+
+def render_answer(lang: str, question: str, blocks: list[str], profile: str = "", history: str = "",
+                  gap: str = "") -> str:
+    """The user message: the numbered source blocks (see ``format_evidence``), then the question."""
     template = load_prompt("answer", lang).text
     return template.format(profile=profile + "\n\n" if profile else "", history=history + "\n\n" if history else "",
-                           sources=block, question=question.strip())
+                           sources="\n\n".join(blocks), question=question.strip(), gap=gap + "\n" if gap else "")

@@ -8,6 +8,7 @@ from typing import Iterator
 
 from ingest.embedding import COMPUTE_LOCK
 from app.generation.base import GenerationError
+from app.generation.cancel import raise_if_cancelled
 
 
 class LlamaCppGenerator:
@@ -32,6 +33,7 @@ class LlamaCppGenerator:
         with COMPUTE_LOCK:
             for part in self.llm.create_chat_completion(messages=messages, stream=True, max_tokens=max_tokens,
                                                          temperature=self.temperature, seed=self.seed):
+                raise_if_cancelled()  # between tokens: a cancelled answer frees the model at once
                 text = part["choices"][0]["delta"].get("content")
                 if text:
                     yield text

@@ -1,5 +1,8 @@
 """One loader per format: ``load(path)`` -> a list of LangChain Documents (one per PDF page, one per
-other file) with ``title`` and, where the format has it, ``page`` and front-matter metadata."""
+other file) with ``title`` and, where the format has it, ``page`` and front-matter metadata.
+
+Every failure of a loader becomes an ``UnreadableFile`` with a reason: a damaged file must end in
+one refusal line, never in a traceback that stops the whole run."""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ from pathlib import Path
 from langchain_core.documents import Document
 
 from ingest.errors import UnreadableFile
+from ingest.file_checks import check_size
 from ingest.loaders import docx_loader, html_loader, markdown_loader, pdf_loader, text_loader
+from ingest.refusal_text import refuse
 
 LOADERS = {
     ".pdf": pdf_loader.load,
@@ -20,15 +25,26 @@ LOADERS = {
     ".htm": html_loader.load,
 }
 SUPPORTED_SUFFIXES = tuple(LOADERS)
+DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
-def load(path: Path) -> list[Document]:
+def unsupported(path: Path) -> UnreadableFile:
+    return refuse("unsupported", suffix=path.suffix or "(none)", supported=", ".join(SUPPORTED_SUFFIXES))
+
+
+def load(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> list[Document]:
     loader = LOADERS.get(path.suffix.lower())
     if loader is None:
-        raise UnreadableFile(f"unsupported file type {path.suffix or '(none)'}; "
-                             f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
+        raise unsupported(path)
     if not path.is_file():
-        raise UnreadableFile("file not found")
-    if path.stat().st_size == 0:
-        raise UnreadableFile("the file is empty")
-    return loader(path)
+        raise refuse("missing")
+    check_size(path, max_bytes)
+    try:
+        return loader(path)
+    except UnreadableFile:
+        raise
+    except OSError as exc:
+        raise refuse("unreadable", detail=exc.strerror or str(exc)) from None
+    except Exception as exc:  # a parser bug or a file no parser foresaw: refuse it, go on with the next
+        detail = f"{exc.__class__.__name__}: {str(exc)[:120]}" if str(exc) else exc.__class__.__name__
+        raise refuse("loader_failed", file_type=path.suffix.lower().lstrip("."), detail=detail) from None

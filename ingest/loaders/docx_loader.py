@@ -10,8 +10,10 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from langchain_core.documents import Document
+from lxml.etree import XMLSyntaxError
 
-from ingest.errors import UnreadableFile
+from ingest.file_checks import check_zip_package
+from ingest.refusal_text import refuse
 
 
 def _heading_level(paragraph: Paragraph) -> int | None:
@@ -24,11 +26,23 @@ def _heading_level(paragraph: Paragraph) -> int | None:
     return None
 
 
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, PackageNotFoundError):
+        return "no Word document inside the zip package"
+    if isinstance(exc, KeyError):
+        return f"a part or its content type is missing: {str(exc).strip(chr(34))}"
+    return f"its [Content_Types].xml or document parts are not what Word writes: {exc.__class__.__name__}"
+
+
 def load(path: Path) -> list[Document]:
+    check_zip_package(path)  # a zip bomb is refused from its directory, before anything is unpacked
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
-        raise UnreadableFile("not a readable .docx file (corrupt, or another format renamed .docx)") from None
+    except zipfile.BadZipFile as exc:
+        raise refuse("docx_malformed", detail=f"broken zip: {exc}") from None
+    except (PackageNotFoundError, KeyError, ValueError, AttributeError, TypeError, XMLSyntaxError) as exc:
+        # python-docx fails in many shapes on a package that is a zip but not a Word document
+        raise refuse("docx_malformed", detail=_describe(exc)) from None
     lines, first_heading = [], None
     for block in document.iter_inner_content():
         if isinstance(block, Table):

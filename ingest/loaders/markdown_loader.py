@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from langchain_core.documents import Document
 
-from ingest.errors import UnreadableFile
+from ingest.refusal_text import refuse
 from ingest.loaders.text_loader import decode_text
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(\r?\n|\Z)", re.S)
@@ -24,9 +24,9 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
-        raise UnreadableFile(f"the YAML front matter is not valid{where}") from None
+        raise refuse("front_matter", where=where) from None
     if not isinstance(meta, dict):
-        raise UnreadableFile("the YAML front matter is not a mapping of fields")
+        raise refuse("front_matter_shape")
     return meta, text[m.end():]
 
 

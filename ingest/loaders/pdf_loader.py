@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from ingest.errors import UnreadableFile
+from ingest.refusal_text import refuse
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # "Ignoring wrong pointing object" and the like
 
@@ -26,23 +27,32 @@ def _is_ocr_scan(page) -> bool:
         return False
 
 
+def _is_truncated(path: Path) -> bool:
+    """A PDF ends with %%EOF (writers may add a little after it); a cut-off download does not."""
+    with open(path, "rb") as f:
+        f.seek(max(0, path.stat().st_size - 4096))
+        return b"%%EOF" not in f.read()
+
+
 def load(path: Path) -> list[Document]:
+    if _is_truncated(path):
+        raise refuse("pdf_truncated")
     try:
         reader = PdfReader(str(path))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableFile("the PDF is encrypted (password-protected); save an unprotected copy")
+            raise refuse("pdf_encrypted")
         pages = list(reader.pages)
         texts = [page.extract_text() or "" for page in pages]
     except UnreadableFile:
         raise
     except FileNotDecryptedError:
-        raise UnreadableFile("the PDF is encrypted (password-protected); save an unprotected copy") from None
+        raise refuse("pdf_encrypted") from None
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableFile(f"not a readable PDF (corrupt or truncated: {exc.__class__.__name__})") from None
+        raise refuse("pdf_corrupt", detail=exc.__class__.__name__) from None
     if not pages:
-        raise UnreadableFile("the PDF has no pages")
+        raise refuse("pdf_no_pages")
     if not any(t.strip() for t in texts):
-        raise UnreadableFile("the PDF has no text layer (scanned images?); OCR it first, then ingest the result")
+        raise refuse("pdf_no_text")
     title = ""
     try:
         title = (reader.metadata.title or "").strip() if reader.metadata else ""

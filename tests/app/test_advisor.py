@@ -1,6 +1,7 @@
 """The advisor end to end in-process: real retrieval over the starter knowledge base, the real model."""
 
 import json
+import re
 
 import pytest
 
@@ -15,7 +16,9 @@ def advisor(kb_services):
 def test_answer_streams_after_sources_and_cites_real_chunks(advisor, kb_services):
     events = list(advisor.stream("指南从哪几个方面提出了数字化转型路径？"))
     kinds = [e.kind for e in events]
-    assert kinds[0] == "sources" and kinds[-1] == "done" and kinds.count("token") > 3
+    assert kinds[:2] == ["sources", "evidence"] and kinds[-1] == "done" and kinds.count("token") >= 2
+    assert events[1].evidence, "key passages come before the first token"
+    assert "".join(e.text for e in events if e.kind == "token") == events[-1].answer.answer
     answer = events[-1].answer
     assert not answer.refused
     assert "制定转型规划" in answer.answer and "迭代优化" in answer.answer
@@ -56,3 +59,18 @@ def test_profile_steers_retrieval_and_is_reported(advisor):
     assert answer.profile["tier"] == "micro"
     assert answer.search_query.startswith("小微企业")
     assert any("小微" in c.text or "micro" in c.text.lower() for c in answer.contexts)
+
+
+def test_colloquial_owner_question_is_answered_for_the_assumed_tier(advisor):
+    answer = advisor.ask("我们就是个三十来人的五金小厂，钱不多，数字化先做啥？")
+    assert answer.profile_assumed and answer.profile["tier"] == "micro"
+    assert not answer.refused, answer.answer
+    assert answer.citations and answer.evidence
+    text = " ".join(c.text for c in answer.contexts)
+    assert "重点突破" in text or "上云" in text or "小快轻准" in text
+
+
+def test_payback_question_gets_no_invented_period(advisor):
+    answer = advisor.ask("数字化改造一般几年能回本？")
+    assert answer.fact_gaps == ["payback"] and answer.refused
+    assert not re.search(r"\d+\s*(?:年|个月)", answer.answer.split("资料中没有给出投资回报率或回收期的数字。")[-1]), answer.answer

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from eval.answers_eval import EvalItem, citation_checks, grade, invented_figures, load_items, summarize
+from eval.answers_eval import EvalItem, asserted_text, citation_checks, grade, invented_figures, load_items, summarize
 from eval.cli import parse_bars
 from tests.conftest import shared_path
 
@@ -28,6 +28,22 @@ def test_grading_rules():
     assert grade(answerable, refused=False, coverage=0.75, invented=[]) == 1
     assert grade(answerable, refused=True, coverage=0.0, invented=[]) == 0
     assert grade(answerable, refused=False, coverage=0.9, invented=["3-5 years"]) == -1
+    assert grade(answerable, refused=False, coverage=1.0, invented=[], wrong=["每家企业补贴1.5亿元"]) == -1
+
+
+def test_a_denied_claim_is_not_a_stated_claim():
+    answer = "资料中没有给出每家企业的补贴金额。试点城市最高奖补1.5亿元[1]。The sources do not say firms get 3 years."
+    assert asserted_text(answer) == "试点城市最高奖补1.5亿元[1]。"
+
+
+def test_held_out_sets_load_with_their_traps():
+    from app.settings import REPO_ROOT
+
+    for name in ("colloquial", "traps", "conversations"):
+        items = load_items(REPO_ROOT / "eval" / "sets" / f"{name}.jsonl")
+        assert len(items) >= 15
+    traps = load_items(REPO_ROOT / "eval" / "sets" / "traps.jsonl")
+    assert sum(bool(t.must_not_mention) for t in traps) >= 10
 
 
 def test_citation_and_figure_checks():
@@ -35,6 +51,9 @@ def test_citation_and_figure_checks():
     checks = citation_checks("省会城市最高1.5亿元[1]。灯塔工厂由论坛评选[3]。", contexts, None)
     assert [c["valid"] for c in checks] == [True, False]
     assert invented_figures("每家企业补贴200万元[1]。", contexts, "补贴多少？") == ["200万"]
+    # the product's check: a city cap is not an enterprise's amount, a figure the user gave is known
+    assert invented_figures("每家企业补贴1.5亿元[1]。", contexts, "补贴多少？") == ["1.5亿"]
+    assert invented_figures("你们有150人，可先上云[1]。", contexts, "我们厂150人") == []
 
 
 def test_summary_and_bars():

@@ -131,10 +131,10 @@ def test_every_bad_real_pdf_gets_its_clear_error(pipeline, name, reason):
     assert pipeline.store.count() == 0
 
 
-def test_noisy_ocr_scan_is_ingested_with_a_warning(pipeline):
+def test_noisy_ocr_scan_is_refused(pipeline):
     (result,) = pipeline.ingest([shared_path("fixtures/real_pdfs", "GBT19266-2008_地理标志产品_五常大米_scan+OCR.pdf")])
-    assert result.status == "added"
-    assert any("OCR" in w for w in result.warnings)
+    assert result.status == "refused" and "OCR text layer is garbled" in result.reason
+    assert pipeline.store.count() == 0
 
 
 def test_good_real_pdf_chunks_cite_pages(pipeline):

@@ -12,7 +12,8 @@ from tests.conftest import shared_path
 KNOWLEDGE = REPO_ROOT / "knowledge"
 FILES = sorted(KNOWLEDGE.glob("*.md"))
 REQUIRED = {"title", "lang", "doc_type", "issuer", "date", "applies_to", "sources", "translation_of"}
-DOC_TYPES = {"policy", "standard", "scenario", "programme", "statistics", "case", "framework", "glossary"}
+DOC_TYPES = {"policy", "standard", "scenario", "programme", "statistics", "case", "framework", "glossary", "guide"}
+KINDS = {"official_document", "official_interpretation", "news", "third_party"}
 TIERS = {"leading", "large", "sme", "micro", "all"}
 TAGS = {"OFF", "NEWS", "3P", "SEED", "UNVERIFIED"}
 EXCLUDED = ("niuqiclub.com", "handmsg.com", "digipub.cc", "renrendoc.com", "boteman.cn")
@@ -43,6 +44,7 @@ def test_front_matter_fields_and_values(path):
     assert (KNOWLEDGE / meta["translation_of"]).exists()
     assert front_matter(KNOWLEDGE / meta["translation_of"])[0]["translation_of"] == path.name
     assert meta["sources"] and all(isinstance(s, dict) and s.get("reliability") in TAGS for s in meta["sources"])
+    assert all(s.get("kind") in KINDS for s in meta["sources"]), "every source needs its kind (shown as a label)"
     assert re.search(r"^## ", body, re.M), "the body needs section headings"
 
 
@@ -56,3 +58,22 @@ def test_every_source_comes_from_the_fact_sheet(path):
         assert meta["doc_number"] in facts
     for host in EXCLUDED:
         assert host not in body and all(host not in str(s["url"]) for s in meta["sources"])
+
+
+# The body is what owners read on a source card: a digest, attributed in plain words.
+HYGIENE = {
+    "an IP address": re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}\b"),
+    "a URL or host name": re.compile(r"https?://|www\.|\b[\w-]+\.(?:com|cn|net|org|gov|edu)(?:\.cn)?\b", re.I),
+    "talk about the project itself": re.compile(r"本项目|本知识库|种子|\bseed\b|this project|this knowledge base|"
+                                                r"our translation|本项目的转述", re.I),
+    "a reliability code": re.compile(r"\[(?:NEWS|3P|OFF|SEED|UNVERIFIED)\]|\b(?:NEWS|SEED|3P)\b"),
+    "speculation": re.compile(r"很可能是|大概是\d|probably (?:from|in) \d{4}", re.I),
+}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_bodies_read_like_a_digest(path):
+    _, body = front_matter(path)
+    for what, pattern in HYGIENE.items():
+        m = pattern.search(body)
+        assert m is None, f"{path.name}: {what} in the body: …{body[max(0, m.start() - 30):m.end() + 30]}…"

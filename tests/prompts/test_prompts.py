@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from prompts import LANGUAGES, PROMPT_DIR, is_refusal, load_prompt, refusal_phrase, render_answer
+from prompts import (LANGUAGES, PROMPT_DIR, format_evidence, is_refusal, load_prompt, load_table, refusal_phrase,
+                     render_answer)
 
 NAMES = sorted({p.name.split(".")[0] for p in PROMPT_DIR.glob("*.md")})
 
@@ -23,16 +24,32 @@ def test_system_prompts_name_the_refusal_phrase_and_forbid_invented_figures():
 
 
 def test_answer_prompt_numbers_the_sources_in_order():
-    text = render_answer("zh", "问题是什么？", [("第一段", {"title": "A", "section": "一、总则"}),
-                                           ("第二段", {"title": "B", "page": 3})], profile="提问企业情况（企业类型：小微企业）")
-    assert text.index("[1] A (一、总则)") < text.index("第一段") < text.index("[2] B (p. 3)") < text.index("第二段")
+    blocks = [format_evidence(1, {"title": "A", "section": "一、总则"}, ["第一句。", "第二句。"]),
+              format_evidence(2, {"title": "B", "page": 3}, ["第三句。"])]
+    text = render_answer("zh", "问题是什么？", blocks, profile="提问企业情况（企业类型：小微企业）")
+    assert text.index("[1] A (一、总则)") < text.index("- 第一句。") < text.index("[2] B (p. 3)") < text.index("- 第三句。")
     assert text.startswith("提问企业情况") and "问题：问题是什么？" in text
     assert not re.search(r"\{\w+\}", text)
 
 
+def test_a_gap_line_reaches_the_model():
+    text = render_answer("zh", "能拿多少钱？", [format_evidence(1, {"title": "T"}, ["句子。"])],
+                         gap=load_table("fact_gaps", "zh")["amount"]["instruction"])
+    assert "不要写任何金额" in text
+
+
 def test_english_answer_prompt_asks_for_english():
-    text = render_answer("en", "What?", [("text", {"title": "T"})])
+    text = render_answer("en", "What?", [format_evidence(1, {"title": "T"}, ["text."])])
     assert "in English" in text and "Question: What?" in text
+
+
+def test_tables_have_every_kind_in_both_languages():
+    from app.fact_kinds import KIND_ORDER
+
+    for lang in LANGUAGES:
+        table = load_table("fact_gaps", lang)
+        assert set(KIND_ORDER) <= set(table) and all({"gap", "instruction", "verify"} <= set(table[k]) for k in KIND_ORDER)
+        assert {"assumed_profile", "extractive", "refusal_verify"} <= set(load_table("answer_notes", lang))
 
 
 def test_refusal_detection_in_both_languages():

@@ -1,0 +1,125 @@
+"""Which kind of fact a question asks for (an amount of money, a payback period, a deadline, a
+date, a count, a document number, who issued it), and which kinds a sentence states.
+
+An owner who asks "how much will we get?" needs an amount or an honest "the sources give none":
+a nearby sentence with a year or a city-level total is not an answer. The patterns describe the
+*kind* of question and the *shape* of the fact (a number with a currency, a date with a deadline
+word), not particular questions, so they carry over to questions nobody has seen."""
+
+from __future__ import annotations
+
+import re
+
+# --- what the question asks for -----------------------------------------------------------------
+ASKS: dict[str, re.Pattern] = {
+    "amount": re.compile(
+        r"多少钱|多少资金|多少经费|多少补贴|多少补助|多少奖励|多少奖补|补贴多少|补助多少|奖补多少|奖励多少|资助多少|"
+        r"给多少|拿多少|领多少|能拿到?多少|能得到?多少|能获得多少|补多少|金额|多少万|几万|几百万|多少元|花多少|要多少钱|"
+        r"费用是?多少|成本是?多少|价格|报价|多贵|"
+        r"how much (?:money|funding|subsidy|support|grant|will|would|can|could|do|does|is|are)|"
+        r"\bamounts?\b|\bsubsidy (?:level|size)|\bprice\b|\bhow much\b.*\b(?:cost|get|receive|pay|subsid)", re.I),
+    "payback": re.compile(
+        r"回本|回收期|投资回报|回报率|回报周期|多久.{0,6}(?:赚回|收回|回本)|收益率|\bROI\b|payback|pay back|pay for itself|"
+        r"return on (?:the )?investment|break[- ]?even", re.I),
+    "deadline": re.compile(
+        r"截止|截至日期|最后期限|申报时间|申报期|申请期限|报名时间|什么时候(?:能|可以)?(?:申报|申请|报名|提交)|"
+        r"何时(?:申报|申请|报名|提交)|几号之前|deadline|due date|closing date|apply by|by when|"
+        r"when (?:can|should|must|do) (?:we|i|you|firms?|companies|enterprises) (?:apply|submit|register)|"
+        r"when is the (?:application|deadline)|application (?:window|period)", re.I),
+    "date": re.compile(
+        r"什么时候(?:发布|印发|出台|实施|施行|生效|开始|公布)|何时(?:发布|印发|出台|实施|施行|生效|开始)|哪一年|哪年|几月|"
+        r"哪天|发布时间|实施时间|生效时间|when (?:was|were|did|will|does|do)|what date|which year|what year|"
+        r"take effect|took effect|come into force|effective (?:date|from)", re.I),
+    "count": re.compile(
+        r"多少(?:个|家|项|批|座|条|种|类|名|所|城市|企业|工厂)|几(?:个|家|项|批|座|条|种|类|名|所)|数量|"
+        r"how many|number of", re.I),
+    "doc_number": re.compile(r"文号|发文字号|发文号|document (?:number|no\.?)|reference number", re.I),
+    "issuer": re.compile(
+        r"哪个部门|哪些部门|哪几个部门|什么部门|谁(?:发布|印发|出台|制定|发的)|发布(?:单位|部门|机构)|印发部门|"
+        r"由谁|who (?:issued|published|released|is behind|wrote)|which (?:ministr|department|bod|authorit|agenc)",
+        re.I),
+}
+
+# --- the shape of each kind of fact in a sentence -------------------------------------------------
+_NUM = r"\d+(?:[.,]\d+)*"
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATE = rf"(?:\d{{4}}\s*年(?:\s*\d{{1,2}}\s*月)?(?:\s*\d{{1,2}}\s*日)?|\d{{4}}-\d{{1,2}}(?:-\d{{1,2}})?|" \
+        rf"(?:\d{{1,2}}\s+)?{_MONTHS}(?:\s+\d{{1,2}},?)?\s+\d{{4}}|\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)"
+STATES: dict[str, re.Pattern] = {
+    "amount": re.compile(
+        rf"{_NUM}\s*(?:万亿|亿|万|千)?\s*(?:元|人民币)|(?:RMB|CNY|¥|￥)\s*{_NUM}|{_NUM}\s*(?:million|billion|thousand)?\s*"
+        rf"(?:yuan|RMB)", re.I),
+    "payback": re.compile(
+        rf"(?:回本|回收期|回报|收益率|ROI|payback|pay back|return on)[^。.!?！？]{{0,30}}{_NUM}|"
+        rf"{_NUM}[^。.!?！？]{{0,20}}(?:回本|回收期|回报|payback|return on)", re.I),
+    "deadline": re.compile(
+        rf"(?:截止|截至|之前|以前|前提交|前完成|期限|deadline|due|no later than|before|by)\s*[^。.!?！？]{{0,12}}{_DATE}|"
+        rf"{_DATE}\s*(?:前|之前|以前|截止|为限)", re.I),
+    "date": re.compile(_DATE, re.I),
+    "count": re.compile(
+        rf"{_NUM}\s*(?:多)?\s*(?:个|家|项|批|座|条|种|类|名|所|余|多个|多家)|"
+        rf"{_NUM}\+?\s+(?:[a-z-]+\s+){{0,2}}(?:cities|firms|enterprises|companies|factories|sites|platforms|"
+        rf"scenarios|items|batches|centres|centers|parks|datasets|projects|standards|departments|members|levels|"
+        rf"lighthouses|providers|solutions|cases|regions|provinces)|"
+        r"(?:一|二|两|三|四|五|六|七|八|九|十)+\s*(?:个|家|项|批|部门|大)", re.I),
+    "doc_number": re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*No\.?\s*\d+|GB/T\s*\d+", re.I),
+    "issuer": re.compile(
+        r"工业和信息化部|工信部|财政部|国务院|国资委|工商联|发展改革委|发改委|市场监管总局|标准化管理委员会|科技部|商务部|"
+        r"人力资源社会保障部|办公厅|中国电子技术标准化研究院|世界经济论坛|MIIT|Ministry|SASAC|State Council|"
+        r"Federation of Industry|NDRC|SAMR|Standardization Administration|World Economic Forum", re.I),
+}
+
+# Which unit an amount is given for: a city's total is not what one enterprise receives.
+RECIPIENT_ENTERPRISE = re.compile(
+    r"每(?:家|个|一家)?(?:企业|公司|厂|工厂)|单个企业|一家企业|我们|我厂|我司|我家|本厂|咱们|"
+    r"\b(?:per|each|every|a single|one) (?:enterprise|firm|company|business|factory|sme)\b|\b(?:we|our|us|my)\b", re.I)
+RECIPIENT_CITY = re.compile(r"(?:每个|每座)?(?:试点)?城市|\bper city\b|\beach city\b|\bcities\b|\bcity\b", re.I)
+
+NEGATED = re.compile(r"不是|并非|不等于|并不|\bnot\b|\bno\b|n't", re.I)
+
+KIND_ORDER = ("amount", "payback", "deadline", "doc_number", "issuer", "date", "count")
+
+
+def asked_kinds(question: str) -> list[str]:
+    """The kinds of fact the question asks for, most specific first ("when is the deadline" is a
+    deadline, not merely a date)."""
+    kinds = [k for k in KIND_ORDER if ASKS[k].search(question)]
+    if "deadline" in kinds and "date" in kinds:
+        kinds.remove("date")
+    if "amount" in kinds and "count" in kinds and not re.search(r"多少(?:个|家|项|批|座)|how many", question, re.I):
+        kinds.remove("count")
+    return kinds
+
+
+def states_kind(sentence: str, kind: str) -> bool:
+    return bool(STATES[kind].search(sentence))
+
+
+def asks_per_enterprise(question: str) -> bool:
+    return bool(RECIPIENT_ENTERPRISE.search(question))
+
+
+def amount_for_enterprise(sentence: str) -> bool:
+    """Does the sentence give an amount for one enterprise (not a city total or a national sum)?"""
+    for m in STATES["amount"].finditer(sentence):
+        window = sentence[max(0, m.start() - 40): m.end() + 20]
+        if NEGATED.search(window):
+            continue  # "不是每家企业能拿到的补贴"
+        if RECIPIENT_CITY.search(window) and not re.search(r"企业|enterprise|firm|company", window, re.I):
+            continue
+        if re.search(r"每(?:家|个)?(?:企业|公司)|per (?:enterprise|firm|company)|each (?:enterprise|firm|company)",
+                     window, re.I):
+            return True
+    return False
+
+
+def answered_kinds(question: str, sentences: list[str]) -> dict[str, bool]:
+    """For each kind the question asks for: does any of ``sentences`` (the best evidence) hold
+    that kind of fact about what was asked?"""
+    out = {}
+    for kind in asked_kinds(question):
+        if kind == "amount" and asks_per_enterprise(question):
+            out[kind] = any(amount_for_enterprise(s) for s in sentences)
+        else:
+            out[kind] = any(states_kind(s, kind) for s in sentences)
+    return out

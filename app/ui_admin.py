@@ -1,0 +1,145 @@
+"""The knowledge-base tab's handlers: login (rate-limited), upload and ingest, delete, rebuild,
+feedback export. Every change needs a login: without one a handler refuses before it touches
+anything. Kept apart from the layout so they can be called (and tested) without building the app."""
+
+from __future__ import annotations
+
+import hmac
+import tempfile
+import threading
+import time
+from collections import defaultdict, deque
+from pathlib import Path
+
+import gradio as gr
+
+from app.feedback import FeedbackStore
+from app.services import Services
+from app.ui_text import TEXT
+from app.uploads import UploadRejected, accept_upload, check_upload_count
+
+
+class LoginLimiter:
+    """At most ``max_failures`` failed logins per ``window_s`` for one key (a browser session);
+    after that every attempt, right or wrong, is refused until the oldest failure ages out."""
+
+    def __init__(self, max_failures: int = 5, window_s: float = 60.0, clock=time.monotonic):
+        self.max_failures, self.window_s, self.clock = max_failures, window_s, clock
+        self._failures: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def wait_s(self, key: str) -> int:
+        """Seconds until ``key`` may try again; 0 when it may now."""
+        with self._lock:
+            failures = self._failures[key]
+            now = self.clock()
+            while failures and now - failures[0] >= self.window_s:
+                failures.popleft()
+            if len(failures) < self.max_failures:
+                return 0
+            return max(1, int(failures[0] + self.window_s - now + 0.999))
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            self._failures[key].append(self.clock())
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def session_key(request: gr.Request | None) -> str:
+    return getattr(request, "session_hash", None) or "no-session"
+
+
+class KnowledgeBaseAdmin:
+    def __init__(self, services: Services, feedback: FeedbackStore, limiter: LoginLimiter | None = None):
+        self.services = services
+        self.settings = services.settings
+        self.feedback = feedback
+        self.limiter = limiter or LoginLimiter()
+
+    # --- login
+    def login(self, user, password, lang, request: gr.Request = None):
+        """-> (is_admin, status message, admin panel update, document table update)."""
+        settings = self.settings
+        secret = settings.admin_password.get_secret_value() if settings.admin_password else ""
+        if not secret:
+            return False, TEXT[lang]["login_disabled"], gr.update(visible=False), gr.skip()
+        key = session_key(request)
+        wait = self.limiter.wait_s(key)
+        if wait:
+            return False, TEXT[lang]["login_limited"].format(seconds=wait), gr.update(visible=False), gr.skip()
+        ok = hmac.compare_digest((user or "").encode(), settings.admin_user.encode()) & \
+            hmac.compare_digest((password or "").encode(), secret.encode())  # & : both compared, always
+        if not ok:
+            self.limiter.failed(key)
+            return False, TEXT[lang]["login_failed"], gr.update(visible=False), gr.skip()
+        self.limiter.succeeded(key)
+        return True, TEXT[lang]["logged_in"], gr.update(visible=True), self.document_table(lang)[0]
+
+    @staticmethod
+    def logout():
+        return False, "", gr.update(visible=False)
+
+    @staticmethod
+    def _require_admin(is_admin, lang) -> None:
+        if is_admin is not True:
+            raise gr.Error(TEXT[lang]["login_required"])
+
+    # --- the knowledge base
+    def document_table(self, lang):
+        docs = sorted(self.services.store.documents(), key=lambda d: d.ingested_at, reverse=True)  # newest first
+        rows = [[d.doc_id[:12], d.title, d.file_name, d.chunks, d.ingested_at[:19]] for d in docs]
+        choices = [(f"{d.title} [{d.file_name}]", d.doc_id) for d in docs]
+        return gr.update(value=rows, headers=TEXT[lang]["cols"]), gr.update(choices=choices, value=None)
+
+    def ingest(self, files, is_admin, lang, progress=gr.Progress()):
+        self._require_admin(is_admin, lang)
+        settings = self.settings
+        files = list(files or [])
+        lines, accepted = [], []
+        try:
+            check_upload_count(len(files), settings.max_upload_files)
+        except UploadRejected as exc:
+            lines.append(f"refused   {exc}")
+            files = []
+        for f in files:
+            original = getattr(f, "orig_name", None) or Path(str(f)).name
+            try:
+                accepted.append(accept_upload(Path(str(f)), original, settings.uploads_dir, settings.max_upload_mb))
+            except UploadRejected as exc:
+                lines.append(f"refused   {exc}")
+        if accepted:
+            progress(0, desc="ingest")
+            results = self.services.ingest([a.path for a in accepted],
+                                           source_names={a.path: a.source for a in accepted},
+                                           on_progress=lambda done, total: progress(done / total, desc="ingest"))
+            lines += [r.line() for r in results]
+        table, choices = self.document_table(lang)
+        return "\n".join(lines), table, choices, None
+
+    def delete(self, doc_id, is_admin, lang):
+        self._require_admin(is_admin, lang)
+        message = ""
+        if doc_id:
+            removed = self.services.pipeline.remove(doc_id)
+            self.services.retriever.refresh()
+            message = f"removed {', '.join(d[:12] for d in removed)}" if removed else "nothing removed"
+        table, choices = self.document_table(lang)
+        return message, table, choices
+
+    def rebuild(self, is_admin, lang, progress=gr.Progress()):
+        self._require_admin(is_admin, lang)
+        pipeline = self.services.pipeline
+        removed = pipeline.repair()
+        chunks = pipeline.reembed_all(lambda done, total: progress(done / total, desc="re-embedding"))
+        self.services.retriever.refresh()
+        table, choices = self.document_table(lang)
+        return f"rebuilt: {chunks} chunks re-embedded, {len(removed)} broken or stale versions removed", table, choices
+
+    def export_feedback(self, is_admin, lang):
+        self._require_admin(is_admin, lang)
+        path = Path(tempfile.mkdtemp(prefix="feedback-")) / "feedback.jsonl"
+        self.feedback.export_jsonl(path)
+        return str(path)

@@ -1,0 +1,273 @@
+"""Every sentence of a generated answer checked against the source it cites.
+
+A sentence is kept only when its cited source supports it: enough of its words occur there, the
+subject it names (the label before a colon) is in that source, and every figure it states occurs in
+that source next to the same subject and with the same unit ("3 years" is not supported by "近3年",
+and a city's funding cap is not what one enterprise receives). A marker that points at the wrong
+neighbour moves to the source that holds the sentence; a sentence no source supports is removed
+and listed with the reason. The same figure check serves the evaluation (``figure_problems``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from app.citations import MARKER, terms
+from app.fact_kinds import RECIPIENT_CITY
+from app.figures import DOC_NUMBER, FIGURE, LIST_NUMBER, SMALL
+from prompts import is_refusal
+from retrieval.lexical import STOPWORDS, tokenize
+
+MIN_SUPPORT = 0.35  # share of a sentence's content terms its cited source must hold
+MIN_SUPPORT_UNCITED = 0.45  # the same, for a sentence the model left uncited (a source is attached)
+ITEM_SUPPORT = 0.5  # each item of an enumeration ("A、B、C") must be this well held by the source
+MOVE_MARGIN = 1.5  # another source must hold this many times more before a marker moves
+LABEL_SHARE = 0.5  # share of the label's words (before "：") that must be in the cited source
+WINDOW = 24  # characters either side of a figure that give its subject
+PASTE_CHARS = 160  # a sentence copying this much of a source verbatim is pasted text, not an answer
+ENTERPRISE = re.compile(r"企业|公司|工厂|厂家|enterprise|firm|company|companies|factory", re.I)
+LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]+)\]\((?:https?:|ftp:|mailto:|//)[^)]*\)|<img[^>]*>", re.I)
+URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.I)
+EMPTY_VALUE = re.compile(r"(?:\b(?:is|are|was|were|of)|为|是|：|:)\s*[。.]?\s*$", re.I)
+SOURCE_HEADER = re.compile(r"^\s*(?:资料编号|资料\s*\d+\s*[:：]|Source\s*\d+\s*:)", re.I)
+LEADING_MARKER = re.compile(r"^(\s*(?:[-*•]|\d+[.、)）])?\s*)((?:[\[【]\s*\d{1,2}(?:\s*[,，、]\s*\d{1,2})*\s*[\]】]\s*)+)")
+# Labels a model puts before its own text ("结论：", "Conclusion:"): not a subject to look up.
+GENERIC_LABELS = re.compile(r"^(?:结论|要点|建议|总结|回答|答案|说明|概括|简而言之|conclusion|summary|answer|key points?|"
+                            r"points?|in short|recommendations?|note|suggestions?)$", re.I)
+FRAMING = re.compile(r"^[^。！？!?.]{0,40}[:：]$")
+UNIT_FAMILIES = [("%", "％", "percent"), ("元", "yuan", "rmb"), ("亿",), ("万",), ("年", "year", "years"),
+                 ("个月", "month", "months"), ("天", "日", "day", "days"), ("家",), ("个", "项")]
+
+
+@dataclass
+class SentenceCheck:
+    sentence: str
+    decision: str  # kept | moved | attached | removed | refusal | dropped_format
+    cited: list[int] = field(default_factory=list)
+    final: list[int] = field(default_factory=list)
+    reason: str = ""
+    support: float = 0.0
+    figures: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def clean_links(text: str) -> str:
+    """Markdown links and images become plain text: an answer never renders remote content."""
+    return URL.sub("", LINK.sub(lambda m: m.group(1) or "", text))
+
+
+def _unit_family(unit: str) -> int | None:
+    unit = unit.lower()
+    for i, family in enumerate(UNIT_FAMILIES):
+        if unit in family:
+            return i
+    return None
+
+
+def window(text: str, start: int, end: int) -> str:
+    """The figure's surroundings: up to WINDOW characters either side, within its sentence."""
+    left = text[max(0, start - WINDOW): start]
+    right = text[end: end + WINDOW]
+    left = re.split(r"[。；;！？!?\n]", left)[-1]
+    right = re.split(r"[。；;！？!?\n]", right)[0]
+    return left + text[start:end] + right
+
+
+def _window_terms(text: str, start: int, end: int) -> set[str]:
+    return {t for t in terms(re.sub(r"\d+(?:[.,]\d+)*", " ", window(text, start, end))) if len(t) > 1 or t.isalpha()}
+
+
+def figures_of(sentence: str) -> list[tuple[str, list[str], str, int, int]]:
+    """(as written, numbers, unit, start, end) for each figure the sentence states; bare small counts
+    and list numbers are not figures."""
+    text = LIST_NUMBER.sub(lambda m: " " * len(m.group(0)), MARKER.sub(lambda m: " " * len(m.group(0)), sentence))
+    out = [(m.group(0), [m.group(0)], "docno", m.start(), m.end()) for m in DOC_NUMBER.finditer(text)]
+    masked = DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), text)
+    for m in FIGURE.finditer(masked):
+        low, high, unit = m.group(1), m.group(2), m.group(3) or ""
+        if high is None and not unit and low.isdigit() and int(low) <= SMALL:
+            continue
+        out.append((m.group(0).strip(), [n.replace(",", "") for n in (low, high) if n], unit, m.start(), m.end()))
+    return out
+
+
+def figure_supported(sentence: str, figure: tuple, source: str) -> bool:
+    """The figure occurs in the source with a compatible unit and a shared subject nearby."""
+    written, numbers, unit, start, end = figure
+    if unit == "docno":
+        return re.sub(r"\s", "", written) in re.sub(r"\s", "", source)
+    near = _window_terms(sentence, start, end)
+    sentence_window = window(sentence, start, end)
+    for number in numbers:
+        found = False
+        for m in re.finditer(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", source.replace(",", "")):
+            src = source.replace(",", "")
+            after = re.match(r"\s*(%|％|percent|万亿|亿|万|千|元|年|个月|月|日|天|个|家|项|yuan|rmb|years?|months?|days?)?",
+                             src[m.end():], re.I).group(1) or ""
+            fam_s, fam_a = _unit_family(after), _unit_family(unit)
+            if unit and fam_a is not None and fam_s is not None and fam_s != fam_a:
+                continue
+            if unit and fam_a is not None and fam_s is None and after == "":
+                # "3年" against a bare "3": accept only when the source says the unit right after.
+                if fam_a in (_unit_family("年"), _unit_family("元"), _unit_family("%")):
+                    continue
+            source_window = window(src, m.start(), m.end())
+            if ENTERPRISE.search(sentence_window) and RECIPIENT_CITY.search(source_window) \
+                    and not ENTERPRISE.search(source_window):
+                continue  # a city's amount stated as an enterprise's
+            if near and not (near & _window_terms(src, m.start(), m.end())):
+                continue
+            found = True
+            break
+        if not found:
+            return False
+    return True
+
+
+def figure_problems(sentence: str, cited_sources: list[str], known: str = "") -> list[str]:
+    """Figures of the sentence that none of its cited sources supports in context, nor the user's
+    own words (question, history, profile) contain."""
+    bad = []
+    for figure in figures_of(sentence):
+        if any(figure_supported(sentence, figure, s) for s in cited_sources):
+            continue
+        if known and all(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", known) for n in figure[1]):
+            continue
+        bad.append(figure[0])
+    return bad
+
+
+def content_support(sentence: str, source: str) -> float:
+    """Share of the sentence's content terms (stop words out) that the source holds."""
+    wanted = {t for t in terms(MARKER.sub("", sentence)) if t not in STOPWORDS}
+    return len(wanted & terms(source)) / len(wanted) if wanted else 0.0
+
+
+def _label(sentence: str) -> str:
+    body = LIST_NUMBER.sub("", MARKER.sub("", sentence)).replace("*", "").strip(" -•\t")
+    m = re.match(r"([^：:。，,]{2,24})[：:]", body)
+    return m.group(1).strip() if m and not GENERIC_LABELS.match(m.group(1).strip()) else ""
+
+
+def unsupported_items(sentence: str, source: str) -> list[str]:
+    """Items of an enumeration ("提升A、提升B、提升C") that the source does not hold: a small model
+    completes a list it half knows."""
+    body = MARKER.sub("", sentence)
+    if body.count("、") < 2 and not re.search(r"\w+, \w+(?: \w+)*, (?:and |or )?\w+", body):
+        return []
+    parts = re.split(r"[、；;]|,\s*(?:and\s+|or\s+)?|\s+and\s+", re.sub(r"^[^：:]{0,24}[：:]", "", body))
+    bad = []
+    for item in (p.strip(" 。.，,*") for p in parts):
+        item_terms = {t for t in terms(item) if t not in STOPWORDS}
+        if len(item_terms) >= 2 and len(item_terms & terms(source)) / len(item_terms) < ITEM_SUPPORT:
+            bad.append(item)
+    return bad
+
+
+def label_supported(label: str, source: str) -> bool:
+    words = [t for t in tokenize(label) if len(t) > 1]
+    if not words:
+        return True
+    low = source.lower()
+    return sum(w in low for w in words) / len(words) >= LABEL_SHARE
+
+
+def is_format_noise(sentence: str) -> str:
+    """Why a line is not part of an answer (a heading, a pasted source header, a dangling "is ."),
+    or ''."""
+    body = MARKER.sub("", sentence).strip()
+    if not body:
+        return "empty"
+    if body.startswith("#"):
+        return "heading"
+    if SOURCE_HEADER.match(sentence):
+        return "pasted source header"
+    if EMPTY_VALUE.search(body.replace("*", "").rstrip("。.").rstrip() + "。") and len(body) < 200 \
+            and re.search(r"(?:\bis|\bare|为|是)\s*[。.]\s*$", body):
+        return "statement with its value missing"
+    return ""
+
+
+def pasted(sentence: str, sources: list[str]) -> bool:
+    body = MARKER.sub("", sentence).strip()
+    if len(body) < PASTE_CHARS:
+        return False
+    return any(body[i:i + PASTE_CHARS] in s for s in sources for i in range(0, len(body) - PASTE_CHARS + 1, 40))
+
+
+def verify_sentence(sentence: str, sources: list[str], known: str = "") -> tuple[str | None, SentenceCheck]:
+    """The sentence with its markers repaired, or None when it must go; and the decision."""
+    sentence = clean_links(sentence)
+    lead = LEADING_MARKER.match(sentence)
+    if lead:  # "[1] text" -> "text[1]": the marker belongs after what it supports
+        sentence = lead.group(1) + sentence[lead.end():].rstrip() + lead.group(2).replace(" ", "")
+    cited = []
+    for m in MARKER.finditer(sentence):
+        cited += [int(n) for n in re.split(r"\s*[,，、]\s*", m.group(1))]
+    check = SentenceCheck(sentence.strip(), "kept", cited=cited)
+    noise = is_format_noise(sentence)
+    if noise:
+        check.decision, check.reason = "dropped_format", noise
+        return None, check
+    if FRAMING.match(MARKER.sub("", sentence).replace("*", "").strip()):
+        check.decision, check.reason = "dropped_format", "a framing line with nothing of its own"
+        return None, check
+    if is_refusal(sentence):
+        check.decision = "refusal"
+        check.figures = figure_problems(sentence, sources, known)
+        return (None if check.figures else sentence), check
+    if pasted(sentence, sources):
+        check.decision, check.reason = "removed", "source text pasted verbatim"
+        return None, check
+    scores = [content_support(sentence, s) for s in sources]
+    valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(sources)]
+    label = _label(sentence)
+
+    def acceptable(n: int, floor: float = MIN_SUPPORT) -> bool:
+        src = sources[n - 1]
+        return scores[n - 1] >= floor and (not label or label_supported(label, src)) \
+            and not figure_problems(sentence, [src], known) and not unsupported_items(sentence, src)
+
+    final = [n for n in valid if acceptable(n)]
+    if not final:
+        ranked = sorted(range(1, len(sources) + 1), key=lambda n: -scores[n - 1])
+        own = max((scores[n - 1] for n in valid), default=0.0)
+        for n in ranked:
+            if acceptable(n, MIN_SUPPORT if valid else MIN_SUPPORT_UNCITED) and (not valid or scores[n - 1] >= MOVE_MARGIN * max(own, 0.05) or own < MIN_SUPPORT):
+                final = [n]
+                check.decision = "moved" if valid else "attached"
+                break
+    if not final:
+        check.decision = "removed"
+        check.support = round(max((scores[n - 1] for n in valid), default=max(scores, default=0.0)), 3)
+        check.figures = figure_problems(sentence, [sources[n - 1] for n in valid] or sources, known)
+        if check.figures:
+            check.reason = "figures not in the cited source next to the same subject: " + ", ".join(check.figures)
+        elif label and valid and not any(label_supported(label, sources[n - 1]) for n in valid):
+            check.reason = f"the cited source does not speak of “{label}”"
+        elif valid and all(unsupported_items(sentence, sources[n - 1]) for n in valid):
+            items = unsupported_items(sentence, sources[valid[0] - 1])
+            check.reason = "list items not in the cited source: " + "、".join(items[:4])
+        elif not cited:
+            check.reason = "no citation and no source holds the sentence"
+        else:
+            check.reason = "the cited source does not hold the sentence"
+        return None, check
+    check.final = final
+    check.support = round(max(scores[n - 1] for n in final), 3)
+    markers = "".join(f"[{n}]" for n in final)
+    if cited:
+        first = True
+
+        def put(m: re.Match) -> str:
+            nonlocal first
+            out, first = (markers if first else ""), False
+            return out
+        fixed = MARKER.sub(put, sentence)
+    else:
+        body = sentence.rstrip("\n")
+        m = re.search(r"[。！？!?.]?\s*$", body)
+        fixed = body[:m.start()] + markers + body[m.start():] + sentence[len(body):]
+    return fixed, check

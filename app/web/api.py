@@ -1,0 +1,219 @@
+"""The HTTP API: OpenAI-compatible chat completions (streamed or not), the advisor's own /v1/ask,
+health, and document management behind a bearer token. Answers go through the admission queue
+and run in a thread of their own (app/web/pump.py); a client that leaves frees the model."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import shutil
+import tempfile
+from pathlib import Path
+from typing import AsyncIterator
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from app.conversation import Conversation
+from app.uploads import UploadRejected, accept_upload
+from app.web.context import WebContext
+from app.web.errors import APIError, describe_failure, error_body
+from app.web.openai_shapes import chunk, completion, completion_id, model_list, sse
+from app.web.pump import EventPump
+from app.web.queue import QueueFull, Ticket
+from app.web.requests import AskRequest, parse_ask, parse_chat, parse_json
+
+MAX_JSON_BYTES = 1024 * 1024
+MAX_UPLOAD_FILES = 20
+MB = 1024 * 1024
+
+router = APIRouter()
+
+
+def context(request: Request) -> WebContext:
+    return request.app.state.web
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it is longer than ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise APIError(413, "body_too_large", limit=f"{limit // 1024} KB")
+    body = bytearray()
+    async for part in request.stream():
+        body += part
+        if len(body) > limit:
+            raise APIError(413, "body_too_large", limit=f"{limit // 1024} KB")
+    return bytes(body)
+
+
+def admit(ctx: WebContext) -> Ticket:
+    """A place in line for the model: 503 while the models load, 429 when the line is full."""
+    ctx.loader.require_ready()
+    try:
+        return ctx.admission.enter()
+    except QueueFull as exc:
+        raise APIError(429, "queue_full", headers={"Retry-After": str(exc.retry_after_s)}, waiting=exc.waiting,
+                       retry=exc.retry_after_s) from None
+
+
+def conversation_events(ctx: WebContext, req: AskRequest):
+    """A new Conversation per request, its history preloaded: follow-ups are rewritten exactly as
+    in the chat, and no two requests share anything."""
+    s = ctx.services.settings
+    conversation = Conversation(ctx.services.advisor, s.history_turns, s.history_char_budget,
+                                history=list(req.history), rewrite_mode=s.rewrite_mode)
+    return conversation.stream(req.question, req.profile)
+
+
+async def answer_events(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest) -> AsyncIterator:
+    """The advisor's events once the request is admitted. Stops when the client disconnects,
+    which cancels the answer between two tokens and hands the model to the next in line."""
+    pump = None
+    try:
+        if not await ticket.wait_async(request.is_disconnected):
+            return
+        pump = EventPump(lambda: conversation_events(ctx, req), on_finish=ticket.release).start()
+        async for event in pump:
+            yield event
+            if await request.is_disconnected():
+                return
+    finally:
+        if pump is None:
+            ticket.release()
+        else:
+            pump.cancel()
+
+
+async def final_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest) -> dict | None:
+    async with contextlib.aclosing(answer_events(request, ctx, ticket, req)) as events:
+        async for event in events:
+            if event.kind == "done":
+                return event.answer.to_json()
+    return None  # the client left
+
+
+async def sse_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest, model: str):
+    cid = completion_id()
+    try:
+        async with contextlib.aclosing(answer_events(request, ctx, ticket, req)) as events:
+            started = False
+            async for event in events:
+                if not started:
+                    started = True
+                    yield sse(chunk(cid, model, {"role": "assistant", "content": ""}))
+                if event.kind == "token" and event.text:
+                    yield sse(chunk(cid, model, {"content": event.text}))
+                elif event.kind == "done":
+                    yield sse(chunk(cid, model, {}, "stop", advisor=event.answer.to_json()))
+                    yield sse("[DONE]")
+    except Exception as exc:  # the status line is already sent: the error goes in the stream
+        status, code, message = describe_failure(exc)
+        yield sse(error_body(status, code, message))
+
+
+@router.post("/v1/chat/completions")
+async def chat_completions(request: Request):
+    ctx = context(request)
+    req = parse_chat(parse_json(await read_body(request, MAX_JSON_BYTES)))
+    model = req.model or ctx.model_name
+    ticket = admit(ctx)
+    if req.stream:
+        return StreamingResponse(sse_answer(request, ctx, ticket, req, model), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    answer = await final_answer(request, ctx, ticket, req)
+    return JSONResponse(completion(completion_id(), model, answer) if answer else {})
+
+
+@router.post("/v1/ask")
+async def ask(request: Request):
+    ctx = context(request)
+    req = parse_ask(parse_json(await read_body(request, MAX_JSON_BYTES)))
+    ticket = admit(ctx)
+    return JSONResponse(await final_answer(request, ctx, ticket, req) or {})
+
+
+@router.get("/v1/models")
+async def models(request: Request):
+    return model_list(context(request).model_name)
+
+
+@router.get("/healthz")
+async def healthz(request: Request):
+    ctx = context(request)
+    store = await anyio.to_thread.run_sync(ctx.store_status)
+    loading = ctx.loader.status()
+    ready = store["reachable"] and loading["state"] == "ready"
+    body = {"status": "ready" if ready else ("loading" if loading["state"] == "loading" else "unavailable"),
+            "store": store, "models": loading, "queue": ctx.admission.snapshot()}
+    return JSONResponse(body, status_code=200 if ready else 503)
+
+
+# ---------------------------------------------------------------- documents (bearer token)
+def require_token(request: Request, ctx: WebContext) -> None:
+    secret = ctx.services.settings.api_token
+    if secret is None or not secret.get_secret_value():
+        raise APIError(403, "no_token")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    # compare_digest: the time taken says nothing about how much of the token was right.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
+                                                             secret.get_secret_value().encode()):
+        raise APIError(401, "bad_token", headers={"WWW-Authenticate": "Bearer"})
+
+
+@router.get("/v1/documents")
+async def list_documents(request: Request):
+    ctx = context(request)
+    require_token(request, ctx)
+    docs = await anyio.to_thread.run_sync(ctx.services.store.documents)
+    return {"documents": [d.__dict__ for d in docs]}
+
+
+@router.post("/v1/documents")
+async def upload_documents(request: Request):
+    ctx = context(request)
+    require_token(request, ctx)  # before the body is read: an unauthenticated upload costs nothing
+    settings = ctx.services.settings
+    limit = settings.max_upload_mb * MB
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit + MB:  # + room for the multipart framing
+        raise APIError(413, "body_too_large", limit=f"{settings.max_upload_mb} MB")
+    form = await request.form(max_files=MAX_UPLOAD_FILES, max_fields=MAX_UPLOAD_FILES)
+    files = [f for f in form.getlist("file") if hasattr(f, "filename")]
+    if not files:
+        raise APIError(400, "no_files")
+    with tempfile.TemporaryDirectory(prefix="api-upload-") as tmp:
+        accepted = []
+        for i, upload in enumerate(files):  # every file is checked before any is ingested
+            temp_path = Path(tmp) / str(i)
+            with temp_path.open("wb") as out:
+                await anyio.to_thread.run_sync(shutil.copyfileobj, upload.file, out)
+            size = temp_path.stat().st_size
+            if size > limit:
+                raise APIError(413, "upload_too_large", name=upload.filename or "file", size=size / MB,
+                               limit=settings.max_upload_mb)
+            try:
+                accepted.append(accept_upload(temp_path, upload.filename or "", settings.uploads_dir,
+                                              settings.max_upload_mb))
+            except UploadRejected as exc:
+                raise APIError(400, "upload_refused", detail=str(exc)) from None
+        results = await anyio.to_thread.run_sync(lambda: ctx.services.ingest(
+            [a.path for a in accepted], source_names={a.path: a.source for a in accepted}))
+    rows = [{"file": r.path.name, "status": r.status, "doc_id": r.doc_id, "chunks": r.chunks, "reason": r.reason,
+             "warnings": r.warnings, "line": r.line()} for r in results]
+    if all(r.status == "refused" for r in results):
+        raise APIError(422, "all_refused", reasons="; ".join(r.line() for r in results))
+    return {"results": rows}
+
+
+@router.delete("/v1/documents/{doc:path}")
+async def delete_document(doc: str, request: Request):
+    ctx = context(request)
+    require_token(request, ctx)
+    removed = await anyio.to_thread.run_sync(ctx.services.pipeline.remove, doc)
+    if not removed:
+        raise APIError(404, "no_document", doc=doc)
+    if "retriever" in ctx.services.__dict__:
+        await anyio.to_thread.run_sync(ctx.services.retriever.refresh)
+    return {"removed": removed}

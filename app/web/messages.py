@@ -1,0 +1,37 @@
+"""Every sentence the HTTP API and the chat's queue notice show to people, in one table."""
+
+ERRORS = {
+    "bad_json": "the request body is not valid JSON ({detail})",
+    "not_object": "the request body must be a JSON object",
+    "no_messages": "`messages` must be a non-empty list of {{\"role\", \"content\"}} objects",
+    "bad_message": "messages[{i}] must be an object with a string `role` and a text `content`",
+    "unknown_role": "messages[{i}] has the unknown role {role!r}; use system, user or assistant",
+    "no_user_message": "the last message must be the user's question (role \"user\") with some text",
+    "no_question": "`question` must be a non-empty string",
+    "question_too_long": "the question has {n} characters; the limit is {limit}",
+    "bad_history": "`history`: {detail}",
+    "bad_profile": "`profile`: {detail}",
+    "bad_field": "`{field}` must be {kind}",
+    "body_too_large": "the request body is over the {limit} limit",
+    "upload_too_large": "{name}: {size:.1f} MB is over the {limit} MB limit",
+    "upload_refused": "{detail}",
+    "no_files": "send the documents as multipart/form-data in one or more `file` fields",
+    "all_refused": "no document was ingested: {reasons}",
+    "queue_full": "the advisor is busy: {waiting} requests are already waiting; retry after {retry} s",
+    "loading": "the models are still loading; retry after {retry} s",
+    "load_failed": "the models could not be loaded: {detail}",
+    "no_token": "document changes over the API are disabled: set ADVISOR_API_TOKEN on the server",
+    "bad_token": "missing or wrong API token: send `Authorization: Bearer <token>`",
+    "no_document": "no document matches {doc!r} (give a doc_id, its first 6+ characters, or a file name)",
+    "not_found": "no such endpoint: {method} {path}",
+    "method": "{method} is not allowed on {path}",
+    "generation": "the answer failed: {detail}",
+    "store": "the index could not be used ({detail})",
+    "internal": "internal error ({kind}); the server log has the details",
+}
+
+# The chat's notice while a user waits for the model (Gradio), and when the line is full.
+QUEUE = {
+    "zh": {"waiting": "排队中：前面还有 {ahead} 位", "full": "当前咨询人数较多，请约 {retry} 秒后再试。"},
+    "en": {"waiting": "In queue: {ahead} ahead", "full": "The advisor is busy; please try again in about {retry} s."},
+}

@@ -1,0 +1,107 @@
+"""Request bodies of the API, checked field by field so that a bad request gets one sentence that
+names the field, never a validation dump: the OpenAI chat format and the advisor's own /v1/ask."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from app.conversation import parse_history
+from app.profile import EnterpriseProfile
+from app.web.errors import APIError
+
+MAX_QUESTION_CHARS = 4000
+CHAT_ROLES = {"system", "developer", "user", "assistant"}  # system/developer: the advisor has its own
+
+
+@dataclass
+class AskRequest:
+    question: str
+    history: list[dict]
+    profile: EnterpriseProfile | None
+    model: str = ""
+    stream: bool = False
+
+
+def parse_json(raw: bytes) -> dict:
+    try:
+        body = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise APIError(400, "bad_json", detail=str(exc).split(":")[0]) from None
+    if not isinstance(body, dict):
+        raise APIError(400, "not_object")
+    return body
+
+
+def message_text(content, i: int) -> str:
+    """A message's text: a string, or the text parts of a list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list) and all(isinstance(p, dict) and p.get("type") == "text"
+                                         and isinstance(p.get("text"), str) for p in content):
+        return "".join(p["text"] for p in content)
+    raise APIError(400, "bad_message", i=i)
+
+
+def parse_profile(data) -> EnterpriseProfile | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise APIError(400, "bad_profile", detail="must be an object like {\"tier\": \"sme\", \"industry\": …}")
+    known = {"tier", "industry", "headcount", "digital_level", "pain_points"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise APIError(400, "bad_profile", detail=f"unknown field {unknown[0]!r}; known: {', '.join(sorted(known))}")
+    try:
+        return EnterpriseProfile(tier=data.get("tier"), industry=str(data.get("industry") or ""),
+                                 headcount=None if data.get("headcount") is None else int(data["headcount"]),
+                                 digital_level=int(data.get("digital_level") or 0),
+                                 pain_points=str(data.get("pain_points") or ""))
+    except (TypeError, ValueError) as exc:
+        raise APIError(400, "bad_profile", detail=str(exc)) from None
+
+
+def checked_question(text: str) -> str:
+    question = text.strip()
+    if len(question) > MAX_QUESTION_CHARS:
+        raise APIError(400, "question_too_long", n=len(question), limit=MAX_QUESTION_CHARS)
+    return question
+
+
+def parse_chat(body: dict) -> AskRequest:
+    """OpenAI ``/v1/chat/completions``: the last user message is the question, the user and
+    assistant messages before it are the conversation."""
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise APIError(400, "no_messages")
+    turns = []
+    for i, message in enumerate(messages):
+        if not isinstance(message, dict) or not isinstance(message.get("role"), str):
+            raise APIError(400, "bad_message", i=i)
+        if message["role"] not in CHAT_ROLES:
+            raise APIError(400, "unknown_role", i=i, role=message["role"])
+        text = message_text(message.get("content"), i)
+        if message["role"] in ("user", "assistant"):
+            turns.append({"role": message["role"], "content": text})
+    if not turns or turns[-1]["role"] != "user" or not turns[-1]["content"].strip():
+        raise APIError(400, "no_user_message")
+    stream = body.get("stream", False)
+    if not isinstance(stream, bool):
+        raise APIError(400, "bad_field", field="stream", kind="true or false")
+    model = body.get("model", "")
+    if not isinstance(model, str):
+        raise APIError(400, "bad_field", field="model", kind="a string")
+    return AskRequest(checked_question(turns[-1]["content"]), parse_history(turns[:-1]),
+                      parse_profile(body.get("profile")), model, stream)
+
+
+def parse_ask(body: dict) -> AskRequest:
+    """``/v1/ask``: ``{question, history?, profile?}``; history as ``advisor ask --history`` takes it."""
+    question = body.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise APIError(400, "no_question")
+    try:
+        history = parse_history(body.get("history") or [])
+    except ValueError as exc:
+        raise APIError(400, "bad_history", detail=str(exc)) from None
+    return AskRequest(checked_question(question), history, parse_profile(body.get("profile")))

@@ -1,0 +1,39 @@
+"""The kind of fact a question asks for, and whether evidence holds it."""
+
+import pytest
+
+from app.fact_kinds import answered_kinds, asked_kinds
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("我们厂能拿到多少补贴？", ["amount"]),
+    ("How much money does each company get from the city pilot?", ["amount"]),
+    ("搞数字化多久能回本？", ["payback"]),
+    ("What is the typical ROI of an MES?", ["payback"]),
+    ("试点城市申报截止时间是什么时候？", ["deadline"]),
+    ("When is the deadline to apply?", ["deadline"]),
+    ("《实施指南》是什么时候发布的？", ["date"]),
+    ("第三批有多少个城市？", ["count"]),
+    ("这个通知的文号是什么？", ["doc_number"]),
+    ("Which ministries issued the Guidelines?", ["issuer"]),
+    ("数字化转型从哪里入手？", []),
+])
+def test_asked_kinds(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+def test_a_city_total_does_not_answer_a_per_enterprise_amount():
+    evidence = ["中央财政对每个试点城市最高奖补1.5亿元。"]
+    assert answered_kinds("每家企业能拿多少补贴？", evidence) == {"amount": False}
+    assert answered_kinds("试点城市最高能拿多少资金？", evidence) == {"amount": True}
+
+
+def test_an_issue_date_does_not_answer_a_deadline():
+    evidence = ["工业和信息化部于2024年9月印发通知。"]
+    assert answered_kinds("申报截止时间是哪天？", evidence) == {"deadline": False}
+    assert answered_kinds("通知是什么时候印发的？", evidence) == {"date": True}
+
+
+def test_counts_and_issuers():
+    assert answered_kinds("第二批有多少个城市？", ["第二批共36个城市入选。"]) == {"count": True}
+    assert answered_kinds("Who issued it?", ["It was issued by MIIT and the Ministry of Finance."]) == {"issuer": True}

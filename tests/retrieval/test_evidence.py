@@ -1,0 +1,31 @@
+"""Evidence selection: units, lexical scoring, the budget, the kind bonus (no model: the dense
+stage is skipped when no embedder is given, and tested end to end in tests/app/test_advisor.py)."""
+
+from retrieval.evidence import select_evidence, split_units
+from retrieval.query_expansion import expand_query, expansion_terms
+
+CHUNKS = ["## 策略\n中小企业要因企制宜、重点突破。\n- 评估转型潜在价值和可行性，明确转型优先级。\n- 小微企业推动业务系统上云。",
+          "灯塔工厂是世界经济论坛评选的先进工厂。中国有74家。",
+          "城市试点：中央财政对试点城市最高奖补1.5亿元。"]
+
+
+def test_units_are_sentences_and_list_items_without_markup():
+    assert split_units(CHUNKS[0]) == ["中小企业要因企制宜、重点突破。", "评估转型潜在价值和可行性，明确转型优先级。",
+                                      "小微企业推动业务系统上云。"]
+
+
+def test_best_units_first_within_the_budget_and_never_fewer_than_two():
+    units = select_evidence("小微企业怎么上云？", CHUNKS, ["", "", ""], None, None, token_budget=1)
+    assert len(units) == 2 and units[0].text == "小微企业推动业务系统上云。"
+
+
+def test_the_kind_bonus_prefers_units_with_the_fact_asked_for():
+    units = select_evidence("试点能给多少钱？", CHUNKS, ["", "", ""], None, None, token_budget=200,
+                            kind_of=lambda t: 0.5 if "亿元" in t else 0.0)
+    assert "1.5亿元" in units[0].text
+
+
+def test_everyday_words_gain_the_policies_terms():
+    assert "小快轻准" in expansion_terms("我们小厂钱不多，先搞啥？", "zh")
+    assert expand_query("天气", "zh") == "天气"
+    assert "feasibility" in expand_query("We are a small shop, where do we start?", "en")
