@@ -257,11 +257,13 @@ class Advisor:
         self.prompt_tokens_per_s: float | None = None
 
     # --- start-up -------------------------------------------------------------------------------
-    def warm_up(self) -> None:
-        """Load both models, cache the system prompt, and size the evidence to this machine."""
+    def warm_up(self, calibrate: bool = True) -> None:
+        """Load both models, cache the system prompt, and size the evidence to this machine (not
+        for evaluations, which keep the configured budget so results do not depend on the load)."""
         self.retriever.embed_query("warm up")
         self.generator.warm_up(self.system_prompt)
-        self.calibrate()
+        if calibrate:
+            self.calibrate()
 
     def calibrate(self) -> None:
         """Measure prompt processing (tokens/s) on a prompt as long as a typical one, and size the

@@ -187,6 +187,45 @@ def cmd_chat(args) -> int:
     return 0
 
 
+def cmd_selfcheck(args) -> int:
+    """The digital-level self-check from a YAML answers file (``--template`` prints one to fill in)."""
+    from app.selfcheck_answers import SelfCheckError, load_answers_file, template
+    from app.settings import Settings
+
+    settings = Settings()
+    if args.template:
+        print(template(settings.knowledge_dir, args.lang), end="")
+        return 0
+    if args.out and Path(args.out).suffix.lower() != ".docx":
+        print(f"error: --out must name a .docx file, not {args.out}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        answers = load_answers_file(Path(args.answers), settings.knowledge_dir)
+    except SelfCheckError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    from app.selfcheck import assess
+
+    result = assess(answers, settings.knowledge_dir)
+    if not args.no_advice:
+        from app.selfcheck_advice import add_recommendations
+
+        for priority in add_recommendations(_services(args).advisor, result):
+            print(f"(recommendation for {priority.scenario}: {'done' if not priority.advice_error else 'failed'})",
+                  file=sys.stderr)
+    if args.out:
+        from app.plan_export import export_docx
+
+        print(f"report: {export_docx('', Path(args.out), result)}", file=sys.stderr)
+    if args.chart:
+        from app.selfcheck_chart import render_chart
+
+        print(f"chart: {render_chart(result, Path(args.chart))}", file=sys.stderr)
+    print(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if args.json else result.to_markdown())
+    return 0
+
+
 def cmd_serve(args) -> int:
     from app.web.server import serve
 
@@ -245,6 +284,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--digital-level", type=int, choices=[0, 1, 2, 3, 4])
         p.add_argument("--pain-points")
         p.set_defaults(func=func)
+
+    p = sub.add_parser("selfcheck", help="digital-level self-check (indicative) from a YAML answers file")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--template", action="store_true", help="print the answers file to fill in (YAML)")
+    which.add_argument("--answers", metavar="FILE.yaml", help="the filled-in answers")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the template")
+    p.add_argument("--json", action="store_true", help="print one JSON object (see README, Self-check)")
+    p.add_argument("--out", metavar="REPORT.docx", help="also write the report with its chart as Word")
+    p.add_argument("--chart", metavar="CHART.png", help="also write the chart as PNG")
+    p.add_argument("--no-advice", action="store_true",
+                   help="skip the model: priorities with their quoted next-level descriptors only")
+    p.set_defaults(func=cmd_selfcheck)
 
     p = sub.add_parser("serve", help="the chat at http://HOST:PORT/ and the HTTP API under /v1")
     p.add_argument("--host")

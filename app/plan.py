@@ -7,14 +7,18 @@ draft, so [n] means the same source in every section."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from app.advisor import Advisor, Citation, Request
 from app.citations import MARKER, cited_numbers
 from app.profile import EnterpriseProfile
 from prompts import load_prompt
 
+if TYPE_CHECKING:
+    from app.selfcheck import SelfCheck
+
 MAX_SECTION_TOKENS = 360
+SELF_CHECK_SECTIONS = ("current_state", "plan")  # the sections a self-check result informs
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,11 @@ def _renumber(text: str, local_to_global: dict[int, int]) -> str:
     return MARKER.sub(repl, text)
 
 
-def section_request(spec: SectionSpec, profile: EnterpriseProfile, goal: str, lang: str) -> Request:
-    described = profile.describe(lang)
+def section_request(spec: SectionSpec, profile: EnterpriseProfile, goal: str, lang: str, facts: str = "",
+                    focus: str = "") -> Request:
+    """``facts``: what is known about the enterprise beyond its profile (a self-check result), given to
+    the model with the profile; ``focus``: words added to the search (the priority scenarios)."""
+    described = profile.describe(lang) + (f"\n{facts}" if facts else "")
     instruction = spec.instruction[lang]
 
     def prompt(blocks: list[str], gap: str) -> str:
@@ -105,12 +112,15 @@ def section_request(spec: SectionSpec, profile: EnterpriseProfile, goal: str, la
             profile=described, goal=goal.strip() or "—", section=spec.title[lang], instruction=instruction,
             sources="\n\n".join(blocks))
 
-    query = f"{profile.search_hint(lang)} {spec.query[lang]} {goal}".strip()
+    query = f"{profile.search_hint(lang)} {spec.query[lang]} {focus} {goal}".strip()
     return Request(question=instruction, search_query=query, profile=profile,
                    known_text=f"{described}\n{goal}", prompt=prompt, max_tokens=MAX_SECTION_TOKENS, lang=lang)
 
 
-def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: str) -> Iterator[PlanEvent]:
+def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: str,
+               selfcheck: SelfCheck | None = None) -> Iterator[PlanEvent]:
+    """With a self-check result, the "current state" and "priority scenarios" sections get it as known
+    facts about the enterprise (still through the grounded step, sources cited as usual)."""
     plan = Plan(lang, profile, goal.strip())
     global_ids: dict[str, int] = {}
     for spec in SECTIONS:
@@ -118,7 +128,10 @@ def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: st
         plan.sections.append(section)
         yield PlanEvent("section", section=section)
         answer = None
-        for event in advisor.run(section_request(spec, profile, goal, lang)):
+        known = selfcheck is not None and spec.key in SELF_CHECK_SECTIONS
+        facts = selfcheck.plan_facts() if known else ""
+        focus = " ".join(p.scenario for p in selfcheck.priorities) if known and spec.key == "plan" else ""
+        for event in advisor.run(section_request(spec, profile, goal, lang, facts, focus)):
             if event.kind == "token":
                 yield PlanEvent("token", section=section, text=event.text)
             elif event.kind == "done":

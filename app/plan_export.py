@@ -1,5 +1,5 @@
-"""Export a (possibly edited) plan draft: Markdown as it is, or DOCX with real Word headings,
-paragraphs, bullet lists and the sources list."""
+"""Export a (possibly edited) plan draft or a self-check report: Markdown as it is, or DOCX with
+real Word headings, paragraphs, bullet lists, the sources list and the self-check chart."""
 
 from __future__ import annotations
 
@@ -7,13 +7,25 @@ import re
 from pathlib import Path
 
 import docx
+from docx.shared import Cm
 
 
-def markdown_to_docx(markdown: str, path: Path) -> Path:
+IMAGE = re.compile(r"^!\[([^\]]*)\]\(([^)]+)\)$")
+IMAGE_WIDTH_CM = 16
+
+
+def markdown_to_docx(markdown: str, path: Path, images: dict[str, Path] | None = None) -> Path:
+    """``images``: the pictures the Markdown may show as ``![caption](name)``, by name. Only these:
+    the Markdown may come from an editable text box, so it never names a file to read."""
     document = docx.Document()
     for raw in markdown.splitlines():
         line = raw.rstrip()
         if not line.strip():
+            continue
+        image = IMAGE.match(line.strip())
+        if image and images and image.group(2) in images:
+            document.add_picture(str(images[image.group(2)]), width=Cm(IMAGE_WIDTH_CM))
+            document.add_paragraph(image.group(1), style="Caption")
             continue
         heading = re.match(r"^(#{1,4})\s+(.*)$", line)
         if heading:
@@ -31,3 +43,17 @@ def markdown_to_docx(markdown: str, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path
+
+
+CHART = "selfcheck-chart"
+
+
+def export_docx(markdown: str, path: Path, selfcheck=None) -> Path:
+    """A plan draft (or nothing) followed by the self-check report with its chart, when there is one."""
+    if selfcheck is None:
+        return markdown_to_docx(markdown, path)
+    from app.selfcheck_chart import render_chart  # matplotlib only when a chart is drawn
+
+    chart = render_chart(selfcheck, Path(path).with_suffix(".chart.png"))
+    combined = (markdown.rstrip() + "\n\n" if markdown.strip() else "") + selfcheck.to_markdown(chart=CHART)
+    return markdown_to_docx(combined, path, images={CHART: chart})

@@ -28,6 +28,7 @@ class EnterpriseProfile:
     headcount: int | None = None
     digital_level: int = 0
     pain_points: str = ""
+    priority_scenarios: tuple[str, ...] = ()  # from a self-check (app/selfcheck.py), lowest levels first
 
     def __post_init__(self):
         if self.tier not in TIERS:
@@ -47,12 +48,14 @@ class EnterpriseProfile:
             self.headcount is not None and parts.append(f"人数：{self.headcount}")
             parts.append(f"数字化水平：{level}")
             self.pain_points and parts.append(f"主要痛点：{self.pain_points}")
+            self.priority_scenarios and parts.append(f"自评优先场景：{'、'.join(self.priority_scenarios)}")
             return "提问企业情况（" + "；".join(parts) + "）。请针对这类企业回答。"
         parts = [f"type: {t}"]
         self.industry and parts.append(f"industry: {self.industry}")
         self.headcount is not None and parts.append(f"headcount: {self.headcount}")
         parts.append(f"digital level: {level}")
         self.pain_points and parts.append(f"main pain points: {self.pain_points}")
+        self.priority_scenarios and parts.append(f"self-check priority scenarios: {', '.join(self.priority_scenarios)}")
         return "The asking enterprise (" + "; ".join(parts) + "). Tailor the answer to this kind of enterprise."
 
     def search_hint(self, lang: str) -> str:

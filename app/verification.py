@@ -16,6 +16,7 @@ from app.citations import MARKER, terms
 from app.fact_kinds import RECIPIENT_CITY
 from app.figures import DOC_NUMBER, FIGURE, LIST_NUMBER, SMALL
 from prompts import is_refusal
+from retrieval.evidence import strip_remote_content
 from retrieval.lexical import STOPWORDS, tokenize
 
 MIN_SUPPORT = 0.35  # share of a sentence's content terms its cited source must hold
@@ -26,8 +27,6 @@ LABEL_SHARE = 0.5  # share of the label's words (before "：") that must be in t
 WINDOW = 24  # characters either side of a figure that give its subject
 PASTE_CHARS = 160  # a sentence copying this much of a source verbatim is pasted text, not an answer
 ENTERPRISE = re.compile(r"企业|公司|工厂|厂家|enterprise|firm|company|companies|factory", re.I)
-LINK = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]+)\]\((?:https?:|ftp:|mailto:|//)[^)]*\)|<img[^>]*>", re.I)
-URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.I)
 EMPTY_VALUE = re.compile(r"(?:\b(?:is|are|was|were|of)|为|是|：|:)\s*[。.]?\s*$", re.I)
 SOURCE_HEADER = re.compile(r"^\s*(?:资料编号|资料\s*\d+\s*[:：]|Source\s*\d+\s*:)", re.I)
 LEADING_MARKER = re.compile(r"^(\s*(?:[-*•]|\d+[.、)）])?\s*)((?:[\[【]\s*\d{1,2}(?:\s*[,，、]\s*\d{1,2})*\s*[\]】]\s*)+)")
@@ -53,9 +52,7 @@ class SentenceCheck:
         return asdict(self)
 
 
-def clean_links(text: str) -> str:
-    """Markdown links and images become plain text: an answer never renders remote content."""
-    return URL.sub("", LINK.sub(lambda m: m.group(1) or "", text))
+clean_links = strip_remote_content  # an answer never renders remote content either
 
 
 def _unit_family(unit: str) -> int | None:

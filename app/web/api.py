@@ -13,6 +13,7 @@ from typing import AsyncIterator
 
 import anyio
 from fastapi import APIRouter, Request
+from fastapi.routing import APIRoute
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from app.conversation import Conversation
@@ -217,3 +218,15 @@ async def delete_document(doc: str, request: Request):
     if "retriever" in ctx.services.__dict__:
         await anyio.to_thread.run_sync(ctx.services.retriever.refresh)
     return {"removed": removed}
+
+
+# Last: anything else under /v1 is answered here in the API's error shape (the Gradio app mounted
+# at / would otherwise answer with its own page).
+@router.api_route("/v1/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+                  include_in_schema=False)
+async def unknown_route(rest: str, request: Request):
+    path = request.url.path
+    if any(isinstance(r, APIRoute) and r.endpoint is not unknown_route and r.path_regex.match(path)
+           for r in router.routes):
+        raise APIError(405, "method", method=request.method, path=path)
+    raise APIError(404, "not_found", method=request.method, path=path)

@@ -62,3 +62,34 @@ def test_follow_up_answer_uses_the_history(kb_services):
     assert second.search_query != "其中数字化基础占多少分？"
     assert "50" in " ".join(c.text for c in second.contexts)
     assert len(conversation.history) == 4
+
+
+@pytest.mark.parametrize("rewritten, problem", [
+    ("2024年版评测指标中，数字化基础占多少分？", ""),
+    ("数字化基础占50分。", "not a question"),
+    ("第三级叫做集成级吗？", "adds words"),
+    ("中国有172家灯塔工厂吗？", "adds figures"),
+    ("What is it?", "another language"),
+])
+def test_a_rewrite_must_be_a_question_that_adds_nothing(rewritten, problem):
+    from app.conversation import rewrite_problem
+
+    history = "2024年版中小企业数字化水平评测指标有哪些维度？\n指标分为数字化基础、数字化管理和数字化成效。"
+    found = rewrite_problem(rewritten, "其中数字化基础占多少分？", history)
+    assert found.startswith(problem) if problem else found == ""
+
+
+def test_a_rewrite_that_answers_falls_back_to_the_rule():
+    class Answering:  # a model that answers instead of rewriting
+        name = "fake"
+
+        def stream(self, messages, max_tokens):
+            yield "数字化基础占50分，是最重要的维度。"
+
+    class FakeAdvisor:
+        generator = Answering()
+
+    conversation = Conversation(FakeAdvisor(), history=[{"role": "user", "content": "评测指标有哪些维度？"},
+                                                       {"role": "assistant", "content": "三个维度。"}])
+    assert conversation.standalone_query("其中数字化基础占多少分？") == "评测指标有哪些维度？ 其中数字化基础占多少分？"
+    assert conversation.last_rewrite_problem

@@ -10,6 +10,7 @@ import pytest
 from app.generation.base import GenerationError
 from app.generation.openai_compatible import OpenAICompatibleGenerator
 from tests.conftest import free_port
+from tests.tiny_qwen import build_tiny_qwen
 
 MESSAGES = [{"role": "system", "content": "请简短回答。"}, {"role": "user", "content": "用一句话介绍中国的首都是哪座城市。"}]
 
@@ -63,21 +64,7 @@ def test_unreachable_server_is_a_clear_error():
 def test_transformers_backend_on_a_tiny_model(tmp_path):
     """A tiny Qwen2-architecture model with random weights and its own tokenizer, saved as
     safetensors: the transformers back end loads it, applies the chat template and streams."""
-    from tokenizers import Tokenizer, models, pre_tokenizers
-    from transformers import PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM
-
-    words = ["<|im_start|>", "<|im_end|>", "<unk>", "system", "user", "assistant", "\n"] + list("中国的首都是哪座城市只用一个词回答北京？。")
-    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.Split("", "isolated")
-    fast = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="<unk>", eos_token="<|im_end|>",
-                                   pad_token="<|im_end|>")
-    fast.chat_template = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
-                          "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
-    fast.save_pretrained(tmp_path)
-    config = Qwen2Config(vocab_size=len(words), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=128,
-                         eos_token_id=1, pad_token_id=1)
-    Qwen2ForCausalLM(config).save_pretrained(tmp_path)
+    words = build_tiny_qwen(tmp_path, "中国的首都是哪座城市只用一个词回答北京？。")
     from app.generation.transformers_local import TransformersGenerator
 
     gen = TransformersGenerator(tmp_path)

@@ -1,5 +1,11 @@
+import re
+
 import docx
 import pytest
+
+from app.citations import SENTENCE, terms
+from app.scenario_levels import load_scenarios, specific_descriptors
+from app.settings import REPO_ROOT
 
 from app.plan import SECTIONS, Plan, PlanSection, _renumber, draft_plan
 from app.plan_export import markdown_to_docx
@@ -38,6 +44,37 @@ def test_plan_draft_streams_every_section_with_valid_citations(kb_services):
     assert sum(e.kind == "token" for e in events) > 20
     numbers = {c.n for c in plan.sources}
     assert numbers == set(range(1, len(plan.sources) + 1))
-    import re
     cited = {int(n) for s in plan.sections for n in re.findall(r"\[(\d+)\]", s.text)}
     assert cited and cited <= numbers
+
+
+def quoted_descriptor(sentence: str, descriptors: dict[str, str]) -> str | None:
+    """The scenario-specific descriptor a sentence quotes (most of its terms present), if any."""
+    have = terms(sentence)
+    for text in descriptors:
+        wanted = terms(text)
+        if wanted and len(wanted & have) / len(wanted) >= 0.7:
+            return text
+    return None
+
+
+@pytest.mark.slow
+def test_an_auto_parts_plan_quotes_each_scenario_s_own_descriptors(kb_services):
+    """The case that went wrong: quality-management descriptors attributed to equipment, safety,
+    energy and supply chain. Every descriptor a section quotes must sit next to its own scenario."""
+    profile = EnterpriseProfile("sme", industry="汽车零部件", headcount=150, pain_points="缺陷发现晚、设备意外停机")
+    events = list(draft_plan(kb_services.advisor, profile, "减少缺陷和停机", "zh"))
+    plan = events[-1].plan
+    scenarios = load_scenarios(REPO_ROOT / "knowledge", "zh")
+    owner = specific_descriptors(scenarios)
+    for section in plan.sections:
+        assert not re.search(r"^#", section.text, re.M), f"heading inside {section.key}: {section.text}"
+        assert section.title not in section.text
+        body = section.text.strip()
+        assert not body or re.search(r"[。！？.!?\]）)]\s*$", body), f"{section.key} ends mid-sentence: …{body[-40:]}"
+        for sentence in SENTENCE.findall(section.text):
+            quoted = quoted_descriptor(sentence, owner)
+            if quoted is None:
+                continue
+            named = [name for name in scenarios if name in sentence]
+            assert not named or owner[quoted] in named, f"{owner[quoted]}'s descriptor given for {named}: {sentence}"

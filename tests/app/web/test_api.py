@@ -111,7 +111,7 @@ def test_documents_are_off_without_a_configured_token(fake_app):
 def test_full_queue_is_429_with_retry_after_and_a_waiting_client_is_served(fake_app):
     app, url = fake_app
     generator = app.state.web.services.generator
-    generator.rounds = 20  # ~5 s per answer
+    generator.rounds = 10  # ~2 s per answer
     results = {}
 
     def ask(name):
@@ -132,33 +132,39 @@ def test_full_queue_is_429_with_retry_after_and_a_waiting_client_is_served(fake_
     assert results["first"].status_code == 200 and results["second"].status_code == 200
 
 
-def test_disconnected_stream_frees_the_model_within_a_second(fake_app):
+def test_disconnected_stream_hands_the_model_to_the_next_request_within_a_second(fake_app):
     app, url = fake_app
     generator = app.state.web.services.generator
-    generator.rounds = 200  # would run for ~45 s
     admission = app.state.web.admission
+    second = {}
+    waiter = threading.Thread(target=lambda: second.update(
+        reply=httpx.post(f"{url}/v1/ask", json={"question": QUESTION}, timeout=120)))
+    generator.rounds = 200  # the first answer would run for ~45 s
     try:
         with httpx.Client(timeout=60) as client:
             with client.stream("POST", f"{url}/v1/chat/completions", json={
                     "model": "m", "stream": True, "messages": [{"role": "user", "content": QUESTION}]}) as reply:
-                for line in reply.iter_lines():
-                    if line.startswith("data: "):
-                        break  # the first chunk: retrieval is done, the answer is being written
+                lines = reply.iter_lines()  # kept open: leaving this loop early would close the stream
+                assert next(line for line in lines if line.startswith("data: "))  # retrieval done, answering
                 deadline = time.monotonic() + 30
                 while not COMPUTE_LOCK.locked() and time.monotonic() < deadline:
                     time.sleep(0.02)
-                time.sleep(0.3)
-                assert admission.snapshot()["active"] == 1 and COMPUTE_LOCK.locked() and generator.calls
-        left = time.monotonic()
-        while admission.snapshot()["active"] and time.monotonic() - left < 1.0:
-            time.sleep(0.02)
-        assert admission.snapshot()["active"] == 0
-        assert COMPUTE_LOCK.acquire(timeout=max(0.05, 1.0 - (time.monotonic() - left)))
-        COMPUTE_LOCK.release()
+                generator.rounds = 1  # for the second request, which now waits its turn
+                waiter.start()
+                while admission.snapshot()["waiting"] == 0 and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                assert admission.snapshot() | {"mean_answer_s": 0} == {"active": 1, "waiting": 1, "max_waiting": 1,
+                                                                       "mean_answer_s": 0}
+                assert COMPUTE_LOCK.locked()
+            left = time.monotonic()  # the client hung up in the middle of the answer
+        while admission.snapshot()["waiting"] and time.monotonic() - left < 1.0:
+            time.sleep(0.01)
+        handed_over_s = time.monotonic() - left
+        assert handed_over_s < 1.0 and admission.snapshot()["active"] == 1  # the second request has the model
     finally:
         generator.rounds = 1
-    reply = httpx.post(f"{url}/v1/ask", json={"question": QUESTION}, timeout=60)
-    assert reply.status_code == 200 and reply.json()["answer"]
+        waiter.join(120) if waiter.is_alive() else None
+    assert second["reply"].status_code == 200 and second["reply"].json()["answer"]
 
 
 def test_503_while_the_models_load(kb_services, embedder):
@@ -215,3 +221,9 @@ def test_uploads_are_checked_before_anything_is_ingested(token_app):
     none = httpx.post(f"{url}/v1/documents", data={"x": "1"}, headers=auth)
     assert none.status_code == 400 and none.json()["error"]["code"] == "no_files"
     assert app.state.web.services.store.count() == 0
+
+
+def test_wrong_method_is_a_json_405(fake_app):
+    _, url = fake_app
+    reply = httpx.get(f"{url}/v1/chat/completions")
+    assert reply.status_code == 405 and reply.json()["error"]["code"] == "method"
