@@ -37,7 +37,7 @@ from app.source_kinds import source_kinds, source_label
 from app.verification import SentenceCheck, figure_problems, verify_sentence
 from ingest.language import detect_language, estimate_tokens
 from prompts import format_evidence, format_source, is_refusal, load_prompt, load_table, refusal_phrase, render_answer
-from retrieval.evidence import EvidenceUnit, select_evidence
+from retrieval.evidence import EvidenceUnit, select_evidence, term_share
 from retrieval.hybrid import HybridRetriever, Retrieval, Source
 from retrieval.query_expansion import expand_query
 
@@ -47,6 +47,11 @@ SOURCE_POOL = 8  # chunks whose sentences compete to be evidence
 EXTRACTIVE_ITEMS = 3
 # Evidence this close to the question (cosine, e5) answers it: a refusal then is the model's error.
 STRONG_EVIDENCE = 0.86
+STRONG_LEXICAL = 0.3  # ... and holds a third of the question's words
+# Quoted evidence that itself says the sources do not give it: the honest answer is a refusal.
+NOT_GIVEN = re.compile(r"没有给出|未给出|没有公开|未公开|尚未公布|没有公布|没有规定|没有列出|资料中都没有|"
+                       r"\bnot (?:public|given|published|specified|listed)\b|do(?:es)? not (?:give|say|specify|publish|list)",
+                       re.I)
 TOKEN_SAFETY = 1.15  # estimate_tokens is rough; leave room
 PROMPT_OVERHEAD_TOKENS = 120
 # However slow the machine, a few sentences are needed for an answer worth waiting for: with two, the
@@ -360,8 +365,7 @@ class Advisor:
                     yield from say(stream.feed(piece))
             yield from say(stream.feed("", final=True))
             if stream.kept == 0:
-                strong = bool(units) and max((u.dense or 0.0) for u in units) >= STRONG_EVIDENCE
-                if not gaps and (strong or not stream.held_refusal):
+                if not gaps and (self._answers(units, asked, request.prompt_question or request.question) or not stream.held_refusal):
                     extractive = True
                     yield from say(self._extractive(units, asked, request.question, notes["extractive"]))
                 elif not gaps:
@@ -375,7 +379,8 @@ class Advisor:
         cited = [n for n in cited_numbers(text) if 1 <= n <= len(sources)]
         # A refusal that opens the answer and is followed by at most one kept sentence is a refusal.
         body_refused = not retrieval.covered or not sources or (stream.kept == 0 and not extractive) \
-            or (stream.refused_first and stream.kept < 2 and not extractive)
+            or (stream.refused_first and stream.kept < 2 and not extractive) \
+            or (extractive and bool(NOT_GIVEN.search(self._extractive(units, asked, "", ""))))
         answer = Answer(
             question=request.question, answer=text,
             citations=[to_citation(n, sources[n - 1], lang) for n in cited],
@@ -429,6 +434,20 @@ class Advisor:
             mine = sorted((u for u in units if u.source_index == i), key=lambda u: u.position)
             blocks.append(format_evidence(i + 1, s.metadata, [u.text for u in mine]))
         return blocks
+
+    @staticmethod
+    def _answers(units: list[EvidenceUnit], asked: list[str], question: str) -> bool:
+        """Does the evidence clearly answer, so that a refusal is the model's error? The best
+        sentence is close to the question, and either holds the kind of fact asked for or most of
+        the question's words."""
+        if not units:
+            return False
+        best = max(units, key=lambda u: u.score)
+        if (best.dense or 0.0) < STRONG_EVIDENCE:
+            return False
+        if asked:
+            return any(states_kind(u.text, k) for u in units[:3] for k in asked)
+        return max(term_share(question, u.text) for u in units) >= STRONG_LEXICAL
 
     @staticmethod
     def _extractive(units: list[EvidenceUnit], asked: list[str], question: str, heading: str) -> str:

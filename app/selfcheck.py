@@ -176,9 +176,9 @@ class SelfCheck:
         lines += [f"{i}. {step}" for i, step in enumerate(self.reasoning, start=1)]
         lines += ["", f"## {t['priorities_heading']}", "", t["priority_rule"], ""]
         for i, p in enumerate(self.priorities, start=1):
+            requires = t["next_level"].format(level=LEVELS[p.next_level][lang]) + t["colon"]
             lines += [f"### {i}. {p.scenario} ({LEVELS[p.level][lang]} → {LEVELS[p.next_level][lang]})", "",
-                      p.why, "",
-                      t["next_level"].format(level=LEVELS[p.next_level][lang]) + t["colon"] + self.descriptor_line(p), ""]
+                      p.why, "", requires + self.descriptor_line(p), ""]
             if p.recommendation:
                 lines += [f"**{t['advice_label']}**{t['colon']}{p.recommendation.strip()}", ""]
             elif p.advice_error:

@@ -16,7 +16,7 @@ from app.selfcheck import Priority, SelfCheck
 from prompts import load_prompt
 
 log = logging.getLogger(__name__)
-MAX_ADVICE_TOKENS = 220
+MAX_ADVICE_TOKENS = 200
 
 
 def priority_request(result: SelfCheck, priority: Priority) -> Request:

@@ -107,12 +107,12 @@ def _profile(profile, answers: Answers, errors: dict, problems: list[str]) -> No
 def _items(items, q: Questionnaire, knowledge_dir: Path, answers: Answers, errors: dict,
            problems: list[str]) -> None:
     lookup = _lookup(knowledge_dir, "questions")
+    names = ("、" if q.lang == "zh" else ", ").join(x.name for x in q.questions)
     given: dict[str, object] = {}
     for name, value in (items.items() if isinstance(items, dict) else []):
         key = lookup.get(_norm(name))
         if key is None:
-            problems.append(errors["unknown_item"].format(name=name, choices="、".join(x.name for x in q.questions)
-                                                          if q.lang == "zh" else ", ".join(x.name for x in q.questions)))
+            problems.append(errors["unknown_item"].format(name=name, choices=names))
         else:
             given[key] = value
     for question in q.questions:

@@ -14,7 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib import font_manager  # noqa: E402
-from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
@@ -42,7 +42,8 @@ def cjk_font() -> str | None:
     return None
 
 
-def render_chart(result: SelfCheck, path: Path) -> Path:
+def chart_figure(result: SelfCheck) -> Figure:
+    """The chart as a matplotlib figure (the web app shows it without writing a file)."""
     lang = result.lang
     font = cjk_font()
     if lang == "zh" and font is None:
@@ -50,9 +51,9 @@ def render_chart(result: SelfCheck, path: Path) -> Path:
         lang = "en"
     q = load_questionnaire(result.knowledge_dir, lang)
     t = load_table("selfcheck", lang)
-    rc = {"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}
-    with plt.rc_context(rc):
-        fig, ax = plt.subplots(figsize=(11, 4.8), dpi=110)
+    with matplotlib.rc_context({"font.family": [font, "DejaVu Sans"] if font else ["DejaVu Sans"]}):
+        fig = Figure(figsize=(11, 4.8), dpi=110)
+        ax = fig.subplots()
         x, ticks, labels = 0.0, [], []
         for i, group in enumerate(q.groups):
             members = [s for s in q.scenarios if s.group == group.key]
@@ -77,8 +78,12 @@ def render_chart(result: SelfCheck, path: Path) -> Path:
         handles.append(Line2D([], [], color=NOT_RELEVANT, linewidth=3, label=t["not_relevant"]))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=9, frameon=False)
         fig.tight_layout()
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, format="png")
-        plt.close(fig)
+    return fig
+
+
+def render_chart(result: SelfCheck, path: Path) -> Path:
+    """The chart as a PNG file (the CLI and the Word report)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    chart_figure(result).savefig(path, format="png")
     return path

@@ -4,7 +4,6 @@ model; ``advisor ask`` loads both)."""
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from functools import cached_property
 from pathlib import Path
@@ -22,6 +21,7 @@ from retrieval.vector_store import ChromaStore
 
 log = logging.getLogger(__name__)
 SHIPPED_PREFIX = "pypi-parts:"
+STARTER_MARKER = "starter_knowledge"  # the starter folder's fingerprint, kept with the index
 
 
 def embedding_model_path(settings: Settings) -> str:
@@ -41,7 +41,7 @@ def build_generator(settings: Settings) -> Generator:
         from app.generation.openai_compatible import OpenAICompatibleGenerator
         return OpenAICompatibleGenerator(settings.openai_base_url, settings.openai_model,
                                          settings.openai_api_key.get_secret_value(), settings.temperature,
-                                         settings.seed, settings.request_timeout_s)
+                                         settings.seed, settings.request_timeout_s, settings.openai_stream)
     path = generator_model_path(settings)
     if settings.generator == "transformers":
         from app.generation.transformers_local import TransformersGenerator
@@ -115,14 +115,11 @@ class Services:
         folder = self.settings.knowledge_dir
         if not folder.is_dir():
             return []
-        marker = self.settings.data_dir / "starter-knowledge.json"
+        # The marker lives in the index (the collection's metadata), not in the data dir: with a
+        # Chroma server, every app process and machine sees the same one.
         fingerprint = knowledge_fingerprint(folder)
-        try:
-            if json.loads(marker.read_text()).get("fingerprint") == fingerprint:
-                return []
-        except (OSError, ValueError):
-            pass
+        if self.store.marker(STARTER_MARKER) == fingerprint:
+            return []
         results = self.ingest([folder], on_result=on_result)
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(json.dumps({"fingerprint": fingerprint, "folder": str(folder)}))
+        self.store.set_marker(STARTER_MARKER, fingerprint)
         return results

@@ -88,7 +88,9 @@ class Settings(BaseSettings):
     openai_base_url: str = "http://127.0.0.1:8080/v1"
     openai_model: str = "local"
     openai_api_key: SecretStr = SecretStr("not-needed")
-    request_timeout_s: float = 300.0
+    openai_stream: bool = Field(True, description="stream replies from the model server; false = one reply")
+    request_timeout_s: float = Field(300.0, gt=0, description="longest wait for the model server (each piece when "
+                                                             "streaming)")
 
     # --- conversation
     history_turns: int = 3

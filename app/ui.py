@@ -15,11 +15,12 @@ import gradio as gr
 from app.conversation import Conversation, parse_history
 from app.feedback import FeedbackStore
 from app.plan import draft_plan
-from app.plan_export import markdown_to_docx
+from app.plan_export import export_docx
 from app.profile import EnterpriseProfile
 from app.services import Services
 from app.ui_sources import LABELS, card_metadata, cited_set, render_evidence, render_sources
 from app.ui_admin import KnowledgeBaseAdmin
+from app.ui_selfcheck import build_selfcheck_tab
 from app.ui_text import EXAMPLES, LEVEL_CHOICES, TEXT, TIER_CHOICES
 from app.web.messages import QUEUE
 from app.web.queue import AdmissionQueue, QueueFull
@@ -28,11 +29,13 @@ from ingest.language import detect_language
 QUEUE_NOTICE_S = 1.0  # how often a waiting user's place in line is refreshed
 
 
-def make_profile(tier: str, industry: str, headcount, level, pains: str) -> EnterpriseProfile | None:
+def make_profile(tier: str, industry: str, headcount, level, pains: str, selfcheck=None) -> EnterpriseProfile | None:
+    """``selfcheck``: this session's self-check result, whose priority scenarios join the profile."""
     if not tier:
         return None
+    priorities = tuple(p.scenario for p in selfcheck.priorities) if selfcheck is not None else ()
     return EnterpriseProfile(tier, (industry or "").strip(), int(headcount) if headcount not in (None, "") else None,
-                             int(level or 0), (pains or "").strip())
+                             int(level or 0), (pains or "").strip(), priorities)
 
 
 def profile_note(profile: EnterpriseProfile | None, lang: str) -> str:
@@ -75,13 +78,13 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                     gr.skip(), history, answers, ""
             yield from chat_answer(question, messages, history, answers, *profile_values)
 
-    def chat_answer(question, messages, history, answers, tier, industry, headcount, level, pains):
+    def chat_answer(question, messages, history, answers, tier, industry, headcount, level, pains, selfcheck=None):
         question = (question or "").strip()
         if not question:
             yield messages, gr.skip(), history, answers, ""
             return
         lang = detect_language(question)
-        profile = make_profile(tier, industry, headcount, level, pains)
+        profile = make_profile(tier, industry, headcount, level, pains, selfcheck)
         note = profile_note(profile, lang)
         messages = list(messages) + [{"role": "user", "content": question}, {"role": "assistant", "content": note}]
         yield messages, f'<div class="src-note">{LABELS[lang]["waiting"]}</div>', history, answers, ""
@@ -134,13 +137,13 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
         return TEXT[lang]["feedback_saved"], ""
 
     # ---------------------------------------------------------------- plan
-    def plan(goal, tier, industry, headcount, level, pains, lang):
-        profile = make_profile(tier, industry, headcount, level, pains)
+    def plan(goal, tier, industry, headcount, level, pains, lang, selfcheck=None):
+        profile = make_profile(tier, industry, headcount, level, pains, selfcheck)
         if profile is None:
             yield TEXT[lang]["need_tier"], None
             return
         text = ""
-        for event in draft_plan(services.advisor, profile, goal or "", lang):
+        for event in draft_plan(services.advisor, profile, goal or "", lang, selfcheck=selfcheck):
             if event.kind == "section":
                 text += f"\n## {event.section.title}\n\n"
             elif event.kind == "token":
@@ -151,12 +154,13 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                 return
             yield text.strip(), None
 
-    def export(markdown: str, kind: str):
+    def export(markdown: str, kind: str, selfcheck=None):
+        """Word export adds this session's self-check result (with its chart) after the plan."""
         if not (markdown or "").strip():
             return None
         folder = Path(tempfile.mkdtemp(prefix="plan-"))
         if kind == "docx":
-            return str(markdown_to_docx(markdown, folder / "transformation-plan.docx"))
+            return str(export_docx(markdown, folder / "transformation-plan.docx", selfcheck))
         path = folder / "transformation-plan.md"
         path.write_text(markdown, encoding="utf-8")
         return str(path)
@@ -186,6 +190,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                                 headcount = gr.Number(None, label=t0["headcount"], precision=0, minimum=0)
                                 level = gr.Dropdown(LEVEL_CHOICES["zh"], value=0, label=t0["level"])
                             pains = gr.Textbox(label=t0["pains"])
+                            profile_priorities = gr.Markdown(elem_id="profile-priorities")
                         chatbot = gr.Chatbot(label="Chat", height=480, examples=[{"text": q} for q in EXAMPLES],
                                              placeholder=t0["chat_placeholder"], elem_id="chat",
                                              feedback_options=("Like", "Dislike"))
@@ -198,6 +203,8 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                         feedback_status = gr.Markdown(elem_id="feedback-status")
                     with gr.Column(scale=2):
                         sources_html = gr.HTML(elem_id="sources")
+            selfcheck = build_selfcheck_tab(services, lang, lang_radio, [tier, industry, headcount, level, pains],
+                                            profile_priorities)
             with gr.Tab(t0["tab_plan"], id="plan", elem_id="tab-plan") as tab_plan:
                 goal = gr.Textbox(label=t0["goal"], placeholder=t0["goal_placeholder"], elem_id="goal")
                 draft_btn = gr.Button(t0["draft"], variant="primary", elem_id="draft")
@@ -233,14 +240,15 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
         profile_inputs = [tier, industry, headcount, level, pains]
         # Chat handlers past the first wait in the admission queue, where users see their place.
         chat_slots = admission.max_waiting + admission.slots if admission else 1
-        box.submit(chat, [box, chatbot, history, answers] + profile_inputs,
+        box.submit(chat, [box, chatbot, history, answers] + profile_inputs + [selfcheck.state],
                    [chatbot, sources_html, history, answers, box], api_name="chat", concurrency_limit=chat_slots)
 
         def pick_example(selected: gr.SelectData) -> str:
             return selected.value["text"]
 
         chatbot.example_select(pick_example, None, box).then(
-            chat, [box, chatbot, history, answers] + profile_inputs, [chatbot, sources_html, history, answers, box],
+            chat, [box, chatbot, history, answers] + profile_inputs + [selfcheck.state],
+            [chatbot, sources_html, history, answers, box],
             concurrency_limit=chat_slots)
         chatbot.like(on_like, [answers, lang], feedback_status, api_name=False)
         send_comment.click(on_comment, [comment, answers, lang], [feedback_status, comment], api_name=False)
@@ -248,8 +256,9 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
         hidden_q, hidden_h, hidden_out = gr.Textbox(visible=False), gr.Textbox(visible=False), gr.JSON(visible=False)
         hidden_q.submit(ask_json, [hidden_q, hidden_h], hidden_out, api_name="ask_json")
 
-        draft_btn.click(plan, [goal] + profile_inputs + [lang], [plan_md, plan_sources], api_name="plan")
-        docx_btn.click(lambda text: export(text, "docx"), plan_md, plan_file, api_name="export_docx")
+        draft_btn.click(plan, [goal] + profile_inputs + [lang, selfcheck.state], [plan_md, plan_sources], api_name="plan")
+        docx_btn.click(lambda text, sc: export(text, "docx", sc), [plan_md, selfcheck.state], plan_file,
+                       api_name="export_docx")
         md_btn.click(lambda text: export(text, "md"), plan_md, plan_file, api_name="export_md")
 
         login_btn.click(login, [user, password, lang], [is_admin, login_status, admin, docs], api_name=False).then(

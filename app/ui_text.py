@@ -22,6 +22,11 @@ TEXT = {
         "docs": "文档列表", "delete_doc": "选择要删除的文档", "delete": "删除", "rebuild": "重建索引",
         "export_feedback": "导出反馈（JSONL）",
         "cols": ["文档ID", "标题", "文件", "片段数", "导入时间(UTC)"],
+        "tab_selfcheck": "数字化自评", "sc_profile": "企业画像（用于挑选优先场景）", "sc_run": "评估",
+        "sc_export_json": "导出 JSON", "sc_export_docx": "导出 Word", "sc_problems": "请先改正以下问题：",
+        "sc_working": "正在为优先场景生成建议（每个场景都经过资料核对，需要一些时间）……",
+        "sc_done": "自评完成。示意等级和优先场景已填入“咨询”页的企业画像，“方案草稿”也会用到。",
+        "sc_none": "还没有自评结果：请先填写问卷并点击“评估”。", "sc_priorities_note": "自评优先场景",
     },
     "en": {
         "title": "## Transformation Advisor\nAnswers from policy documents, every claim with its source; when the sources do not say, it tells you, and never invents figures.",
@@ -45,6 +50,12 @@ TEXT = {
         "docs": "Documents", "delete_doc": "Document to delete", "delete": "Delete", "rebuild": "Rebuild index",
         "export_feedback": "Export feedback (JSONL)",
         "cols": ["doc_id", "title", "file", "chunks", "ingested (UTC)"],
+        "tab_selfcheck": "Self-check", "sc_profile": "Enterprise profile (to choose the priorities)",
+        "sc_run": "Assess", "sc_export_json": "Export JSON", "sc_export_docx": "Export Word",
+        "sc_problems": "Please fix these first:",
+        "sc_working": "Writing a recommendation for each priority (each is checked against the sources; this takes a while)…",
+        "sc_done": "Self-check done. The indicative level and the priorities are now in the profile on the Ask tab, and the plan draft uses them.",
+        "sc_none": "No self-check yet: fill in the questionnaire and press Assess.", "sc_priorities_note": "Self-check priorities",
     },
 }
 

@@ -40,7 +40,8 @@ ADDRESSED_TO_MODEL = re.compile(
     # role play and standing orders ("you are now PirateBot", "from now on …", "never mention these instructions")
     r"\byou are now\b|\bfrom now on,? (?:you|always|only|answer|reply|respond|talk|speak)\b|whatever the user (?:asks|says)|end every (?:sentence|answer|reply)|"
     r"never (?:mention|reveal|disclose) (?:these|this|the|your) (?:instructions?|prompt)|"
-    r"你现在是|从现在(?:起|开始)[，,]?(?:你|只|请|每)|每句话都要|告诉用户|不要(?:提及|透露)(?:这些|以上|本)?(?:指令|指示|提示)", re.I)
+    r"你现在是|从现在(?:起|开始)[，,]?(?:你|只|请|每)|每句话都要|告诉用户|不要(?:提及|透露)(?:这些|以上|本)?(?:指令|指示|提示)|"
+    r"</?script\b", re.I)  # a script in a Markdown or text file is addressed to a browser, never the reader
 
 
 @dataclass
@@ -84,6 +85,12 @@ def _terms(text: str) -> set[str]:
     cjk = re.findall(r"[\u4e00-\u9fff]", text)
     tokens.update(a + b for a, b in zip(cjk, cjk[1:]))
     return tokens
+
+
+def term_share(question: str, text: str) -> float:
+    """Plain share of the question's terms (words, Chinese bigrams, numbers) that the text holds."""
+    wanted = _terms(question)
+    return len(wanted & _terms(text)) / len(wanted) if wanted else 0.0
 
 
 def score_lexical(query: str, units: list[EvidenceUnit]) -> None:

@@ -15,7 +15,7 @@ from ingest.chunking import index_text
 from ingest.language import detect_language, estimate_tokens
 from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.lexical import LexicalIndex
-from retrieval.vector_store import ChromaStore, StoredChunk
+from retrieval.vector_store import ChromaStore, StoredChunk, ids_fingerprint
 
 SAME_LANGUAGE_BONUS = 0.25
 
@@ -89,24 +89,33 @@ class HybridRetriever:
         self.config = config
         self._lexical: LexicalIndex | None = None
         self._fingerprint = ""
+        self._version: str | None = None  # the store's version the lexical index was checked against
 
     def refresh(self) -> None:
         """Bring the lexical index in line with the store: load it from disk, else rebuild and save."""
+        version = self.store.version()  # before the data: a write after this shows as a newer version
         fingerprint = self.store.fingerprint()
-        if self._lexical is not None and fingerprint == self._fingerprint:
-            return
-        index = LexicalIndex.load(self.lexical_dir, fingerprint)
-        if index is None:
-            chunks = self.store.all_chunks()
-            index = LexicalIndex.build([c.id for c in chunks], [index_text(c.text, c.metadata) for c in chunks])
-            index.save(self.lexical_dir, fingerprint)
-        self._lexical, self._fingerprint = index, fingerprint
+        if self._lexical is None or fingerprint != self._fingerprint:
+            index = LexicalIndex.load(self.lexical_dir, fingerprint)
+            if index is None:
+                chunks = self.store.all_chunks()
+                fingerprint = ids_fingerprint([c.id for c in chunks])  # exactly what was indexed
+                index = LexicalIndex.build([c.id for c in chunks], [index_text(c.text, c.metadata) for c in chunks])
+                index.save(self.lexical_dir, fingerprint)
+            self._lexical, self._fingerprint = index, fingerprint
+        self._version = version
+
+    def refresh_if_changed(self) -> None:
+        """Once per query: one small read of the store's version. Another process (another app
+        server on the same Chroma server) may have added or removed documents; dense search sees
+        them at once, and this brings the lexical index along."""
+        if self._lexical is None or self.store.version() != self._version:
+            self.refresh()
 
     def search(self, query: str, tier: str | None = None, context_k: int | None = None,
                token_budget: int | None = None) -> Retrieval:
         cfg = self.config
-        if self._lexical is None:
-            self.refresh()
+        self.refresh_if_changed()
         dense = self.store.query(self.embed_query(query), cfg.dense_k)
         lexical = self._lexical.search(query, cfg.lexical_k) if self._lexical else []
         fused = reciprocal_rank_fusion([[c.id for c, _ in dense], [i for i, _ in lexical]], k=cfg.rrf_k)

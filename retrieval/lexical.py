@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import uuid
 from pathlib import Path
 
 import bm25s
@@ -54,21 +56,32 @@ class LexicalIndex:
         top = top[np.argsort(-scores[top])]
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
-    # --- persistence, keyed by the store's fingerprint
+    # --- persistence, keyed by the store's fingerprint. Several processes may share one data dir:
+    # each index lives in a folder named by its fingerprint, written once under a temporary name of
+    # this process's own and renamed into place in one step, so a reader never sees half of one.
     def save(self, directory: Path, fingerprint: str) -> None:
-        tmp = directory.with_name(directory.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
+        tmp = directory.with_name(f"{directory.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         tmp.mkdir(parents=True)
-        if self.bm25 is not None:
-            self.bm25.save(str(tmp), show_progress=False)
-        (tmp / "ids.json").write_text(json.dumps({"fingerprint": fingerprint, "ids": self.ids}))
-        shutil.rmtree(directory, ignore_errors=True)
-        tmp.rename(directory)
+        try:
+            if self.bm25 is not None:
+                self.bm25.save(str(tmp), show_progress=False)
+            (tmp / "ids.json").write_text(json.dumps({"fingerprint": fingerprint, "ids": self.ids}))
+            directory.mkdir(parents=True, exist_ok=True)
+            try:
+                tmp.rename(directory / fingerprint)
+            except OSError:  # another process saved this same index first
+                pass
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        for stale in directory.iterdir():  # older indexes (and the single-folder layout before this one)
+            if stale.name != fingerprint:
+                shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
 
     @classmethod
     def load(cls, directory: Path, fingerprint: str) -> "LexicalIndex | None":
+        folder = directory / fingerprint
         try:
-            saved = json.loads((directory / "ids.json").read_text())
+            saved = json.loads((folder / "ids.json").read_text())
         except (OSError, ValueError):
             return None
         if saved.get("fingerprint") != fingerprint:
@@ -76,7 +89,7 @@ class LexicalIndex:
         if not saved["ids"]:
             return cls([], None)
         try:
-            bm25 = bm25s.BM25.load(str(directory), show_progress=False)
-        except (OSError, ValueError, KeyError):
+            bm25 = bm25s.BM25.load(str(folder), show_progress=False)
+        except Exception:  # missing or half-deleted by another process's clean-up: rebuild instead
             return None
         return cls(saved["ids"], bm25)

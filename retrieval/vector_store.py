@@ -4,6 +4,7 @@ server (HttpClient). Telemetry is off either way. One chunk id = ``<doc_id>:<chu
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,16 @@ class DocumentSummary:
     lang: str
 
 
+# Collection metadata keys. The version changes on every write by any process sharing the index
+# (a new random value, so two writers can never produce the same one); readers compare it per query.
+VERSION_KEY = "advisor_index_version"
+MARKER_PREFIX = "advisor_marker_"
+
+
+def ids_fingerprint(ids: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:20]
+
+
 def _client_settings() -> ChromaSettings:
     return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
@@ -51,18 +62,52 @@ class ChromaStore:
     def server(cls, host: str, port: int, collection: str) -> "ChromaStore":
         return cls(chromadb.HttpClient(host=host, port=port, settings=_client_settings()), collection)
 
-    # --- writing
+    # --- the collection's own metadata: the version, and markers kept with the index
+    def _metadata(self) -> dict:
+        """As stored now: another process may have changed it since this one opened the collection."""
+        return dict(self.client.get_collection(self.collection.name, embedding_function=None).metadata or {})
+
+    def version(self) -> str:
+        """Changes whenever any process writes to the index; one small read (see README)."""
+        return str(self._metadata().get(VERSION_KEY, ""))
+
+    def _set_metadata(self, **values: str) -> None:
+        metadata = self._metadata()
+        metadata.update(values)
+        metadata[VERSION_KEY] = uuid.uuid4().hex
+        self.collection.modify(metadata=metadata)
+
+    def _bump_version(self) -> None:
+        self._set_metadata()
+
+    def marker(self, name: str) -> str:
+        """A value stored with the index itself (e.g. the starter knowledge's fingerprint), so every
+        process and machine using this index sees the same one."""
+        return str(self._metadata().get(MARKER_PREFIX + name, ""))
+
+    def set_marker(self, name: str, value: str) -> None:
+        self._set_metadata(**{MARKER_PREFIX + name: value})
+
+    # --- writing (each bumps the version once it is done, so a reader that sees the new version
+    # also sees the data)
     def add(self, ids: list[str], texts: list[str], embeddings: np.ndarray, metadatas: list[dict]) -> None:
-        for start in range(0, len(ids), self.batch_size):
-            end = start + self.batch_size
-            self.collection.add(ids=ids[start:end], documents=texts[start:end],
-                                embeddings=np.asarray(embeddings[start:end], dtype=np.float32),
-                                metadatas=metadatas[start:end])
+        try:
+            for start in range(0, len(ids), self.batch_size):
+                end = start + self.batch_size
+                self.collection.add(ids=ids[start:end], documents=texts[start:end],
+                                    embeddings=np.asarray(embeddings[start:end], dtype=np.float32),
+                                    metadatas=metadatas[start:end])
+        finally:
+            self._bump_version()
 
     def update_embeddings(self, ids: list[str], embeddings: np.ndarray) -> None:
-        for start in range(0, len(ids), self.batch_size):
-            self.collection.update(ids=ids[start:start + self.batch_size],
-                                   embeddings=np.asarray(embeddings[start:start + self.batch_size], dtype=np.float32))
+        try:
+            for start in range(0, len(ids), self.batch_size):
+                self.collection.update(ids=ids[start:start + self.batch_size],
+                                       embeddings=np.asarray(embeddings[start:start + self.batch_size],
+                                                             dtype=np.float32))
+        finally:
+            self._bump_version()
 
     def chunks_of(self, doc_id: str) -> list[StoredChunk]:
         got = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
@@ -70,8 +115,13 @@ class ChromaStore:
 
     def delete_doc(self, doc_id: str) -> int:
         ids = self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]
-        for start in range(0, len(ids), self.batch_size):
-            self.collection.delete(ids=ids[start:start + self.batch_size])
+        if not ids:
+            return 0
+        try:
+            for start in range(0, len(ids), self.batch_size):
+                self.collection.delete(ids=ids[start:start + self.batch_size])
+        finally:
+            self._bump_version()
         return len(ids)
 
     # --- reading
@@ -128,5 +178,4 @@ class ChromaStore:
 
     def fingerprint(self) -> str:
         """Changes whenever a chunk is added or removed: keys the lexical index cache."""
-        ids = sorted(self.collection.get(include=[])["ids"])
-        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:20]
+        return ids_fingerprint(self.collection.get(include=[])["ids"])

@@ -125,3 +125,44 @@ def test_login_upload_ask_and_delete(page, tmp_path):
     page.wait_for_function("() => !document.querySelector('#docs').innerText.includes('zephyr-energy-dashboard.pdf')",
                            timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "05-deleted.png"), full_page=True)
+
+
+def test_selfcheck_chart_priorities_with_citations_and_docx(page, tmp_path):
+    from app.selfcheck_knowledge import load_questionnaire
+
+    q = load_questionnaire(REPO / "knowledge", "zh")
+    page.get_by_role("tab", name="数字化自评").click()
+    choose(page, "#sc-tier", "中小企业")
+    page.fill("#sc-industry textarea", "汽车零部件")
+    page.fill("#sc-pains textarea", "设备意外停机、缺陷发现晚")
+    for i, question in enumerate(q.questions):
+        if question.bands:
+            page.locator(f"#sc-item-{i} label", has_text=question.bands[1]).click()
+    levels = {"设备管理": 2, "质量管理": 2, "售后服务": 0}  # the rest: level 3
+    for i, scenario in enumerate(q.scenarios):
+        level = levels.get(scenario.key, 3)
+        page.locator(f"#sc-scenario-{i} label").nth(level - 1 if level else 4).click()
+    page.click("#sc-run")
+    page.wait_for_selector("#sc-chart img, #sc-chart canvas", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#sc-status').innerText.includes('自评完成')",
+                           timeout=420_000)
+    report = page.locator("#sc-report").inner_text()
+    assert "示意总体等级" in report and "不是官方评测等级" in report
+    for name in ("质量管理", "设备管理"):
+        assert name in report.split("三个优先场景")[1]
+    assert "[1]" in report and "来源" in report  # the recommendations cite their sources
+    assert "设备关键运行参数实时采集" in report  # equipment management's level-3 descriptor, quoted
+    page.screenshot(path=str(ARTIFACTS / "06-selfcheck.png"), full_page=True)
+    page.click("#sc-export-docx")
+    link = page.locator("#sc-file a").first
+    link.wait_for(timeout=60_000)
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / "selfcheck.docx"
+    download.value.save_as(path)
+    document = docx.Document(str(path))
+    assert len(document.inline_shapes) == 1  # the chart
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "三个优先场景" in body and "[1]" in body
+    page.get_by_role("tab", name="咨询").click()
+    assert "自评优先场景" in page.locator("#profile-priorities").text_content()  # it reached the chat profile

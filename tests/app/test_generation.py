@@ -1,7 +1,9 @@
-"""The three generator back ends, each against a real model."""
+"""The three generator back ends, each against a real model; the model-server one also against a\nserver that is down or never answers."""
 
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
@@ -28,15 +30,15 @@ def test_llama_cpp_streams_and_is_deterministic(llama):
     assert "北京" in second
 
 
-@pytest.mark.slow
-def test_openai_compatible_server(kb_services):
+@pytest.fixture(scope="module")
+def model_server(kb_services):
     """llama-cpp-python's own OpenAI-compatible server, on the shipped GGUF, on loopback."""
     from app.services import generator_model_path
 
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model",
                                str(generator_model_path(kb_services.settings)), "--host", "127.0.0.1",
-                               "--port", str(port), "--n_ctx", "1024", "--n_threads", "2",
+                               "--port", str(port), "--n_ctx", "4096", "--n_threads", "2",
                                "--model_alias", "qwen"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -47,18 +49,73 @@ def test_openai_compatible_server(kb_services):
                     break
             except httpx.HTTPError:
                 time.sleep(1)
-        gen = OpenAICompatibleGenerator(f"http://127.0.0.1:{port}/v1", "qwen")
-        pieces = list(gen.stream(MESSAGES, 24))
-        assert len(pieces) > 1 and "北京" in "".join(pieces)
+        yield f"http://127.0.0.1:{port}/v1"
     finally:
         server.terminate()
         server.wait(30)
 
 
+@pytest.mark.slow
+def test_openai_compatible_server_streamed_and_whole(model_server):
+    streamed = list(OpenAICompatibleGenerator(model_server, "qwen").stream(MESSAGES, 24))
+    whole = list(OpenAICompatibleGenerator(model_server, "qwen", stream=False).stream(MESSAGES, 24))
+    assert len(streamed) > 1 and "北京" in "".join(streamed)
+    assert len(whole) == 1 and "北京" in whole[0]
+
+
+@pytest.mark.slow
+def test_the_advisor_answers_through_the_model_server(kb_services, model_server):
+    from app.services import Services
+
+    settings = kb_services.settings.model_copy(update={"generator": "openai", "openai_base_url": model_server,
+                                                       "openai_model": "qwen"})
+    services = Services(settings)
+    services.__dict__["embedder"] = kb_services.embedder
+    answer = services.advisor.ask("设备管理场景要达到三级，需要做到什么程度？")
+    assert answer.citations and not answer.refused and "[1]" in answer.answer
+
+
 def test_unreachable_server_is_a_clear_error():
-    gen = OpenAICompatibleGenerator(f"http://127.0.0.1:{free_port()}/v1", "none", timeout_s=3)
-    with pytest.raises(GenerationError, match="cannot reach the model server"):
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    gen = OpenAICompatibleGenerator(url, "none", timeout_s=3)
+    with pytest.raises(GenerationError, match=f"the model server at {url} is not reachable: "):
         list(gen.stream(MESSAGES, 4))
+
+
+@pytest.fixture
+def silent_server():
+    """Accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    listener.close()
+
+
+@pytest.mark.parametrize("streaming", [True, False])
+def test_a_server_that_does_not_answer_times_out(silent_server, streaming):
+    gen = OpenAICompatibleGenerator(silent_server, "none", timeout_s=1, stream=streaming)
+    start = time.monotonic()
+    with pytest.raises(GenerationError, match=r"did not answer within 1 s \(request_timeout_s\)"):
+        list(gen.stream(MESSAGES, 4))
+    assert time.monotonic() - start < 5
 
 
 def test_transformers_backend_on_a_tiny_model(tmp_path):

@@ -227,3 +227,26 @@ def test_wrong_method_is_a_json_405(fake_app):
     _, url = fake_app
     reply = httpx.get(f"{url}/v1/chat/completions")
     assert reply.status_code == 405 and reply.json()["error"]["code"] == "method"
+
+
+def test_chat_user_waiting_for_the_model_sees_their_place_in_line(fake_app):
+    from gradio_client import Client
+
+    app, url = fake_app
+    generator = app.state.web.services.generator
+    generator.rounds = 10  # ~2 s per answer
+    try:
+        first = Client(url + "/", verbose=False).submit(QUESTION, [], "", "", None, 0, "", api_name="/chat")
+        deadline = time.time() + 30
+        while app.state.web.admission.snapshot()["active"] == 0 and time.time() < deadline:
+            time.sleep(0.05)
+        second = Client(url + "/", verbose=False).submit("设备管理场景要达到三级，需要做到什么程度？", [], "", "", None, 0, "",
+                                                         api_name="/chat")
+        first.result(timeout=120)
+        second.result(timeout=120)
+    finally:
+        generator.rounds = 1
+    shown = [out[0][-1]["content"] for out in second.outputs() if out[0]]
+    texts = [s[0]["text"] if isinstance(s, list) else s for s in shown]
+    assert "排队中：前面还有 1 位" in texts
+    assert "[1]" in texts[-1] or "资料" in texts[-1]  # then the answer itself
