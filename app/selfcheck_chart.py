@@ -7,6 +7,7 @@ drawing empty boxes."""
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,9 +31,7 @@ NOT_RELEVANT = "#999999"
 COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#B279A2", "#9D755D", "#72B7B2")
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """The first installed font that has Chinese glyphs, by family name."""
+def _known_cjk_font() -> str | None:
     for name in CJK_FONTS:
         try:
             font_manager.findfont(font_manager.FontProperties(family=name), fallback_to_default=False)
@@ -40,6 +39,21 @@ def cjk_font() -> str | None:
         except ValueError:
             continue
     return None
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """The first installed font that has Chinese glyphs, by family name. matplotlib's font list is
+    cached from its first run, so fonts installed later are looked for among the system's files."""
+    if name := _known_cjk_font():
+        return name
+    for path in font_manager.findSystemFonts():
+        if re.search(r"cjk|wqy|wenquanyi|sourcehansans|droidsansfallback|uming", Path(path).name, re.I):
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return _known_cjk_font()
 
 
 def chart_figure(result: SelfCheck) -> Figure:

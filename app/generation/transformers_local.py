@@ -9,6 +9,7 @@ from typing import Iterator
 
 from ingest.embedding import COMPUTE_LOCK
 from app.generation.base import GenerationError
+from app.generation.cancel import raise_if_cancelled
 
 
 class TransformersGenerator:
@@ -33,13 +34,17 @@ class TransformersGenerator:
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
         import torch
-        from transformers import TextIteratorStreamer
+        from transformers import StoppingCriteriaList, TextIteratorStreamer
 
         inputs = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
                                                     return_dict=True)
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
         sampling = {"do_sample": True, "temperature": self.temperature} if self.temperature > 0 else {"do_sample": False}
         failure: list[BaseException] = []
+        stop = threading.Event()  # set when the caller stops reading: generation ends at the next token
+
+        def stop_requested(input_ids, scores, **kwargs):
+            return torch.full((input_ids.shape[0],), stop.is_set(), dtype=torch.bool)
 
         def run():
             try:
@@ -47,7 +52,7 @@ class TransformersGenerator:
                 with torch.no_grad():
                     self.model.generate(**inputs, max_new_tokens=max_tokens, streamer=streamer,
                                         pad_token_id=self.tokenizer.pad_token_id or self.tokenizer.eos_token_id,
-                                        **sampling)
+                                        stopping_criteria=StoppingCriteriaList([stop_requested]), **sampling)
             except BaseException as exc:  # surfaced in the caller's thread below
                 failure.append(exc)
                 streamer.on_finalized_text("", stream_end=True)
@@ -55,10 +60,14 @@ class TransformersGenerator:
         with COMPUTE_LOCK:
             worker = threading.Thread(target=run, daemon=True)
             worker.start()
-            for text in streamer:
-                if text:
-                    yield text
-            worker.join()
+            try:
+                for text in streamer:
+                    raise_if_cancelled()
+                    if text:
+                        yield text
+            finally:  # closed or cancelled early too: the lock is released only once the model stopped
+                stop.set()
+                worker.join()
         if failure:
             raise GenerationError(f"generation failed: {failure[0]}")
 

@@ -8,24 +8,26 @@ import contextlib
 import hmac
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import AsyncIterator
 
 import anyio
 from fastapi import APIRouter, Request
-from fastapi.routing import APIRoute
 from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.routing import APIRoute
 
 from app.conversation import Conversation
 from app.uploads import UploadRejected, accept_upload
 from app.web.context import WebContext
 from app.web.errors import APIError, describe_failure, error_body
-from app.web.openai_shapes import chunk, completion, completion_id, model_list, sse
+from app.web.openai_shapes import chunk, completion, completion_id, model_list, sse, sse_comment
 from app.web.pump import EventPump
 from app.web.queue import QueueFull, Ticket
 from app.web.requests import AskRequest, parse_ask, parse_chat, parse_json
 
 MAX_JSON_BYTES = 1024 * 1024
+HEARTBEAT_S = 10.0
 MAX_UPLOAD_FILES = 20
 MB = 1024 * 1024
 
@@ -68,13 +70,22 @@ def conversation_events(ctx: WebContext, req: AskRequest):
     return conversation.stream(req.question, req.profile)
 
 
+@dataclass
+class Waiting:
+    """Still in line (sent every HEARTBEAT_S): streams tell the client, which also keeps idle
+    proxies from closing the connection."""
+    ahead: int
+
+
 async def answer_events(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest) -> AsyncIterator:
-    """The advisor's events once the request is admitted. Stops when the client disconnects,
+    """``Waiting`` while in line, then the advisor's events. Stops when the client disconnects,
     which cancels the answer between two tokens and hands the model to the next in line."""
     pump = None
     try:
-        if not await ticket.wait_async(request.is_disconnected):
-            return
+        while not await ticket.wait_async(request.is_disconnected, timeout_s=HEARTBEAT_S):
+            if ticket.released:  # the client left
+                return
+            yield Waiting(ticket.ahead())
         pump = EventPump(lambda: conversation_events(ctx, req), on_finish=ticket.release).start()
         async for event in pump:
             yield event
@@ -90,7 +101,7 @@ async def answer_events(request: Request, ctx: WebContext, ticket: Ticket, req: 
 async def final_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest) -> dict | None:
     async with contextlib.aclosing(answer_events(request, ctx, ticket, req)) as events:
         async for event in events:
-            if event.kind == "done":
+            if not isinstance(event, Waiting) and event.kind == "done":
                 return event.answer.to_json()
     return None  # the client left
 
@@ -101,6 +112,9 @@ async def sse_answer(request: Request, ctx: WebContext, ticket: Ticket, req: Ask
         async with contextlib.aclosing(answer_events(request, ctx, ticket, req)) as events:
             started = False
             async for event in events:
+                if isinstance(event, Waiting):
+                    yield sse_comment(f"in queue: {event.ahead} ahead")
+                    continue
                 if not started:
                     started = True
                     yield sse(chunk(cid, model, {"role": "assistant", "content": ""}))

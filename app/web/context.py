@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from app.services import Services
 from app.settings import SHIPPED_GENERATOR, Settings
-from app.web.errors import APIError, describe_failure
+from app.web.errors import APIError
 from app.web.queue import AdmissionQueue
 
 LOADING_RETRY_S = 10
@@ -41,7 +41,7 @@ class ModelLoader:
             self.services.advisor.warm_up()
             self.state = "ready"
         except Exception as exc:  # reported by /healthz and every answer route
-            self.state, self.error = "failed", describe_failure(exc)[2] if not str(exc) else str(exc)
+            self.state, self.error = "failed", str(exc) or exc.__class__.__name__
         finally:
             self.done.set()
 

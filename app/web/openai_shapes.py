@@ -33,6 +33,11 @@ def sse(data: dict | str) -> bytes:
     return f"data: {text}\n\n".encode("utf-8")
 
 
+def sse_comment(text: str) -> bytes:
+    """A comment line: clients skip it; it keeps the connection busy while a request waits."""
+    return f": {text}\n\n".encode("utf-8")
+
+
 def model_list(name: str) -> dict:
     return {"object": "list", "data": [{"id": name, "object": "model", "created": 0,
                                         "owned_by": "transformation-advisor"}]}

@@ -30,11 +30,7 @@ class Ticket:
         self._queue = queue
         self.number = number
         self.admitted_at: float | None = None
-        self.entered_at = time.monotonic()
-
-    @property
-    def admitted(self) -> bool:
-        return self.admitted_at is not None
+        self.released = False
 
     def ahead(self) -> int:
         """Requests before this one: those being answered plus those waiting in front."""
@@ -49,15 +45,21 @@ class Ticket:
 
     def waiting(self, interval_s: float = 1.0) -> Iterator[int]:
         """Until admitted (blocking, for worker threads): how many are ahead, every ``interval_s``."""
-        while not self.wait(interval_s):
+        while not self.wait(interval_s) and not self.released:
             yield self.ahead()
 
-    async def wait_async(self, gone: Callable[[], Awaitable[bool]] | None = None) -> bool:
-        """Wait without blocking the event loop; False (and the place given up) when ``gone()``
-        says the client left first."""
+    async def wait_async(self, gone: Callable[[], Awaitable[bool]] | None = None,
+                         timeout_s: float | None = None) -> bool:
+        """Wait without blocking the event loop, at most ``timeout_s``; True once admitted. When
+        ``gone()`` says the client left first, the place is given up (``released``)."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
         while not self.try_admit():
+            if self.released:
+                return False
             if gone is not None and await gone():
                 self.release()
+                return False
+            if deadline is not None and time.monotonic() >= deadline:
                 return False
             await asyncio.sleep(POLL_S)
         return True
@@ -134,6 +136,7 @@ class AdmissionQueue:
 
     def _release(self, ticket: Ticket) -> None:
         with self._lock:
+            ticket.released = True
             if ticket in self._active:
                 self._active.discard(ticket)
                 held = time.monotonic() - (ticket.admitted_at or time.monotonic())

@@ -165,4 +165,6 @@ def test_selfcheck_chart_priorities_with_citations_and_docx(page, tmp_path):
     body = "\n".join(p.text for p in document.paragraphs)
     assert "三个优先场景" in body and "[1]" in body
     page.get_by_role("tab", name="咨询").click()
-    assert "自评优先场景" in page.locator("#profile-priorities").text_content()  # it reached the chat profile
+    if not page.locator("#profile-priorities").is_visible():
+        page.get_by_text("企业画像（可选）").click()
+    page.wait_for_selector("#profile-priorities:has-text('自评优先场景')", timeout=30_000)  # reached the chat profile

@@ -128,3 +128,20 @@ def test_transformers_backend_on_a_tiny_model(tmp_path):
     first = "".join(gen.stream(MESSAGES, 8))
     assert first == "".join(gen.stream(MESSAGES, 8))
     assert all(ch in "".join(words) for ch in first)
+
+
+def test_transformers_generation_stops_when_the_reader_stops(tmp_path):
+    """Closing the stream early ends generation at the next token and frees the compute lock
+    (10,000 tokens would take minutes)."""
+    from ingest.embedding import COMPUTE_LOCK
+    from tests.tiny_qwen import build_tiny_qwen
+    from app.generation.transformers_local import TransformersGenerator
+
+    build_tiny_qwen(tmp_path, "".join(m["content"] for m in MESSAGES) * 4, max_positions=16384)
+    gen = TransformersGenerator(tmp_path)
+    assert len("".join(gen.stream(MESSAGES, 40))) >= 40  # this model does not stop early by itself
+    pieces = gen.stream(MESSAGES, 10_000)
+    next(pieces)
+    started = time.monotonic()
+    pieces.close()
+    assert time.monotonic() - started < 1 and not COMPUTE_LOCK.locked()

@@ -9,12 +9,15 @@ import sys
 
 import pytest
 
+from app.settings import REPO_ROOT
 from tests.conftest import shared_path
 
-# Measured on the dev sets (README, "Evaluation"); the bars sit a little below.
+# Measured (README, "Evaluation"); the bars sit a little below. The held-out sets in eval/sets/ were
+# written from the fact sheet, not tuned on; traps carry wrong claims an answer must not make.
 ANSWER_BARS = ["context_recall=0.85", "answer_coverage=0.5", "citation_validity=0.85", "refusal_accuracy=0.75",
                "figure_safety=0.8", "crag_score=0.3"]
 CONVERSATION_BARS = ["context_recall=0.6", "answer_coverage=0.4", "citation_validity=0.8", "crag_score=0.2"]
+TRAP_BARS = ["claim_safety=1.0", "figure_safety=0.9", "citation_validity=0.85", "crag_score=0.3"]
 
 
 def run(env, *args, timeout=3000):
@@ -26,14 +29,24 @@ def run(env, *args, timeout=3000):
 @pytest.mark.parametrize("name, bars", [("policy_questions_dev.jsonl", ANSWER_BARS),
                                         ("conversations_dev.jsonl", CONVERSATION_BARS)])
 def test_answer_eval_meets_its_bars(kb_env, tmp_path, name, bars):
-    done = run(kb_env, "answers", "--questions", str(shared_path("eval", name)), "--out", str(tmp_path),
-               "--fail-under", *bars)
+    check_answer_eval(kb_env, tmp_path, shared_path("eval", name), bars)
+
+
+@pytest.mark.slow
+def test_no_wrong_claim_on_the_traps(kb_env, tmp_path):
+    summary = check_answer_eval(kb_env, tmp_path, REPO_ROOT / "eval" / "sets" / "traps.jsonl", TRAP_BARS)
+    assert summary["wrong_claims"] == 0
+
+
+def check_answer_eval(kb_env, tmp_path, questions, bars) -> dict:
+    done = run(kb_env, "answers", "--questions", str(questions), "--out", str(tmp_path), "--fail-under", *bars)
     print(done.stdout)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert summary["items"] == len((shared_path("eval", name)).read_text().splitlines())
+    assert summary["items"] == len(questions.read_text().splitlines())
     assert (tmp_path / "report.html").stat().st_size > 10_000
     assert len((tmp_path / "items.jsonl").read_text().splitlines()) == summary["items"]
+    return summary
 
 
 DISTRACTORS_IN_CI = 400  # of 1,930: the full set takes ~30 min to embed on 2 cores (README, "Evaluation")

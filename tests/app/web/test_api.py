@@ -250,3 +250,25 @@ def test_chat_user_waiting_for_the_model_sees_their_place_in_line(fake_app):
     texts = [s[0]["text"] if isinstance(s, list) else s for s in shown]
     assert "排队中：前面还有 1 位" in texts
     assert "[1]" in texts[-1] or "资料" in texts[-1]  # then the answer itself
+
+
+def test_a_waiting_stream_is_told_its_place_in_comments(fake_app, monkeypatch):
+    import app.web.api as api
+
+    app, url = fake_app
+    generator = app.state.web.services.generator
+    monkeypatch.setattr(api, "HEARTBEAT_S", 0.2)
+    generator.rounds = 10  # ~2 s
+    try:
+        first = threading.Thread(target=lambda: httpx.post(f"{url}/v1/ask", json={"question": QUESTION}, timeout=60))
+        first.start()
+        deadline = time.time() + 30
+        while app.state.web.admission.snapshot()["active"] == 0 and time.time() < deadline:
+            time.sleep(0.02)
+        with httpx.stream("POST", f"{url}/v1/chat/completions", timeout=60, json={
+                "stream": True, "messages": [{"role": "user", "content": QUESTION}]}) as reply:
+            lines = [line for line in reply.iter_lines() if line]
+        first.join(60)
+    finally:
+        generator.rounds = 1
+    assert lines[0] == ": in queue: 1 ahead" and lines[-1] == "data: [DONE]"

@@ -81,6 +81,8 @@ def test_a_client_that_hangs_up_frees_the_real_model_within_a_second(real_app):
         left = time.monotonic()
     while admission.snapshot()["waiting"] and time.monotonic() - left < 1.0:
         time.sleep(0.01)
-    assert time.monotonic() - left < 1.0, "the second request did not get the model within a second"
+    handed_over_s = time.monotonic() - left
+    print(f"the next request had the model {handed_over_s:.2f} s after the hang-up")
+    assert handed_over_s < 1.0, "the second request did not get the model within a second"
     waiter.join(300)
     assert second["reply"].status_code == 200 and second["reply"].json()["refused"]

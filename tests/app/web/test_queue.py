@@ -76,5 +76,6 @@ def test_async_waiter_that_leaves_gives_up_its_place():
     async def gone():
         return True
 
-    assert asyncio.run(leaving.wait_async(gone)) is False
+    assert asyncio.run(staying.wait_async(timeout_s=0.1)) is False and not staying.released  # still in line
+    assert asyncio.run(leaving.wait_async(gone)) is False and leaving.released
     assert staying.ahead() == 1 and queue.snapshot()["waiting"] == 1
