@@ -182,6 +182,7 @@ class SentenceStream:
         self.list_number = 0
         self.emitted = ""
         self.seen: set[str] = set()
+        self.truncated = False  # the model stopped at its token limit: the last piece is cut off
         self.refused_first = False  # the model opened with a refusal
 
     def _cut(self, final: bool) -> str | None:
@@ -214,7 +215,7 @@ class SentenceStream:
             return self._emit("\n") if "\n" in piece and self.kept else ""
         newline = "\n" if piece.endswith("\n") else ""
         body = piece.rstrip("\n")
-        unterminated = final and not SENTENCE_END.search(body) and not MARKER.search(body)
+        unterminated = final and not SENTENCE_END.search(body) and (self.truncated or not MARKER.search(body))
         fixed, check = verify_sentence(body, self.sources, self.known)
         if unterminated and fixed is not None and check.decision != "refusal":
             check.decision, check.reason, fixed = "removed", "cut off mid-sentence (token limit)", None
@@ -359,10 +360,13 @@ class Advisor:
                 lang, request.prompt_question or request.question, blocks,
                 profile=profile.describe(lang) if profile else "", history=request.history, gap=gap_line)
             messages = [{"role": "system", "content": self.system_prompt}, {"role": "user", "content": user}]
-            with contextlib.closing(iter(self.generator.stream(messages, request.max_tokens or self.max_new_tokens))) \
-                    as pieces:
+            limit = request.max_tokens or self.max_new_tokens
+            produced = 0
+            with contextlib.closing(iter(self.generator.stream(messages, limit))) as pieces:
                 for piece in pieces:
+                    produced += 1  # llama.cpp and OpenAI-style servers stream about one token a piece
                     yield from say(stream.feed(piece))
+            stream.truncated = produced >= limit - 1
             yield from say(stream.feed("", final=True))
             if stream.kept == 0:
                 if not gaps and (self._answers(units, asked, request.prompt_question or request.question) or not stream.held_refusal):

@@ -110,7 +110,7 @@ def build_selfcheck_tab(services: Services, lang: gr.State, lang_radio: gr.Radio
         levels = dict(zip(scenario_keys, values[len(question_keys):]))
         data = {"lang": lang_now,
                 "profile": {"tier": tier_v or "", "industry": industry_v or "", "pain_points": pains_v or "",
-                            "headcount": None if headcount_v in (None, "") else int(headcount_v)},
+                            "headcount": int(headcount_v) if headcount_v else None},  # an empty box gives 0
                 "items": {k: v for k, v in answered.items() if v not in (None, "")},
                 "scenarios": {k: v for k, v in levels.items() if v is not None}}
         skip = [gr.skip()] * 9

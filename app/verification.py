@@ -9,6 +9,7 @@ and listed with the reason. The same figure check serves the evaluation (``figur
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -16,14 +17,14 @@ from app.citations import MARKER, terms
 from app.fact_kinds import RECIPIENT_CITY
 from app.figures import DOC_NUMBER, FIGURE, LIST_NUMBER, SMALL
 from prompts import is_refusal
-from retrieval.evidence import strip_remote_content
+from retrieval.evidence import split_units, strip_remote_content
 from retrieval.lexical import STOPWORDS, tokenize
 
 MIN_SUPPORT = 0.35  # share of a sentence's content terms its cited source must hold
 MIN_SUPPORT_UNCITED = 0.45  # the same, for a sentence the model left uncited (a source is attached)
 ITEM_SUPPORT = 0.5  # each item of an enumeration ("A、B、C") must be this well held by the source
 MOVE_MARGIN = 1.5  # another source must hold this many times more before a marker moves
-LABEL_SHARE = 0.5  # share of the label's words (before "：") that must be in the cited source
+LABEL_SHARE = 0.66  # share of the label's words (before "：") that must be in the cited source
 WINDOW = 24  # characters either side of a figure that give its subject
 PASTE_CHARS = 160  # a sentence copying this much of a source verbatim is pasted text, not an answer
 ENTERPRISE = re.compile(r"企业|公司|工厂|厂家|enterprise|firm|company|companies|factory", re.I)
@@ -163,12 +164,26 @@ def unsupported_items(sentence: str, source: str) -> list[str]:
     return bad
 
 
-def label_supported(label: str, source: str) -> bool:
+def _has_label(label: str, text: str) -> bool:
+    """Two thirds of the label's words, and never fewer than two of a two-word label."""
     words = [t for t in tokenize(label) if len(t) > 1]
-    if not words:
+    low = text.lower()
+    return not words or sum(w in low for w in words) >= math.ceil(len(words) * LABEL_SHARE)
+
+
+def label_supported(label: str, source: str, sentence: str = "") -> bool:
+    """The subject a sentence names before its colon is what its source speaks of: named in the
+    source's heading line, or in the very sentence of the source that holds the claim (a source
+    that merely lists the subject among others does not hold another subject's descriptor)."""
+    if not sentence:
+        return _has_label(label, source)
+    header, _, body = source.partition("\n")
+    if _has_label(label, header):
         return True
-    low = source.lower()
-    return sum(w in low for w in words) / len(words) >= LABEL_SHARE
+    claim = re.sub(r"^[^：:]{0,24}[：:]", "", MARKER.sub("", sentence))
+    units = split_units(body) or [body]
+    best = max(units, key=lambda u: content_support(claim, u))
+    return _has_label(label, best)
 
 
 def is_format_noise(sentence: str) -> str:
@@ -224,7 +239,7 @@ def verify_sentence(sentence: str, sources: list[str], known: str = "") -> tuple
 
     def acceptable(n: int, floor: float = MIN_SUPPORT) -> bool:
         src = sources[n - 1]
-        return scores[n - 1] >= floor and (not label or label_supported(label, src)) \
+        return scores[n - 1] >= floor and (not label or label_supported(label, src, sentence)) \
             and not figure_problems(sentence, [src], known) and not unsupported_items(sentence, src)
 
     final = [n for n in valid if acceptable(n)]
@@ -242,7 +257,7 @@ def verify_sentence(sentence: str, sources: list[str], known: str = "") -> tuple
         check.figures = figure_problems(sentence, [sources[n - 1] for n in valid] or sources, known)
         if check.figures:
             check.reason = "figures not in the cited source next to the same subject: " + ", ".join(check.figures)
-        elif label and valid and not any(label_supported(label, sources[n - 1]) for n in valid):
+        elif label and valid and not any(label_supported(label, sources[n - 1], sentence) for n in valid):
             check.reason = f"the cited source does not speak of “{label}”"
         elif valid and all(unsupported_items(sentence, sources[n - 1]) for n in valid):
             items = unsupported_items(sentence, sources[valid[0] - 1])

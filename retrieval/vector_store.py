@@ -111,7 +111,7 @@ class ChromaStore:
 
     def chunks_of(self, doc_id: str) -> list[StoredChunk]:
         got = self.collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
-        return [StoredChunk(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return [StoredChunk(i, t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
 
     def delete_doc(self, doc_id: str) -> int:
         ids = self.collection.get(where={"doc_id": doc_id}, include=[])["ids"]
@@ -151,13 +151,13 @@ class ChromaStore:
 
     def all_chunks(self) -> list[StoredChunk]:
         got = self.collection.get(include=["documents", "metadatas"])
-        return [StoredChunk(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return [StoredChunk(i, t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
 
     def get(self, ids: list[str]) -> list[StoredChunk]:
         if not ids:
             return []
         got = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        found = {i: StoredChunk(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        found = {i: StoredChunk(i, t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
         return [found[i] for i in ids if i in found]
 
     def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
@@ -173,7 +173,7 @@ class ChromaStore:
             return []
         got = self.collection.query(query_embeddings=[np.asarray(embedding, dtype=np.float32)], n_results=min(k, n),
                                     include=["documents", "metadatas", "distances"])
-        return [(StoredChunk(i, t, m), 1.0 - float(d)) for i, t, m, d in
+        return [(StoredChunk(i, t or "", m or {}), 1.0 - float(d)) for i, t, m, d in
                 zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
 
     def fingerprint(self) -> str:

@@ -113,3 +113,11 @@ def test_list_numbers_are_kept_in_order_after_removals():
     events, answer, _ = run("1. 中小企业要因企制宜、重点突破[{d2}]。\n2. 每家企业可获得1.5亿元补贴[{d1}]。\n3. 小微企业推动业务系统上云[{d2}]。\n",
                             "中小企业转型有什么策略？")
     assert "1. 中小企业" in answer.answer and "2. 小微企业" in answer.answer and "3." not in answer.answer
+
+
+def test_a_sentence_cut_off_at_the_token_limit_is_dropped():
+    generator = ScriptedGenerator("小微企业推动业务系统上云[{d2}]。中小企业要因企制宜、重点突破[{d2}]")
+    advisor = Advisor(FixedRetriever(), generator, embed_passages=embed_passages, max_new_tokens=12)
+    answer = list(advisor.stream("小微企业先做什么？"))[-1].answer
+    assert "上云" in answer.answer and "重点突破" not in answer.answer
+    assert any(v["reason"].startswith("cut off") for v in answer.verification)
