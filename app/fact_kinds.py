@@ -15,7 +15,7 @@ ASKS: dict[str, re.Pattern] = {
     "amount": re.compile(
         r"多少钱|多少资金|多少经费|多少补贴|多少补助|多少奖励|多少奖补|补贴多少|补助多少|奖补多少|奖励多少|资助多少|"
         r"给多少|拿多少|领多少|能拿到?多少|能得到?多少|能获得多少|补多少|金额|多少万|几万|几百万|多少元|花多少|要多少钱|"
-        r"费用是?多少|成本是?多少|价格|报价|多贵|"
+        r"费用是?多少|成本是?多少|价格|报价|多贵|(?:补贴|补助|奖补|奖励|资助|资金|经费)[^。？?]{0,6}多少|"
         r"how much (?:money|funding|subsidy|support|grant|will|would|can|could|do|does|is|are)|"
         r"\bamounts?\b|\bsubsidy (?:level|size)|\bprice\b|\bhow much\b.*\b(?:cost|get|receive|pay|subsid)", re.I),
     "payback": re.compile(

@@ -106,8 +106,11 @@ class AdmissionQueue:
 
     # --- used by Ticket
     def _retry_after(self) -> int:
-        turns = (len(self._waiting) + 1) / self.slots
-        return max(1, math.ceil(turns * self._mean_s))
+        """Seconds until a place in line is likely to free up: when the answer that started first
+        is expected to end (a running mean of how long answers hold the model)."""
+        now = time.monotonic()
+        oldest = min((t.admitted_at or now for t in self._active), default=now)
+        return max(1, math.ceil(self._mean_s - (now - oldest)))
 
     def _admit_front(self) -> None:
         """Give free slots to the front of the line (caller holds the lock)."""

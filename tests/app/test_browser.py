@@ -59,10 +59,16 @@ def test_profile_question_streamed_answer_and_source_cards(page):
     page.fill("#industry textarea", "五金加工")
     ask(page, "数字化转型应该从哪里入手？")
     page.wait_for_selector("#sources .src-card", timeout=60_000)
+    # The key passages are on screen before the model's first word.
+    page.get_by_text("资料原文要点").first.wait_for(timeout=60_000)
     page.wait_for_selector("#sources .src-card.cited", timeout=180_000)
     bot = page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text()
     assert "小微企业" in bot  # the profile the answer assumed
     assert "[1]" in bot or "[2]" in bot
+    assert "资料原文要点" in bot  # the evidence stays under the answer
+    labels = page.locator("#sources .src-kind").all_inner_texts()
+    assert labels and all(set(l.split("、")) <= {"官方文件", "官方解读", "新闻报道", "第三方资料"} for l in labels), labels
+    assert not any(code in page.locator("#sources").inner_text() for code in ("NEWS", "SEED", "3P", "OFF"))
     page.screenshot(path=str(ARTIFACTS / "01-chat-answer.png"), full_page=True)
 
 

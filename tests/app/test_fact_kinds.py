@@ -7,6 +7,7 @@ from app.fact_kinds import answered_kinds, asked_kinds
 
 @pytest.mark.parametrize("question, kinds", [
     ("我们厂能拿到多少补贴？", ["amount"]),
+    ("每家企业补贴标准是多少？", ["amount"]),
     ("How much money does each company get from the city pilot?", ["amount"]),
     ("搞数字化多久能回本？", ["payback"]),
     ("What is the typical ROI of an MES?", ["payback"]),

@@ -41,7 +41,7 @@ def test_plan_draft_streams_every_section_with_valid_citations(kb_services):
     events = list(draft_plan(kb_services.advisor, EnterpriseProfile("micro", industry="五金"), "设备联网", "zh"))
     plan = events[-1].plan
     assert [s.key for s in plan.sections] == [s.key for s in SECTIONS]
-    assert sum(e.kind == "token" for e in events) > 20
+    assert sum(e.kind == "token" for e in events) >= len(SECTIONS)  # verified sentences, streamed per section
     numbers = {c.n for c in plan.sources}
     assert numbers == set(range(1, len(plan.sources) + 1))
     cited = {int(n) for s in plan.sections for n in re.findall(r"\[(\d+)\]", s.text)}

@@ -25,7 +25,7 @@ def test_beyond_the_bound_is_full_with_a_retry_estimate():
     waiting = queue.enter()
     with pytest.raises(QueueFull) as full:
         queue.enter()
-    assert full.value.waiting == 1 and full.value.retry_after_s == 24  # two answers of ~12 s
+    assert full.value.waiting == 1 and full.value.retry_after_s == 12  # when the running answer should end
     waiting.release()  # a waiting client that leaves frees its place at once
     queue.enter()
 
