@@ -110,7 +110,9 @@ class AdmissionQueue:
         is expected to end (a running mean of how long answers hold the model)."""
         now = time.monotonic()
         oldest = min((t.admitted_at or now for t in self._active), default=now)
-        return max(1, math.ceil(self._mean_s - (now - oldest)))
+        remaining = self._mean_s - (now - oldest)
+        # An answer running past the mean ends soon, but not this second: no one-second polling.
+        return max(1, math.ceil(remaining if remaining > 0 else self._mean_s / 4))
 
     def _admit_front(self) -> None:
         """Give free slots to the front of the line (caller holds the lock)."""

@@ -44,8 +44,10 @@ def test_follow_up_in_one_session_does_not_leak_into_another(app_url):
 def test_ask_json_endpoint_returns_the_answer_shape(app_url):
     from gradio_client import Client
 
-    answer = Client(app_url, verbose=False).predict("今天天气怎么样？", "", api_name="/ask_json")
+    answer = Client(app_url, verbose=False).predict("世界杯冠军是哪个国家？", "", api_name="/ask_json")
     assert answer["refused"] and answer["answer"].startswith("资料中没有提供")
+    answer = Client(app_url, verbose=False).predict("今天天气怎么样？", "", api_name="/ask_json")
+    assert answer["refused"] and answer["out_of_scope"]
 
 
 def test_no_analytics_or_telemetry_env(kb_env):

@@ -79,3 +79,12 @@ def test_async_waiter_that_leaves_gives_up_its_place():
     assert asyncio.run(staying.wait_async(timeout_s=0.1)) is False and not staying.released  # still in line
     assert asyncio.run(leaving.wait_async(gone)) is False and leaving.released
     assert staying.ahead() == 1 and queue.snapshot()["waiting"] == 1
+
+
+def test_retry_after_for_an_answer_running_past_the_mean():
+    queue = AdmissionQueue(max_waiting=0, expected_answer_s=20)
+    active = queue.enter()
+    active.admitted_at -= 30  # started 30 s ago: 10 s past the mean
+    with pytest.raises(QueueFull) as full:
+        queue.enter()
+    assert full.value.retry_after_s == 5  # a quarter of the mean, not one-second polling
