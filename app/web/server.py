@@ -13,6 +13,7 @@ from app.services import Services
 from app.web.api import router
 from app.web.context import ModelLoader, WebContext
 from app.web.errors import install_error_handlers
+from app.web.memory import limit_malloc_arenas
 from app.web.queue import AdmissionQueue
 
 
@@ -42,6 +43,7 @@ def build_web_app(services: Services, load_models: bool = True) -> FastAPI:
 def serve(services: Services, host: str | None = None, port: int | None = None) -> None:
     settings = services.settings
     host, port = host or settings.host, port or settings.port
+    limit_malloc_arenas()  # before any worker thread: resident memory stays flat over weeks
     app = build_web_app(services)
     print(f"serving the chat at http://{host}:{port}/ and the API at http://{host}:{port}/v1 "
           "(models loading; GET /healthz says when they are ready)", flush=True)
