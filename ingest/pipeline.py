@@ -205,7 +205,7 @@ class IngestPipeline:
             full_text = "\n".join(p.page_content for p in pages)
             file_meta = {
                 "doc_id": doc_id, "source": source, "file_name": Path(source).name if "/" in source else source,
-                "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "ingested_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
             }
             pages[0].metadata.setdefault("lang", detect_language(full_text[:5000]))
             chunks = chunk_documents(pages, self.chunk_size, self.chunk_overlap)

@@ -66,10 +66,15 @@ def strip_remote_content(text: str) -> str:
     return URL.sub("", LINK.sub(lambda m: m.group(1) or "", text))
 
 
+# A fake chat turn planted in a document, up to its end marker: its claims are the turn's, even when
+# they stand alone in their own paragraph.
+FAKE_TURN = re.compile(r"<\|?im_start\|?>.*?<\|?im_end\|?>", re.S | re.I)
+
+
 def split_units(text: str) -> list[str]:
     """Sentences and list items of a chunk, list markers, Markdown emphasis and links removed."""
     units = []
-    for raw in UNIT_SPLIT.split(strip_remote_content(text)):
+    for raw in UNIT_SPLIT.split(strip_remote_content(FAKE_TURN.sub("\n", text))):
         unit = LIST_MARK.sub("", raw.strip()).replace("**", "").strip()
         if unit.startswith("#"):
             continue  # a heading is context, not a claim
