@@ -34,7 +34,7 @@ from app.profile import TIERS, EnterpriseProfile
 from app.profile_inference import infer_profile
 from app.scope import out_of_scope
 from app.source_kinds import source_kinds, source_label
-from app.verification import SentenceCheck, figure_problems, verify_sentence
+from app.verification import SentenceCheck, verify_sentence
 from ingest.language import detect_language, estimate_tokens
 from prompts import format_evidence, format_source, is_refusal, load_prompt, load_table, refusal_phrase, render_answer
 from retrieval.evidence import EvidenceUnit, select_evidence, term_share
@@ -515,8 +515,3 @@ def _citation_checks(checks: list[SentenceCheck]) -> list[dict]:
                 rows.append({"n": n, "sentence": c.sentence, "status": "moved",
                              "fixed_n": c.final[0] if c.final else None, "support": c.support})
     return rows
-
-
-def known_figures_ok(sentence: str, sources: list[str], known: str) -> bool:
-    """For callers outside the stream (evaluation): the same figure check as the answer step."""
-    return not figure_problems(sentence, sources, known)
