@@ -37,7 +37,7 @@ from app.source_kinds import source_kinds, source_label
 from app.verification import SentenceCheck, verify_sentence
 from ingest.language import detect_language, estimate_tokens
 from prompts import format_evidence, format_source, is_refusal, load_prompt, load_table, refusal_phrase, render_answer
-from retrieval.evidence import EvidenceUnit, select_evidence, term_share
+from retrieval.evidence import EvidenceUnit, select_evidence, term_share, word_share
 from retrieval.hybrid import HybridRetriever, Retrieval, Source
 from retrieval.query_expansion import expand_query
 
@@ -47,7 +47,8 @@ SOURCE_POOL = 8  # chunks whose sentences compete to be evidence
 EXTRACTIVE_ITEMS = 3
 # Evidence this close to the question (cosine, e5) answers it: a refusal then is the model's error.
 STRONG_EVIDENCE = 0.86
-STRONG_LEXICAL = 0.3  # ... and holds a third of the question's words
+STRONG_LEXICAL = 0.3  # ... and holds a third of the question's terms
+STRONG_WORDS = 0.5  # ... and half of its content words (one shared word such as "国家" is not an answer)
 # Quoted evidence that itself says the sources do not give it: the honest answer is a refusal.
 NOT_GIVEN = re.compile(r"没有给出|未给出|没有公开|未公开|尚未公布|没有公布|没有规定|没有列出|资料中都没有|"
                        r"\bnot (?:public|given|published|specified|listed)\b|do(?:es)? not (?:give|say|specify|publish|list)",
@@ -146,7 +147,8 @@ class Request:
     profile: EnterpriseProfile | None = None
     profile_assumed: bool = False
     history: str = ""
-    known_text: str = ""  # the user's own words (history, profile): figures there are not invented
+    known_text: str = ""  # the user's facts (profile, earlier turns): figures there are not invented
+    premise: str = ""  # the user's question: a sentence may not merely repeat its claims (app.premises)
     prompt: Callable[[list[str], str], str] | None = None  # (source blocks, gap line) -> user message
     max_tokens: int | None = None
     lang: str = ""
@@ -172,9 +174,11 @@ class SentenceStream:
     returns the text the user may see. Refusals are held back while nothing has been said, so that
     a refusal the evidence contradicts can still be replaced by quotes."""
 
-    def __init__(self, sources: list[str], known: str):
+    def __init__(self, sources: list[str], known: str, premise: str = "", missing_kinds: tuple[str, ...] = ()):
         self.sources = sources
         self.known = known
+        self.premise = premise
+        self.missing_kinds = missing_kinds
         self.buffer = ""
         self.checks: list[SentenceCheck] = []
         self.held_refusal = ""
@@ -216,7 +220,7 @@ class SentenceStream:
         newline = "\n" if piece.endswith("\n") else ""
         body = piece.rstrip("\n")
         unterminated = final and not SENTENCE_END.search(body) and (self.truncated or not MARKER.search(body))
-        fixed, check = verify_sentence(body, self.sources, self.known)
+        fixed, check = verify_sentence(body, self.sources, self.known, self.premise, self.missing_kinds)
         if unterminated and fixed is not None and check.decision != "refusal":
             check.decision, check.reason, fixed = "removed", "cut off mid-sentence (token limit)", None
         if fixed is not None and check.decision != "refusal":
@@ -297,9 +301,11 @@ class Advisor:
         lang = detect_language(question)
         standalone = (search_query or question).strip()
         query, profile, assumed = plan_search(standalone, profile, lang)
-        known = "\n".join(x for x in (question, standalone, history, known_text,
-                                      profile.describe(lang) if profile else "") if x)
-        request = Request(question, query, standalone, profile, assumed, history, known, lang=lang)
+        # The question's own figures are not "known": "the third batch is 30 cities, right?" is a
+        # claim to check, not a fact about the enterprise (those come in through the profile).
+        known = "\n".join(x for x in (history, known_text, profile.describe(lang) if profile else "") if x)
+        request = Request(question, query, standalone, profile, assumed, history, known, lang=lang,
+                          premise=f"{question}\n{standalone}")
         if out_of_scope(question):
             yield from self._scope_answer(request, start=time.perf_counter())
             return
@@ -347,7 +353,7 @@ class Advisor:
 
         if request.profile_assumed and profile:
             yield from say(notes["assumed_profile"].format(profile=self._profile_words(profile, lang)) + "\n\n")
-        stream = SentenceStream(shown, request.known_text or request.question)
+        stream = SentenceStream(shown, request.known_text, request.premise, tuple(gaps))
         extractive = False
         if not retrieval.covered or not sources:
             yield from say(refusal_phrase(lang) + load_prompt("not_covered", lang).text)
@@ -451,7 +457,8 @@ class Advisor:
             return False
         if asked:
             return any(states_kind(u.text, k) for u in units[:3] for k in asked)
-        return max(term_share(question, u.text) for u in units) >= STRONG_LEXICAL
+        return any(term_share(question, u.text) >= STRONG_LEXICAL and word_share(question, u.text) >= STRONG_WORDS
+                   for u in units)
 
     @staticmethod
     def _extractive(units: list[EvidenceUnit], asked: list[str], question: str, heading: str) -> str:

@@ -6,7 +6,7 @@ draft, so [n] means the same source in every section."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterator
 
 from app.advisor import Advisor, Citation, Request
@@ -137,14 +137,13 @@ def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: st
             elif event.kind == "done":
                 answer = event.answer
         local_to_global = {}
+        by_n = {c.n: c for c in answer.citations}  # looked up before any is renumbered
         for n in cited_numbers(answer.answer):
             if 1 <= n <= len(answer.contexts):
                 context = answer.contexts[n - 1]
                 if context.chunk_id not in global_ids:
                     global_ids[context.chunk_id] = len(global_ids) + 1
-                    citation = next(c for c in answer.citations if c.n == n)
-                    citation.n = global_ids[context.chunk_id]
-                    plan.sources.append(citation)
+                    plan.sources.append(replace(by_n[n], n=global_ids[context.chunk_id]))
                 local_to_global[n] = global_ids[context.chunk_id]
         section.text = _renumber(answer.answer, local_to_global)
         section.removed_figures = answer.removed_figures

@@ -10,12 +10,14 @@ and listed with the reason. The same figure check serves the evaluation (``figur
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import asdict, dataclass, field
 
 from app.citations import MARKER, terms
-from app.fact_kinds import RECIPIENT_CITY
+from app.fact_kinds import RECIPIENT_CITY, states_kind
 from app.figures import DOC_NUMBER, FIGURE, LIST_NUMBER, SMALL
+from app.premises import confirmed, restates
 from prompts import is_refusal
 from retrieval.evidence import split_units, strip_remote_content
 from retrieval.lexical import STOPWORDS, tokenize
@@ -34,6 +36,7 @@ LEADING_MARKER = re.compile(r"^(\s*(?:[-*•]|\d+[.、)）])?\s*)((?:[\[【]\s*\
 # Labels a model puts before its own text ("结论：", "Conclusion:"): not a subject to look up.
 GENERIC_LABELS = re.compile(r"^(?:结论|要点|建议|总结|回答|答案|说明|概括|简而言之|conclusion|summary|answer|key points?|"
                             r"points?|in short|recommendations?|note|suggestions?)$", re.I)
+LIST_PREFIX = re.compile(r"^\s*(?:[-*•]|\d+[.、)）])\s*")
 FRAMING = re.compile(r"^[^。！？!?.]{0,40}[:：]$")
 UNIT_FAMILIES = [("%", "％", "percent"), ("元", "yuan", "rmb"), ("亿",), ("万",), ("年", "year", "years"),
                  ("个月", "month", "months"), ("天", "日", "day", "days"), ("家",), ("个", "项")]
@@ -186,13 +189,17 @@ def label_supported(label: str, source: str, sentence: str = "") -> bool:
     return _has_label(label, best)
 
 
+# A numbered label alone on its line ("四、开展成效评估", "(二) 实施阶段"): a heading, not a claim.
+NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*[^。！？!?.,，；;：:]{1,16}$")
+
+
 def is_format_noise(sentence: str) -> str:
     """Why a line is not part of an answer (a heading, a pasted source header, a dangling "is ."),
     or ''."""
     body = MARKER.sub("", sentence).strip()
     if not body:
         return "empty"
-    if body.startswith("#"):
+    if body.startswith("#") or NUMBERED_HEADING.match(body.replace("*", "").strip()):
         return "heading"
     if SOURCE_HEADER.match(sentence):
         return "pasted source header"
@@ -202,6 +209,33 @@ def is_format_noise(sentence: str) -> str:
     return ""
 
 
+def _headers(sources: list[str]) -> list[str]:
+    """The header line of each source as the model saw it ("[n] title (section)"), without "[n]"."""
+    firsts = [s.split("\n", 1)[0] for s in sources]
+    return [re.sub(r"^\s*\[\d+\]\s*", "", f).strip().lower() for f in firsts if re.match(r"\s*\[\d+\]", f)]
+
+
+def without_header(sentence: str, sources: list[str]) -> str | None:
+    """A sentence that copies a source's header line: what is left of it once the header is taken
+    away ('' when nothing is), or None when it copies no header."""
+    body = LIST_PREFIX.sub("", MARKER.sub("", sentence).replace("*", "")).strip()
+    core = body.strip(" -—:：()（）。.").lower()
+    headers = _headers(sources)
+    if len(core) >= 4 and any(core in h for h in headers):
+        return ""
+    tail = re.match(r"^.{5,}?[)）]", body)  # the end of a header cut by a sentence end: "…领航级)：text"
+    if tail and any(h.endswith(tail.group(0).lower()) for h in headers) and tail.group(0) in sentence:
+        return sentence[sentence.find(tail.group(0)) + len(tail.group(0)):].lstrip(" -—:：")
+    for header in headers:
+        title = header.split(" (", 1)[0]
+        if len(title) >= 6 and body.lower().startswith(title):
+            rest = sentence[sentence.lower().find(title) + len(title):].lstrip()
+            section = header[len(title):].lstrip()  # " (section)", whole or cut off by a sentence end
+            copied = os.path.commonprefix([rest.lower(), section])
+            return rest[len(copied):].lstrip(" -—:：")
+    return None
+
+
 def pasted(sentence: str, sources: list[str]) -> bool:
     body = MARKER.sub("", sentence).strip()
     if len(body) < PASTE_CHARS:
@@ -209,9 +243,18 @@ def pasted(sentence: str, sources: list[str]) -> bool:
     return any(body[i:i + PASTE_CHARS] in s for s in sources for i in range(0, len(body) - PASTE_CHARS + 1, 40))
 
 
-def verify_sentence(sentence: str, sources: list[str], known: str = "") -> tuple[str | None, SentenceCheck]:
-    """The sentence with its markers repaired, or None when it must go; and the decision."""
+def verify_sentence(sentence: str, sources: list[str], known: str = "", premise: str = "",
+                    missing_kinds: tuple[str, ...] = ()) -> tuple[str | None, SentenceCheck]:
+    """The sentence with its markers repaired, or None when it must go; and the decision.
+    ``known``: the user's facts about the enterprise (figures there are not invented); ``premise``:
+    the user's question, whose claims a sentence may not merely repeat (``app.premises``);
+    ``missing_kinds``: kinds of fact the evidence lacks (``app.fact_kinds``), which no sentence may state."""
     sentence = clean_links(sentence)
+    rest = without_header(sentence, sources)
+    if rest == "" or (rest is not None and not MARKER.sub("", rest).strip(" 。.")):
+        return None, SentenceCheck(sentence.strip(), "dropped_format", reason="a source's header line copied")
+    if rest is not None:
+        sentence = rest
     lead = LEADING_MARKER.match(sentence)
     if lead:  # "[1] text" -> "text[1]": the marker belongs after what it supports
         sentence = lead.group(1) + sentence[lead.end():].rstrip() + lead.group(2).replace(" ", "")
@@ -232,6 +275,13 @@ def verify_sentence(sentence: str, sources: list[str], known: str = "") -> tuple
         return (None if check.figures else sentence), check
     if pasted(sentence, sources):
         check.decision, check.reason = "removed", "source text pasted verbatim"
+        return None, check
+    stated = [k for k in missing_kinds if states_kind(MARKER.sub("", sentence), k)]
+    if stated:
+        check.decision, check.reason = "removed", f"states a kind of fact the sources do not hold ({stated[0]})"
+        return None, check
+    if restates(sentence, premise) and not confirmed(sentence, sources):
+        check.decision, check.reason = "removed", "repeats the question's own claim, which no source sentence states"
         return None, check
     scores = [content_support(sentence, s) for s in sources]
     valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(sources)]

@@ -97,10 +97,32 @@ def invented_figures(answer: str, contexts: list[str], known: str) -> list[str]:
 NEGATION = re.compile(r"没有|并非|不是|不能|不会|未|无|不得|不可|\bnot?\b|\bno\b|n't|\bnever\b|\bneither\b", re.I)
 
 
-def asserted_text(answer: str) -> str:
+def asserted_sentences(answer: str) -> list[str]:
     """The sentences of an answer that assert something: refusals and negated sentences ("the
     sources give no per-enterprise amount") cannot state a wrong claim."""
-    return "".join(s for s in SENTENCE.findall(answer) if not is_refusal(s) and not NEGATION.search(s))
+    return [s for s in SENTENCE.findall(answer) if not is_refusal(s) and not NEGATION.search(s)]
+
+
+CLAIM_TERM_SHARE = 0.75
+
+
+def claim_matcher(matcher: PointMatcher) -> PointMatcher:
+    """A stricter matcher for wrong claims: its numbers and three quarters of its key terms (or of
+    its translation's) in one sentence. Embedding similarity does not decide here: on one sentence
+    it scores "issued 2025-02-28" against "in force from 28 February 2025" at 0.90, and a
+    denial close to the claim it denies."""
+    return PointMatcher(None, None, term_share=CLAIM_TERM_SHARE, translate=matcher.translate)
+
+
+def stated_claims(matcher: PointMatcher, claims: list[str], answer: str) -> list[str]:
+    """The claims that one asserted sentence states: a claim is made in a sentence, so words
+    gathered from several sentences (or numbers from citation markers) do not make one. Only words
+    and numbers decide (``claim_matcher``)."""
+    found = []
+    for claim in claims:
+        if any(m.matched for s in asserted_sentences(answer) for m in matcher.match([claim], s)):
+            found.append(claim)
+    return found
 
 
 def grade(item: EvalItem, refused: bool, coverage: float | None, invented: list[str], wrong: list[str] = ()) -> int:
@@ -148,8 +170,7 @@ def run_answers_eval(items: list[EvalItem], advisor, matcher: PointMatcher, sett
         checks = citation_checks(answer.answer, contexts, semantic)
         known = "\n".join(item.turns) + "\n" + answer.search_query
         invented = invented_figures(answer.answer, shown, known)
-        claims = matcher.match(list(item.must_not_mention), asserted_text(answer.answer)) if item.must_not_mention else []
-        wrong = [c.point for c in claims if c.matched]
+        wrong = stated_claims(claim_matcher(matcher), list(item.must_not_mention), answer.answer)
         refusal_ok = (answer.refused and not invented) if not item.answerable else not answer.refused
         rows.append({
             "id": item.id, "lang": item.lang, "persona": item.persona, "answerable": item.answerable,

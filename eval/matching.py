@@ -14,6 +14,7 @@ from typing import Callable
 
 import numpy as np
 
+from app.citations import MARKER
 from ingest.language import detect_language
 from retrieval.lexical import STOPWORDS, tokenize
 
@@ -90,6 +91,7 @@ class PointMatcher:
         self.semantic = semantic
 
     def match(self, points: list[str], text: str) -> list[PointMatch]:
+        text = MARKER.sub("", text)  # "[3]" is a citation, not the number 3
         norm = normalize(text)
         flat = re.sub(r"\s+", "", norm)
         text_numbers = numbers(text)

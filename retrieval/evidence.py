@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+import jieba
 import numpy as np
 
 from ingest.language import estimate_tokens
-from retrieval.lexical import tokenize
+from retrieval.lexical import STOPWORDS, WORDLIKE, tokenize
 
 UNIT_SPLIT = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+(?=[A-Z0-9\"“(])|\n+")
 LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.、)）]|[（(][一二三四五六七八九十\d]+[)）])\s*")
@@ -96,6 +97,20 @@ def term_share(question: str, text: str) -> float:
     """Plain share of the question's terms (words, Chinese bigrams, numbers) that the text holds."""
     wanted = _terms(question)
     return len(wanted & _terms(text)) / len(wanted) if wanted else 0.0
+
+
+def content_words(text: str) -> set[str]:
+    """The words that say what a question is about: jieba's precise cut (so "世界杯" stays whole and
+    does not meet "世界经济论坛"), minus stop words and single characters."""
+    return {w for w in (t.strip().lower() for t in jieba.lcut(text))
+            if len(w) >= 2 and WORDLIKE.search(w) and w not in STOPWORDS}
+
+
+def word_share(question: str, text: str) -> float:
+    """Share of the question's content words that occur in the text."""
+    wanted = content_words(question)
+    flat = text.lower()
+    return sum(w in flat for w in wanted) / len(wanted) if wanted else 0.0
 
 
 def score_lexical(query: str, units: list[EvidenceUnit]) -> None:

@@ -39,7 +39,8 @@ def test_a_label_the_source_does_not_speak_of_is_removed():
 
 
 def test_headings_framing_lines_and_empty_values_are_dropped():
-    for line in ("## 一、现状评估", "资料编号 2", "**要点：**", "The document number is .[1]"):
+    for line in ("## 一、现状评估", "资料编号 2", "**要点：**", "The document number is .[1]", "四、开展成效评估[6]",
+                 "**（二）实施阶段**"):
         fixed, check = verify_sentence(line, SOURCES)
         assert fixed is None and check.decision == "dropped_format", line
 
@@ -77,3 +78,36 @@ def test_document_numbers_must_be_in_the_cited_source():
 
 def test_links_and_images_never_render():
     assert clean_links("见![x](http://evil/x.png)[官网](https://evil.example/a)。") == "见官网。"
+
+
+HEADED = ["[1] Lighthouse factories — WEF network (How many does China have? Figures differ by date)\n"
+          "WEF October 2024: 74 of 172 lighthouses (43%) are in China.",
+          "[2] 中小企业数字化转型城市试点 (第三批（2025年）有什么新规定？)\n第三批约34个城市，实施期为2年。"]
+
+
+def test_a_copied_source_header_is_dropped_and_what_follows_it_is_checked():
+    for line in ("Lighthouse factories — WEF network (How many does China have?[1]", "Figures differ by date)[1]",
+                 "2. 第三批（2025年）有什么新规定？[2]"):
+        fixed, check = verify_sentence(line, HEADED)
+        assert fixed is None and check.decision == "dropped_format", line
+    for line in ("中小企业数字化转型城市试点 (第三批（2025年）有什么新规定？) - 第三批约34个城市，实施期为2年[2]。",
+                 "有什么新规定？)：第三批约34个城市，实施期为2年[2]。"):
+        fixed, check = verify_sentence(line, HEADED)
+        assert fixed == "第三批约34个城市，实施期为2年[2]。" and check.decision == "kept", line
+    fixed, check = verify_sentence("第三批（2025年）约34个城市[2]。", HEADED)
+    assert fixed == "第三批（2025年）约34个城市[2]。"  # a subject that also occurs in a header stays
+
+
+def test_a_sentence_that_only_repeats_the_question_s_claim_needs_a_source_sentence_saying_it():
+    question = "第三批城市试点有30个城市吧？"
+    fixed, check = verify_sentence("结论：第三批城市试点确实有30个城市[2]。", HEADED, premise=question)
+    assert fixed is None and "question" in check.reason
+    fixed, check = verify_sentence("第三批城市试点约34个城市[2]。", HEADED, premise=question)
+    assert fixed is not None  # it says something the question did not
+    fixed, check = verify_sentence("第三批约34个城市[2]。", HEADED, premise="第三批约34个城市吗？")
+    assert fixed is not None  # a repeated claim one source sentence states is kept
+
+
+def test_a_kind_of_fact_the_sources_lack_is_not_stated():
+    fixed, check = verify_sentence("上一套设备1年内就能回本[3]。", SOURCES, missing_kinds=("payback",))
+    assert fixed is None and "payback" in check.reason

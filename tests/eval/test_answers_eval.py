@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from eval.answers_eval import EvalItem, asserted_text, citation_checks, grade, invented_figures, load_items, summarize
+from eval.answers_eval import EvalItem, asserted_sentences, citation_checks, grade, invented_figures, load_items, summarize
 from eval.cli import parse_bars
 from tests.conftest import shared_path
 
@@ -33,7 +33,18 @@ def test_grading_rules():
 
 def test_a_denied_claim_is_not_a_stated_claim():
     answer = "资料中没有给出每家企业的补贴金额。试点城市最高奖补1.5亿元[1]。The sources do not say firms get 3 years."
-    assert asserted_text(answer) == "试点城市最高奖补1.5亿元[1]。"
+    assert asserted_sentences(answer) == ["试点城市最高奖补1.5亿元[1]。"]
+
+
+def test_a_wrong_claim_is_one_sentence_not_words_gathered_across_the_answer():
+    from eval.answers_eval import claim_matcher, stated_claims
+    from eval.matching import PointMatcher
+
+    matcher = claim_matcher(PointMatcher(None, None))
+    claims = ["第一批入选城市可以再次申报第三批", "实施期为3年"]
+    spread = "第三批城市试点的实施期是2年[3]。第一批入选的城市名单已公布[1]。第三批申报由省里组织，可再次确认[2]。"
+    assert stated_claims(matcher, claims, spread) == []
+    assert stated_claims(matcher, claims, "第一批入选城市可以再次申报第三批[1]。第三批实施期为3年[2]。") == claims
 
 
 def test_held_out_sets_load_with_their_traps():
