@@ -88,22 +88,36 @@ class HybridRetriever:
         self.embed_query = embed_query
         self.config = config
         self._lexical: LexicalIndex | None = None
-        self._fingerprint = ""
         self._version: str | None = None  # the store's version the lexical index was checked against
 
     def refresh(self) -> None:
-        """Bring the lexical index in line with the store: load it from disk, else rebuild and save."""
+        """Bring the lexical index in line with the store: the saved one when it was built for the
+        store's chunks, else the newest index at hand updated with the chunks added and removed since
+        (time in proportion to those, ``LexicalIndex.updated``), saved for the other processes."""
         version = self.store.version()  # before the data: a write after this shows as a newer version
-        fingerprint = self.store.fingerprint()
-        if self._lexical is None or fingerprint != self._fingerprint:
-            index = LexicalIndex.load(self.lexical_dir, fingerprint)
+        ids = self.store.all_ids()
+        fingerprint = ids_fingerprint(ids)
+        if self._lexical is None or self._lexical.fingerprint != fingerprint:
+            saved = LexicalIndex.load(self.lexical_dir, reuse=self._lexical)
+            index = saved if saved is not None and saved.fingerprint == fingerprint else None
             if index is None:
-                chunks = self.store.all_chunks()
-                fingerprint = ids_fingerprint([c.id for c in chunks])  # exactly what was indexed
-                index = LexicalIndex.build([c.id for c in chunks], [index_text(c.text, c.metadata) for c in chunks])
+                base = saved if saved is not None else self._lexical
+                if base is None:
+                    index = LexicalIndex.build(ids, self._index_texts(ids))
+                else:
+                    live = set(base.ids)
+                    wanted = set(ids)
+                    index = base.updated([i for i in ids if i not in live], [i for i in live if i not in wanted],
+                                         self._index_texts)
                 index.save(self.lexical_dir, fingerprint)
-            self._lexical, self._fingerprint = index, fingerprint
+            self._lexical = index
         self._version = version
+
+    def _index_texts(self, ids: list[str]) -> list[str]:
+        """What the lexical index holds for each chunk (text with its title and section); a chunk
+        removed meanwhile gives an empty text (the next refresh deletes it)."""
+        chunks = {c.id: c for c in self.store.get(ids)}
+        return [index_text(chunks[i].text, chunks[i].metadata) if i in chunks else "" for i in ids]
 
     def refresh_if_changed(self) -> None:
         """Once per query: one small read of the store's version. Another process (another app

@@ -176,6 +176,9 @@ class ChromaStore:
         return [(StoredChunk(i, t or "", m or {}), 1.0 - float(d)) for i, t, m, d in
                 zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
 
+    def all_ids(self) -> list[str]:
+        return self.collection.get(include=[])["ids"]
+
     def fingerprint(self) -> str:
         """Changes whenever a chunk is added or removed: keys the lexical index cache."""
-        return ids_fingerprint(self.collection.get(include=[])["ids"])
+        return ids_fingerprint(self.all_ids())
