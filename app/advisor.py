@@ -375,7 +375,11 @@ class Advisor:
             stream.truncated = produced >= limit - 1
             yield from say(stream.feed("", final=True))
             if stream.kept == 0:
-                if not gaps and (self._answers(units, asked, request.prompt_question or request.question) or not stream.held_refusal):
+                asked_for = request.prompt_question or request.question
+                # quotes when the evidence answers (the model's refusal was wrong), or when the model
+                # tried and every sentence failed its check but the evidence is about the question
+                if not gaps and (self._answers(units, asked, asked_for)
+                                 or (not stream.held_refusal and self._on_topic(units, asked_for))):
                     extractive = True
                     yield from say(self._extractive(units, asked, request.question, notes["extractive"]))
                 elif not gaps:
@@ -459,6 +463,11 @@ class Advisor:
             return any(states_kind(u.text, k) for u in units[:3] for k in asked)
         return any(term_share(question, u.text) >= STRONG_LEXICAL and word_share(question, u.text) >= STRONG_WORDS
                    for u in units)
+
+    @staticmethod
+    def _on_topic(units: list[EvidenceUnit], question: str) -> bool:
+        """Some evidence sentence holds half of the question's content words."""
+        return any(word_share(question, u.text) >= STRONG_WORDS for u in units)
 
     @staticmethod
     def _extractive(units: list[EvidenceUnit], asked: list[str], question: str, heading: str) -> str:
