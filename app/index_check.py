@@ -1,12 +1,15 @@
 """``advisor check``: does the index agree with itself? The store's documents against the chunk
 counts recorded when they were stored, one version per source, and the lexical (BM25) index
-against the store's chunks. ``--repair`` removes the broken documents (their files can be ingested
-again) and rebuilds the lexical index. No model is loaded either way."""
+against the store's chunks, and the embedding model and backend recorded with the index against the
+settings. ``--repair`` removes the broken documents (their files can be ingested again), rebuilds the
+lexical index, and re-embeds every chunk when the vectors came from another model or backend (the only
+repair that loads the model)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.services import embedding_identity
 from ingest.index_health import inspect_store, repair_store
 from retrieval.lexical import LexicalIndex
 
@@ -44,7 +47,11 @@ def check_index(services, repair: bool = False) -> IndexCheck:
     lexical_ok = lexical_in_step(services)
     if not lexical_ok:
         out.lines.append("problem   the lexical index is out of date (built for another set of chunks)")
-    out.problems = len(health.broken) + (not lexical_ok)
+    embedded_with = services.embedding_mismatch()
+    if embedded_with is not None:
+        out.lines.append(f"problem   the vectors were embedded with {embedded_with}, the settings say "
+                         f"{embedding_identity(services.settings)}")
+    out.problems = len(health.broken) + (not lexical_ok) + (embedded_with is not None)
     if health.duplicate_chunks:
         out.lines.append(f"duplicate chunks: {health.duplicate_chunks}")
     if not out.problems:
@@ -52,11 +59,15 @@ def check_index(services, repair: bool = False) -> IndexCheck:
         return out
     if not repair:
         out.lines.append(f"{out.problems} problem(s); `advisor check --repair` removes the broken documents "
-                         "(ingest their files again afterwards) and rebuilds the lexical index")
+                         "(ingest their files again afterwards), rebuilds the lexical index and re-embeds "
+                         "vectors of another model")
         return out
     removed = repair_store(services.store)
+    if embedded_with is not None:
+        out.lines.append(f"repaired  re-embedded {services.reembed_all()} chunks with "
+                         f"{embedding_identity(services.settings)}")
     services.retriever.refresh()
-    out.repaired = len(removed) + (not lexical_ok)
+    out.repaired = len(removed) + (not lexical_ok) + (embedded_with is not None)
     for doc_id in removed:
         out.lines.append(f"repaired  removed document {_name(health, doc_id)}; ingest its file again to restore it")
     if not lexical_ok:

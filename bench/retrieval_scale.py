@@ -71,6 +71,7 @@ def build_store(services: Services, size: int, pool: list[str], vectors: np.ndar
     noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
     ids = [f"bench-{i}" for i in range(size)]
     metadatas = [{"doc_id": f"bench-doc-{i // 20}", "lang": "zh", "title": "新闻", "source": "bench"} for i in range(size)]
+    services.check_embedding()  # records, on the empty store, what its vectors are embedded with
     start = time.perf_counter()
     services.store.add(ids, texts, noisy, metadatas)
     store_s = time.perf_counter() - start

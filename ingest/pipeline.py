@@ -1,4 +1,6 @@
-"""load -> check -> chunk -> embed -> store, one file at a time, incremental by content hash.
+"""load -> check -> chunk -> embed -> store, incremental by content hash. A background thread loads,
+checks and chunks the next files while the main one embeds chunks of several files in one batch and
+stores them in one write.
 
 A document's id is the hash of its bytes: an unchanged file is skipped, a changed file (same
 source, new hash) gets its new chunks stored first and its old ones deleted after, so a failure at
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +31,7 @@ from ingest.refusal_text import SKIPS, refuse
 from ingest.text_quality import check_text
 
 Status = Literal["added", "unchanged", "replaced", "refused", "skipped"]
+SAME_CONTENT = "same content is already in the index under another name"
 
 
 @dataclass
@@ -123,6 +128,64 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[IngestResult]]
     return files, notes
 
 
+# Chunks embedded in one call and written to the store in one add: the model's throughput needs
+# full batches, and Chroma spends about as long on one add of a few chunks as on one of hundreds.
+# A batch of at least MIN_BATCH_CHUNKS goes early when the next file is still loading (the first
+# batch, a slow PDF): the model never waits for the loader while it has work.
+BATCH_CHUNKS = 256
+MIN_BATCH_CHUNKS = 16
+# Files loaded and chunked ahead of the embedding, at most (by count and by size on disk): enough to
+# fill the next batch while this one embeds (one batch of one-chunk files), little enough to hold in
+# memory.
+LOOKAHEAD_FILES = 256
+LOOKAHEAD_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class PreparedDocument:
+    """A loaded document cut into chunks, with the text each chunk is embedded from."""
+    doc_id: str
+    chunks: list
+    metadatas: list[dict]
+    texts: list[str]
+    chars: int  # characters of the document's text
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _File:
+    """One file of a run, from its checks to its result."""
+    path: Path
+    source: str
+    size: int = 0
+    previous: set[str] = field(default_factory=set)  # doc ids stored under its source before this run
+    loading: Future | None = None  # -> PreparedDocument | IngestResult (refused)
+    prepared: PreparedDocument | None = None
+    same_as: "_File | None" = None  # an earlier file of this run with the same content
+    result: IngestResult | None = None
+
+
+@dataclass
+class _Progress:
+    """Characters embedded and stored, against the characters of every document of the run: those
+    loaded so far plus, for the files not loaded yet, their average."""
+    callback: Callable[[int, int], None] | None
+    files: int
+    files_loaded: int = 0
+    chars_loaded: int = 0
+    done: float = 0.0
+
+    def loaded(self, chars: int) -> None:
+        self.files_loaded += 1
+        self.chars_loaded += chars
+
+    def advance(self, chars: float) -> None:
+        self.done = min(self.done + chars, self.chars_loaded)
+        if self.callback:
+            unloaded = self.files - self.files_loaded
+            self.callback(round(self.done), round(self.chars_loaded + unloaded * self.chars_loaded / self.files_loaded))
+
+
 class IngestPipeline:
     def __init__(self, store, embedder: Embedder | Callable[[], Embedder], chunk_size: int, chunk_overlap: int,
                  max_file_mb: int = 50):
@@ -144,92 +207,164 @@ class IngestPipeline:
                on_result: Callable[[IngestResult], None] | None = None,
                on_progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
         """Ingest files and folders. ``source_names`` maps a path to the source key it is stored
-        under (uploads keep their original name); by default the resolved path. ``on_progress``
-        gets (files done, files total)."""
+        under (uploads keep their original name); by default the resolved path. Results come in
+        file order. ``on_progress`` gets (characters embedded and stored, characters in all) of the
+        documents to add; the total is an estimate until the last file is loaded.
+
+        One background thread loads, checks and chunks the next files while this one embeds a
+        batch of chunks of several files and stores it (each document whole or not at all)."""
         self.repair()  # what an earlier run killed half-way left behind
-        files, results = expand_paths(paths)
+        found, results = expand_paths(paths)
         for r in results:
             on_result and on_result(r)
-        for done, path in enumerate(files, start=1):
-            source = (source_names or {}).get(path) or str(path.resolve())
-            result = self.ingest_file(path, source)
-            results.append(result)
-            on_result and on_result(result)
-            on_progress and on_progress(done, len(files))
+        names = source_names or {}
+        waiting = deque(_File(p, names.get(p) or str(p.resolve())) for p in found)
+        ahead: deque[_File] = deque()  # checked, and loading in the background when there is work
+        batch: list[_File] = []  # loaded, in file order, waiting for the batch to fill
+        held: dict[str, _File] = {}  # doc_id -> the file of this run that adds it
+        progress = _Progress(on_progress, len(waiting))
+        loader = ThreadPoolExecutor(1, thread_name_prefix="ingest-load")
+        try:
+            while waiting or ahead:
+                while waiting and (not ahead or (len(ahead) < LOOKAHEAD_FILES
+                                                 and sum(f.size for f in ahead) < LOOKAHEAD_BYTES)):
+                    ahead.append(self._check(waiting.popleft(), held, loader))
+                file = ahead.popleft()
+                if file.loading is not None:
+                    loaded = file.loading.result()
+                    if isinstance(loaded, PreparedDocument):
+                        file.prepared = loaded
+                    else:
+                        file.result = loaded
+                progress.loaded(file.prepared.chars if file.prepared else 0)
+                batch.append(file)
+                chunks = sum(len(f.prepared.chunks) for f in batch if f.prepared)
+                loader_behind = bool(ahead) and ahead[0].loading is not None and not ahead[0].loading.done()
+                if (chunks >= BATCH_CHUNKS or not chunks or not (waiting or ahead)
+                        or (chunks >= MIN_BATCH_CHUNKS and loader_behind)):
+                    for result in self._add_batch(batch, progress):
+                        results.append(result)
+                        on_result and on_result(result)
+                    batch = []
+        finally:
+            loader.shutdown(cancel_futures=True)
+        if progress.chars_loaded:
+            progress.advance(0)  # every file is loaded now: the exact total
         return results
 
-    def ingest_file(self, path: Path, source: str) -> IngestResult:
+    def _check(self, file: _File, held: dict[str, _File], loader: ThreadPoolExecutor) -> _File:
+        """What can be decided before loading (a bad name or size, content already in the index);
+        else the file starts loading in the background."""
         try:
-            return self._ingest_file(path, source)
+            check_name(file.path)
+            check_size(file.path, self.max_file_bytes)  # from the size alone, before a byte is read
+            file.size = file.path.stat().st_size
+            doc_id = document_id(file.path)
+            file.previous = self.store.doc_ids_for_source(file.source)
+        except UnreadableFile as exc:
+            file.result = refused(file.path, exc)
+        except OSError as exc:
+            file.result = refused(file.path, refuse("unreadable", detail=exc.strerror or str(exc)))
+        else:
+            if doc_id in file.previous and len(file.previous) == 1:
+                file.result = IngestResult(file.path, "unchanged", doc_id)
+            elif doc_id in held:  # listed twice, or a copy: its result follows the first one's
+                file.same_as = held[doc_id]
+            elif self.store.has_doc(doc_id):  # the same bytes under another name: never store twice
+                file.result = IngestResult(file.path, "unchanged", doc_id, warnings=[SAME_CONTENT])
+            else:
+                held[doc_id] = file
+                file.loading = loader.submit(self._load, file.path, doc_id, file.source)
+        return file
+
+    def _load(self, path: Path, doc_id: str, source: str) -> PreparedDocument | IngestResult:
+        """Load, check and chunk one file (in the background thread): a document to add, or the
+        refusal."""
+        try:
+            pages = load(path, self.max_file_bytes)
+            crash_point("parse")
+            ocr_layer = any([p.metadata.pop("ocr_layer", None) for p in pages])
+            verdict = check_text("\n".join(p.page_content for p in pages), ocr_layer=ocr_layer)
+            if not verdict.ok:
+                raise UnreadableFile(verdict.reason, verdict.kind)
+            document = self.prepare(pages, doc_id, source)
         except UnreadableFile as exc:
             return refused(path, exc)
         except OSError as exc:
             return refused(path, refuse("unreadable", detail=exc.strerror or str(exc)))
-
-    def _ingest_file(self, path: Path, source: str) -> IngestResult:
-        check_name(path)
-        check_size(path, self.max_file_bytes)  # from the size alone, before a byte is read
-        doc_id = document_id(path)
-        previous = self.store.doc_ids_for_source(source)
-        if doc_id in previous and len(previous) == 1:
-            return IngestResult(path, "unchanged", doc_id)
-        if self.store.has_doc(doc_id):  # the same bytes under another name: never store twice
-            return IngestResult(path, "unchanged", doc_id, warnings=["same content is already in the index "
-                                                                     "under another name"])
-        pages = load(path, self.max_file_bytes)
-        crash_point("parse")
-        ocr_layer = any([p.metadata.pop("ocr_layer", None) for p in pages])
-        verdict = check_text("\n".join(p.page_content for p in pages), ocr_layer=ocr_layer)
-        if not verdict.ok:
-            raise UnreadableFile(verdict.reason, verdict.kind)
-        warnings = []
         if ocr_layer:
-            warnings.append("text comes from an OCR layer over scanned pages; recognition errors are likely")
-        chunks = self.store_document(pages, doc_id, source)
-        crash_point("store")  # the new version is stored, the old one not yet deleted
-        for old in previous - {doc_id}:
-            self.store.delete_doc(old)
-        return IngestResult(path, "replaced" if previous else "added", doc_id, chunks, warnings=warnings)
+            document.warnings.append("text comes from an OCR layer over scanned pages; recognition errors are likely")
+        return document
 
-    def store_document(self, pages: list, doc_id: str, source: str) -> int:
-        """Chunk, embed and store one loaded document (all its chunks or none); returns the chunk
-        count."""
-        return self.store_documents([(pages, doc_id, source)])[0]
+    def _add_batch(self, batch: list[_File], progress: _Progress) -> list[IngestResult]:
+        """Embed and store the batch's documents, then delete the versions they replace; the files'
+        results in order."""
+        documents = [f.prepared for f in batch if f.prepared]
+        if documents:
+            self.add_documents(documents, progress.advance)
+        for f in batch:
+            if f.prepared:
+                crash_point("store")  # the new version is stored, the old one not yet deleted
+                for old in f.previous - {f.prepared.doc_id}:
+                    self.store.delete_doc(old)
+                f.result = IngestResult(f.path, "replaced" if f.previous else "added", f.prepared.doc_id,
+                                        len(f.prepared.chunks), warnings=f.prepared.warnings)
+            elif f.same_as is not None:
+                first = f.same_as.result
+                if first.status == "refused":
+                    f.result = IngestResult(f.path, "refused", reason=first.reason, kind=first.kind)
+                else:
+                    f.result = IngestResult(f.path, "unchanged", first.doc_id,
+                                            warnings=[] if f.source == f.same_as.source else [SAME_CONTENT])
+        return [f.result for f in batch]
+
+    def prepare(self, pages: list, doc_id: str, source: str) -> PreparedDocument:
+        """Chunk one loaded document, with the metadata each chunk is stored with."""
+        full_text = "\n".join(p.page_content for p in pages)
+        file_meta = {
+            "doc_id": doc_id, "source": source, "file_name": Path(source).name if "/" in source else source,
+            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+        }
+        pages[0].metadata.setdefault("lang", detect_language(full_text[:5000]))
+        chunks = chunk_documents(pages, self.chunk_size, self.chunk_overlap)
+        if not chunks:
+            raise refuse("no_chunks")
+        file_meta["chunks_total"] = len(chunks)  # lets a check find a write cut short
+        metadatas = [dict(file_meta, **{k: v for k, v in c.metadata.items() if v is not None}) for c in chunks]
+        for m in metadatas:
+            m.setdefault("lang", pages[0].metadata["lang"])
+        texts = [index_text(c.page_content, m) for c, m in zip(chunks, metadatas)]
+        return PreparedDocument(doc_id, chunks, metadatas, texts, len(full_text))
+
+    def add_documents(self, documents: list[PreparedDocument],
+                      on_chars: Callable[[float], None] | None = None) -> None:
+        """Embed the documents' chunks in one batch and store them in one write; when the write
+        fails, every one of them is deleted again (a document is stored whole or not at all; a kill
+        half-way is found by ``repair()``). ``on_chars`` gets the document characters embedded as
+        the embedding goes on, 0 when it starts (the model is loaded by then)."""
+        texts = [t for d in documents for t in d.texts]
+        chars_per_text = sum(d.chars for d in documents) / len(texts)
+        embedder = self.embedder
+        on_chars and on_chars(0)
+        embeddings = embedder.embed_passages(texts, progress=on_chars and (lambda n: on_chars(n * chars_per_text)))
+        for _ in documents:
+            crash_point("embed")  # reached once per document, as before batches
+        try:
+            self.store.add([f"{d.doc_id}:{i}" for d in documents for i in range(len(d.chunks))],
+                           [c.page_content for d in documents for c in d.chunks], embeddings,
+                           [m for d in documents for m in d.metadatas])
+        except Exception:
+            for d in documents:
+                self.store.delete_doc(d.doc_id)  # never leave a half-written document behind
+            raise
 
     def store_documents(self, documents: list[tuple[list, str, str]]) -> list[int]:
-        """Many loaded documents at once (embedded in shared batches, stored one document at a
-        time, each all or nothing): the entry point for corpora that are not files, such as the
-        evaluation sets. Returns the chunk count of each."""
-        prepared = []
-        for pages, doc_id, source in documents:
-            full_text = "\n".join(p.page_content for p in pages)
-            file_meta = {
-                "doc_id": doc_id, "source": source, "file_name": Path(source).name if "/" in source else source,
-                "ingested_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
-            }
-            pages[0].metadata.setdefault("lang", detect_language(full_text[:5000]))
-            chunks = chunk_documents(pages, self.chunk_size, self.chunk_overlap)
-            if not chunks:
-                raise refuse("no_chunks")
-            file_meta["chunks_total"] = len(chunks)  # lets a check find a write cut short
-            metadatas = [dict(file_meta, **{k: v for k, v in c.metadata.items() if v is not None}) for c in chunks]
-            for m in metadatas:
-                m.setdefault("lang", pages[0].metadata["lang"])
-            prepared.append((doc_id, chunks, metadatas))
-        texts = [index_text(c.page_content, m) for _, chunks, metas in prepared for c, m in zip(chunks, metas)]
-        embeddings = self.embedder.embed_passages(texts)
-        crash_point("embed")
-        start = 0
-        for doc_id, chunks, metadatas in prepared:
-            vectors = embeddings[start:start + len(chunks)]
-            start += len(chunks)
-            ids = [f"{doc_id}:{i}" for i in range(len(chunks))]
-            try:
-                self.store.add(ids, [c.page_content for c in chunks], vectors, metadatas)
-            except Exception:
-                self.store.delete_doc(doc_id)  # never leave a half-written document behind
-                raise
-        return [len(chunks) for _, chunks, _ in prepared]
+        """Many loaded documents at once (embedded in one batch, each stored all or nothing): the
+        entry point for corpora that are not files, such as the evaluation sets. Returns the chunk
+        count of each."""
+        prepared = [self.prepare(pages, doc_id, source) for pages, doc_id, source in documents]
+        self.add_documents(prepared)
+        return [len(d.chunks) for d in prepared]
 
     def remove(self, doc: str) -> list[str]:
         """Delete a document by id, id prefix, file name or source; returns the doc ids removed."""

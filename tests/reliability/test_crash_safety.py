@@ -87,7 +87,8 @@ def test_kill_9_during_ingest_then_ingest_again_leaves_a_whole_index(tmp_path):
     corpus.mkdir()
     for n in range(5):
         write_doc(corpus, n, 0)
-    env = {**os.environ, "ADVISOR_DATA_DIR": str(data)}
+    # PyTorch embeds here: the prewarmed runner forks, and an ONNX Runtime session is not for use across fork
+    env = {**os.environ, "ADVISOR_DATA_DIR": str(data), "ADVISOR_EMBEDDING_BACKEND": "torch"}
     runner = Prewarmed(tmp_path / "runs", env)
     ingest, check, listing = ["ingest", "--quiet", corpus], ["check"], ["list", "--json"]
     try:
