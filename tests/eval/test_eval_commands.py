@@ -12,14 +12,17 @@ import pytest
 from app.settings import REPO_ROOT
 from tests.conftest import shared_path
 
-# The bars of the previous answer path (README, "Evaluation"), a little lower where the grounded step
-# changed what is measured (fewer, evidence-bearing contexts; the strict figure check); to be raised
-# to just below the grounded step's measured values. The held-out sets in eval/sets/ were written
-# from the fact sheet, not tuned on; traps carry wrong claims an answer must not make.
-ANSWER_BARS = ["context_recall=0.8", "answer_coverage=0.45", "citation_validity=0.85", "refusal_accuracy=0.7",
-               "figure_safety=0.8", "crag_score=0.25"]
-CONVERSATION_BARS = ["context_recall=0.6", "answer_coverage=0.4", "citation_validity=0.8", "crag_score=0.2"]
-TRAP_BARS = ["claim_safety=0.9", "figure_safety=0.85"]
+# Bars a little below what the grounded step measured with the default onnx-int8 embeddings on
+# 2026-11-29 (README, "Evaluation"): dev questions context recall 0.935, coverage 0.497, citation
+# validity 1.0, refusal accuracy 0.95, figure safety 1.0, CRAG 0.40; dev conversations recall 1.0,
+# coverage 0.533, citation validity 1.0, CRAG 0.40; traps claim safety 0.95 (1 wrong claim), figure
+# safety 1.0. The margin is for another CPU's int8 arithmetic (a vector moves a little, a ranking
+# now and then). The held-out sets in eval/sets/ were written from the fact sheet, not tuned on;
+# traps carry wrong claims an answer must not make.
+ANSWER_BARS = ["context_recall=0.88", "answer_coverage=0.42", "citation_validity=0.93", "refusal_accuracy=0.85",
+               "figure_safety=0.95", "crag_score=0.25"]
+CONVERSATION_BARS = ["context_recall=0.8", "answer_coverage=0.4", "citation_validity=0.9", "crag_score=0.2"]
+TRAP_BARS = ["claim_safety=0.9", "figure_safety=0.9"]
 
 
 def run(env, *args, timeout=3000):
