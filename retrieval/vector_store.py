@@ -156,15 +156,21 @@ class ChromaStore:
     def get(self, ids: list[str]) -> list[StoredChunk]:
         if not ids:
             return []
-        got = self.collection.get(ids=ids, include=["documents", "metadatas"])
-        found = {i: StoredChunk(i, t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        found = {}
+        for start in range(0, len(ids), self.batch_size):  # SQLite limits the variables of one query
+            got = self.collection.get(ids=ids[start:start + self.batch_size], include=["documents", "metadatas"])
+            found.update({i: StoredChunk(i, t or "", m or {})
+                          for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])})
         return [found[i] for i in ids if i in found]
 
     def embeddings(self, ids: list[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
-        got = self.collection.get(ids=ids, include=["embeddings"])
-        return {i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])}
+        found = {}
+        for start in range(0, len(ids), self.batch_size):
+            got = self.collection.get(ids=ids[start:start + self.batch_size], include=["embeddings"])
+            found.update({i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])})
+        return found
 
     def query(self, embedding: np.ndarray, k: int) -> list[tuple[StoredChunk, float]]:
         """Nearest chunks with their cosine similarity, best first."""

@@ -69,3 +69,11 @@ def test_lexical_indexes_from_two_processes_never_mix(tmp_path):
     two.save(tmp_path / "lexical", "fp2")  # the same index saved again (another process): still loads
     assert LexicalIndex.load(tmp_path / "lexical", "fp2").ids == ["c"]
     assert [p.name for p in tmp_path.iterdir()] == ["lexical"]  # no temporary folders left behind
+
+
+def test_a_lookup_of_more_ids_than_sqlite_takes_in_one_query_works(tmp_path):
+    store = ChromaStore.local(tmp_path / "chroma", "many")
+    store.add(["a:0"], ["灯塔工厂"], np.ones((1, 4), dtype=np.float32), [{"doc_id": "a"}])
+    ids = [f"missing:{i}" for i in range(40_000)] + ["a:0"]  # a 50k-chunk lexical rebuild asks this many
+    assert [c.id for c in store.get(ids)] == ["a:0"]
+    assert list(store.embeddings(ids)) == ["a:0"]
