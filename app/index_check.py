@@ -27,7 +27,7 @@ def _name(health, doc_id: str) -> str:
 
 def lexical_in_step(services) -> bool:
     """The saved lexical index was built from exactly the chunks the store holds now."""
-    ids = services.store.collection.get(include=[])["ids"]
+    ids = services.store.all_ids()
     saved = LexicalIndex.load(services.settings.lexical_dir, services.store.fingerprint())
     return saved is not None and sorted(saved.ids) == sorted(ids)
 

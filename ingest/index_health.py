@@ -36,11 +36,12 @@ def _chunk_index(chunk_id: str) -> int | None:
 
 def inspect_store(store) -> StoreHealth:
     """One pass over every chunk's id and metadata (no texts, no vectors)."""
-    got = store.collection.get(include=["metadatas"])
     by_doc: dict[str, list[tuple[str, dict]]] = {}
-    for chunk_id, meta in zip(got["ids"], got["metadatas"] or []):
-        by_doc.setdefault((meta or {}).get("doc_id") or chunk_id.rpartition(":")[0], []).append((chunk_id, meta or {}))
-    health = StoreHealth(documents=len(by_doc), chunks=len(got["ids"]))
+    chunks_seen = 0
+    for chunk_id, _, meta in store.scan(["metadatas"]):
+        chunks_seen += 1
+        by_doc.setdefault(meta.get("doc_id") or chunk_id.rpartition(":")[0], []).append((chunk_id, meta))
+    health = StoreHealth(documents=len(by_doc), chunks=chunks_seen)
     by_source: dict[str, list[tuple[str, str]]] = {}
     for doc_id, chunks in by_doc.items():
         meta = chunks[0][1]

@@ -7,6 +7,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import chromadb
 import numpy as np
@@ -36,6 +37,7 @@ class DocumentSummary:
 # (a new random value, so two writers can never produce the same one); readers compare it per query.
 VERSION_KEY = "advisor_index_version"
 MARKER_PREFIX = "advisor_marker_"
+SCAN_PAGE = 5000
 
 
 def ids_fingerprint(ids: list[str]) -> str:
@@ -136,7 +138,7 @@ class ChromaStore:
         return {m["doc_id"] for m in metas}
 
     def _all_metadatas(self) -> list[dict]:
-        return self.collection.get(include=["metadatas"])["metadatas"] or []
+        return [m for _, _, m in self.scan(["metadatas"])]
 
     def documents(self) -> list[DocumentSummary]:
         by_doc: dict[str, list[dict]] = {}
@@ -150,8 +152,7 @@ class ChromaStore:
         return sorted(rows, key=lambda r: (r.file_name, r.doc_id))
 
     def all_chunks(self) -> list[StoredChunk]:
-        got = self.collection.get(include=["documents", "metadatas"])
-        return [StoredChunk(i, t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return [StoredChunk(i, t or "", m or {}) for i, t, m in self.scan(["documents", "metadatas"])]
 
     def get(self, ids: list[str]) -> list[StoredChunk]:
         if not ids:
@@ -182,8 +183,22 @@ class ChromaStore:
         return [(StoredChunk(i, t or "", m or {}), 1.0 - float(d)) for i, t, m, d in
                 zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
 
+    def scan(self, include: list[str]) -> Iterator[tuple[str, str | None, dict]]:
+        """Every chunk as (id, text or None, metadata), a page at a time: Chroma reads the rows of one
+        get in one SQLite query, and beyond ~32k rows that query has too many variables."""
+        offset = 0
+        while True:
+            got = self.collection.get(include=include, limit=SCAN_PAGE, offset=offset)
+            ids = got["ids"]
+            texts = got.get("documents") or [None] * len(ids)
+            metas = got.get("metadatas") or [{}] * len(ids)
+            yield from ((i, t, m or {}) for i, t, m in zip(ids, texts, metas))
+            if len(ids) < SCAN_PAGE:
+                return
+            offset += SCAN_PAGE
+
     def all_ids(self) -> list[str]:
-        return self.collection.get(include=[])["ids"]
+        return [i for i, _, _ in self.scan([])]
 
     def fingerprint(self) -> str:
         """Changes whenever a chunk is added or removed: keys the lexical index cache."""
