@@ -77,3 +77,14 @@ def test_a_lookup_of_more_ids_than_sqlite_takes_in_one_query_works(tmp_path):
     ids = [f"missing:{i}" for i in range(40_000)] + ["a:0"]  # a 50k-chunk lexical rebuild asks this many
     assert [c.id for c in store.get(ids)] == ["a:0"]
     assert list(store.embeddings(ids)) == ["a:0"]
+
+
+def test_whole_store_reads_go_page_by_page(tmp_path, monkeypatch):
+    import retrieval.vector_store as vector_store
+
+    monkeypatch.setattr(vector_store, "SCAN_PAGE", 3)
+    store = ChromaStore.local(tmp_path / "chroma", "paged")
+    ids = [f"d:{i}" for i in range(7)]
+    store.add(ids, [f"第{i}段" for i in range(7)], np.ones((7, 4), dtype=np.float32), [{"doc_id": "d"}] * 7)
+    assert sorted(store.all_ids()) == sorted(ids) and len(store.all_chunks()) == 7
+    assert len(store._all_metadatas()) == 7
