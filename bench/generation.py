@@ -40,20 +40,12 @@ import llama_cpp
 from app.conversation import Conversation
 from app.services import Services, generator_model_path
 from app.settings import Settings
+from bench.concurrency import QUESTIONS
 
 QUESTION = "指南从哪几个方面提出了数字化转型路径？"
 FOLLOW_UP = "其中第一个方面具体要做什么？"
 NEXT_QUESTION = "设备管理场景要达到三级，需要做到什么程度？"  # asked in another conversation
-SERVE_QUESTIONS = [
-    "指南从哪几个方面提出了数字化转型路径？", "设备管理场景要达到三级，需要做到什么程度？",
-    "What do the Guidelines ask of large enterprises?", "灯塔工厂是什么？",
-    "How is Singapore's Smart Industry Readiness Index structured?", "中小企业数字化转型城市试点是什么？",
-    "中小企业数字化水平评测指标有哪些维度？", "What is a smart factory?",
-    "专精特新中小企业在数字化方面有什么要求？", "工业互联网平台对中小企业有什么帮助？",
-    "What are the four levels of the SME digital-level evaluation?", "小微企业数字化转型应该从哪里入手？",
-    "质量管理场景的数字化要做什么？", "How does China support SMEs with digital transformation?",
-    "能源管理场景要达到二级需要做到什么？", "What does the maturity standard for intelligent manufacturing measure?",
-]
+SERVE_QUESTIONS = QUESTIONS  # the concurrency bench's 16 questions
 SERVE_FOLLOW_UPS = ["其中数字化基础占多少分？", "第二批试点有多少个城市？", "它有几个等级？", "How many are in China?"]
 
 
