@@ -34,7 +34,7 @@ from app.profile import TIERS, EnterpriseProfile
 from app.profile_inference import infer_profile
 from app.scope import out_of_scope
 from app.source_kinds import source_kinds, source_label
-from app.verification import SentenceCheck, verify_sentence
+from app.verification import SentenceCheck, content_support, verify_sentence
 from ingest.language import detect_language, estimate_tokens
 from prompts import format_evidence, format_source, is_refusal, load_prompt, load_table, refusal_phrase, render_answer
 from retrieval.evidence import EvidenceUnit, select_evidence, term_share, word_share
@@ -45,6 +45,14 @@ log = logging.getLogger(__name__)
 SNIPPET_CHARS = 160
 SOURCE_POOL = 8  # chunks whose sentences compete to be evidence
 EXTRACTIVE_ITEMS = 3
+# The answer is completed with the best evidence it leaves out, quoted: the small model often states
+# one part of what the sources say and drops the rest.
+QUOTE_POOL = 4  # the best evidence units considered
+MAX_QUOTES = 3
+QUOTE_CHARS = 700  # quotes beyond the first stop here: the answer stays short enough to read
+COVERED = 0.5  # share of a unit's content terms the answer already holds: it is said
+QUOTE_MIN_DENSE = 0.8  # cosine with the question below which a unit is not worth quoting
+QUOTE_MIN_WORDS = 0.25  # ... and the share of the question's content words it must hold
 # Evidence this close to the question (cosine, e5) answers it: a refusal then is the model's error.
 STRONG_EVIDENCE = 0.86
 STRONG_LEXICAL = 0.3  # ... and holds a third of the question's terms
@@ -118,6 +126,7 @@ class Answer:
     verification: list[dict] = field(default_factory=list)  # one decision per generated sentence
     fact_gaps: list[str] = field(default_factory=list)  # kinds asked for that no evidence holds
     extractive: bool = False  # the answer quotes evidence because the model's did not hold
+    quoted: list[Evidence] = field(default_factory=list)  # evidence the model left out, quoted after its answer
     profile_assumed: bool = False  # inferred from the question, not set by the user
     out_of_scope: bool = False
 
@@ -152,6 +161,7 @@ class Request:
     prompt: Callable[[list[str], str], str] | None = None  # (source blocks, gap line) -> user message
     max_tokens: int | None = None
     lang: str = ""
+    quote_missing: bool = True  # complete the answer with quotes of the best evidence it leaves out
 
 
 def to_context(n: int, s: Source) -> Context:
@@ -355,6 +365,7 @@ class Advisor:
             yield from say(notes["assumed_profile"].format(profile=self._profile_words(profile, lang)) + "\n\n")
         stream = SentenceStream(shown, request.known_text, request.premise, tuple(gaps))
         extractive = False
+        quoted: list[EvidenceUnit] = []
         if not retrieval.covered or not sources:
             yield from say(refusal_phrase(lang) + load_prompt("not_covered", lang).text)
         else:
@@ -374,6 +385,11 @@ class Advisor:
                     yield from say(stream.feed(piece))
             stream.truncated = produced >= limit - 1
             yield from say(stream.feed("", final=True))
+            if stream.kept and request.quote_missing:
+                quoted = self._left_out(units, "".join(parts), request.prompt_question or request.question, lang)
+                if quoted:
+                    yield from say("\n\n" + notes["quoted"] + "\n"
+                                   + "\n".join(f"- “{u.text.strip()}”[{u.source_index + 1}]" for u in quoted))
             if stream.kept == 0:
                 asked_for = request.prompt_question or request.question
                 # quotes when the evidence answers (the model's refusal was wrong), or when the model
@@ -393,7 +409,7 @@ class Advisor:
         cited = [n for n in cited_numbers(text) if 1 <= n <= len(sources)]
         # A refusal that opens the answer and is followed by at most one kept sentence is a refusal.
         body_refused = not retrieval.covered or not sources or (stream.kept == 0 and not extractive) \
-            or (stream.refused_first and stream.kept < 2 and not extractive) \
+            or (stream.refused_first and stream.kept < 2 and not extractive and not quoted) \
             or (extractive and bool(NOT_GIVEN.search(self._extractive(units, asked, "", ""))))
         answer = Answer(
             question=request.question, answer=text,
@@ -405,6 +421,7 @@ class Advisor:
             profile=profile.to_json() if profile else None,
             citation_checks=_citation_checks(stream.checks), removed_figures=removed, evidence=evidence,
             verification=[c.to_json() for c in stream.checks], fact_gaps=gaps, extractive=extractive,
+            quoted=[Evidence(u.source_index + 1, u.text, round(u.score, 4)) for u in quoted],
             profile_assumed=request.profile_assumed)
         yield Event("done", answer=answer)
 
@@ -468,6 +485,21 @@ class Advisor:
     def _on_topic(units: list[EvidenceUnit], question: str) -> bool:
         """Some evidence sentence holds half of the question's content words."""
         return any(word_share(question, u.text) >= STRONG_WORDS for u in units)
+
+    @staticmethod
+    def _left_out(units: list[EvidenceUnit], answer: str, question: str, lang: str) -> list[EvidenceUnit]:
+        """The best evidence units the answer does not already say: about the question, in its language."""
+        out = []
+        for u in sorted(units, key=lambda u: -u.score)[:QUOTE_POOL]:
+            if (u.dense is not None and u.dense < QUOTE_MIN_DENSE) or detect_language(u.text) != lang \
+                    or word_share(question, u.text, specific=True) < QUOTE_MIN_WORDS:
+                continue
+            if content_support(u.text, answer) >= COVERED:
+                continue
+            if out and sum(len(o.text) for o in out) + len(u.text) > QUOTE_CHARS:
+                continue
+            out.append(u)
+        return out[:MAX_QUOTES]
 
     @staticmethod
     def _extractive(units: list[EvidenceUnit], asked: list[str], question: str, heading: str) -> str:

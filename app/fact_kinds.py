@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from retrieval.evidence import GENERAL_WORDS, content_words
+
 # --- what the question asks for -----------------------------------------------------------------
 ASKS: dict[str, re.Pattern] = {
     "amount": re.compile(
@@ -17,9 +19,10 @@ ASKS: dict[str, re.Pattern] = {
         r"给多少|拿多少|领多少|能拿到?多少|能得到?多少|能获得多少|补多少|金额|多少万|几万|几百万|多少元|花多少|要多少钱|"
         r"费用是?多少|成本是?多少|价格|报价|多贵|(?:补贴|补助|奖补|奖励|资助|资金|经费)[^。？?]{0,6}多少|"
         r"how much (?:money|funding|subsidy|support|grant|will|would|can|could|do|does|is|are)|"
-        r"\bamounts?\b|\bsubsidy (?:level|size)|\bprice\b|\bhow much\b.*\b(?:cost|get|receive|pay|subsid)", re.I),
+        r"\bamounts?\b|\bsubsidy (?:level|size)|\bprice\b|\bhow much\b.*\b(?:cost|get|receive|pay|subsid)|"
+        r"\bwhat (?:does|do|would|will|might) [^?.]{0,50}\bcost\b|\bhow expensive\b|\bhow much\s*\?", re.I),
     "payback": re.compile(
-        r"回本|回收期|投资回报|回报率|回报周期|多久.{0,6}(?:赚回|收回|回本)|收益率|\bROI\b|payback|pay back|pay for itself|"
+        r"回本|回收期|投资回报|回报率|回报周期|多久.{0,6}(?:赚回|收回|回本)|收益率|\bROI\b|payback|pay back|pays? for (?:it|them)sel(?:f|ves)|"
         r"return on (?:the )?investment|break[- ]?even", re.I),
     "deadline": re.compile(
         r"截止|截至日期|最后期限|申报时间|申报期|申请期限|报名时间|什么时候(?:能|可以)?(?:申报|申请|报名|提交)|"
@@ -72,10 +75,12 @@ STATES: dict[str, re.Pattern] = {
 # Which unit an amount is given for: a city's total is not what one enterprise receives.
 RECIPIENT_ENTERPRISE = re.compile(
     r"每(?:家|个|一家)?(?:企业|公司|厂|工厂)|单个企业|一家企业|我们|我厂|我司|我家|本厂|咱们|"
-    r"\b(?:per|each|every|a single|one) (?:enterprise|firm|company|business|factory|sme)\b|\b(?:we|our|us|my)\b", re.I)
+    r"每(?:家|个)[^，。？?]{1,6}(?:企业|公司|工厂)|"
+    r"\b(?:per|each|every|a single|one)\s+(?:[\w'‘’“”\"-]+\s+){0,3}?(?:enterprise|firm|company|business|factory|plant|sme)s?\b|"
+    r"\b(?:we|our|us|my)\b", re.I)
 RECIPIENT_CITY = re.compile(r"(?:每个|每座)?(?:试点)?城市|\bper city\b|\beach city\b|\bcities\b|\bcity\b", re.I)
 
-NEGATED = re.compile(r"不是|并非|不等于|并不|\bnot\b|\bno\b|n't", re.I)
+NEGATED = re.compile(r"不是|并非|不等于|并不|不能|不可|无法|不得|\bnot\b|\bno\b|n't|\bcannot\b", re.I)
 
 KIND_ORDER = ("amount", "payback", "deadline", "doc_number", "issuer", "date", "count")
 
@@ -113,13 +118,24 @@ def amount_for_enterprise(sentence: str) -> bool:
     return False
 
 
+def about_subject(question: str, sentence: str) -> bool:
+    """The sentence speaks of what the question asks about: it holds one of the question's own
+    words beyond the general ones (an amount for city pilots does not price an MES licence)."""
+    wanted = {w for w in content_words(question) - GENERAL_WORDS
+              if not any(p.search(w) for p in ASKS.values()) and w not in ("cost", "costs", "roughly", "about")}
+    low = sentence.lower()
+    return not wanted or any(re.search(rf"(?<![a-z0-9]){re.escape(w)}(?:s|es)?(?![a-z0-9])", low) if re.match(r"[a-z0-9]", w)
+                             else w in low for w in wanted)
+
+
 def answered_kinds(question: str, sentences: list[str]) -> dict[str, bool]:
     """For each kind the question asks for: does any of ``sentences`` (the best evidence) hold
     that kind of fact about what was asked?"""
     out = {}
+    about = [s for s in sentences if about_subject(question, s)]
     for kind in asked_kinds(question):
         if kind == "amount" and asks_per_enterprise(question):
-            out[kind] = any(amount_for_enterprise(s) for s in sentences)
+            out[kind] = any(amount_for_enterprise(s) for s in about)
         else:
-            out[kind] = any(states_kind(s, kind) for s in sentences)
+            out[kind] = any(states_kind(s, kind) for s in about)
     return out

@@ -39,10 +39,12 @@ def headcount_of(question: str) -> int | None:
 
 
 def tier_of(question: str, headcount: int | None) -> str | None:
+    """The tier the question names; a question naming several compares them ("how do the strategies
+    of leading firms, large firms and SMEs differ?") and says nothing of the asker's own."""
     table = _table()
-    for tier in ("leading", "large", "micro", "sme"):
-        if re.search(table["tiers"][tier], question, re.I):
-            return tier
+    named = [tier for tier in ("leading", "large", "micro", "sme") if re.search(table["tiers"][tier], question, re.I)]
+    if len(named) == 1:
+        return named[0]
     if headcount is None:
         return None
     if headcount < MICRO_SMALL_MAX:

@@ -38,6 +38,7 @@ GENERIC_LABELS = re.compile(r"^(?:结论|要点|建议|总结|回答|答案|说�
                             r"points?|in short|recommendations?|note|suggestions?)$", re.I)
 LIST_PREFIX = re.compile(r"^\s*(?:[-*•]|\d+[.、)）])\s*")
 FRAMING = re.compile(r"^[^。！？!?.]{0,40}[:：]$")
+RANGE_NEXT = re.compile(r"\s*[-–—~～至到]\s*\d")
 UNIT_FAMILIES = [("%", "％", "percent"), ("元", "yuan", "rmb"), ("亿",), ("万",), ("年", "year", "years"),
                  ("个月", "month", "months"), ("天", "日", "day", "days"), ("家",), ("个", "项")]
 
@@ -107,6 +108,8 @@ def figure_supported(sentence: str, figure: tuple, source: str) -> bool:
             src = source.replace(",", "")
             after = re.match(r"\s*(%|％|percent|万亿|亿|万|千|元|年|个月|月|日|天|个|家|项|yuan|rmb|years?|months?|days?)?",
                              src[m.end():], re.I).group(1) or ""
+            if not after and RANGE_NEXT.match(src, m.end()):  # "2025—2027年": the unit after the range is its own
+                after = re.match(r"\s*[-–—~～至到]\s*[\d.]+\s*(%|％|万亿|亿|万|千|元|年|个月|月|日|天|个|家|项)?", src[m.end():]).group(1) or ""
             fam_s, fam_a = _unit_family(after), _unit_family(unit)
             if unit and fam_a is not None and fam_s is not None and fam_s != fam_a:
                 continue

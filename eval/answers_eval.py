@@ -97,10 +97,16 @@ def invented_figures(answer: str, contexts: list[str], known: str) -> list[str]:
 NEGATION = re.compile(r"没有|并非|不是|不能|不会|未|无|不得|不可|\bnot?\b|\bno\b|n't|\bnever\b|\bneither\b", re.I)
 
 
+# A contrast splits a sentence into claims: "the cap is 150 million per city, but what each firm gets
+# is set by the city" does not say that each firm gets 150 million.
+CONTRAST = re.compile(r"[；;]|[，,]?\s*(?:但是?|不过|然而|而是|\bbut\b|\bhowever\b|\bwhereas\b)")
+
+
 def asserted_sentences(answer: str) -> list[str]:
-    """The sentences of an answer that assert something: refusals and negated sentences ("the
+    """The clauses of an answer that assert something: refusals and negated clauses ("the
     sources give no per-enterprise amount") cannot state a wrong claim."""
-    return [s for s in SENTENCE.findall(answer) if not is_refusal(s) and not NEGATION.search(s)]
+    return [c for s in SENTENCE.findall(answer) if not is_refusal(s)
+            for c in CONTRAST.split(s) if c.strip() and not NEGATION.search(c)]
 
 
 CLAIM_TERM_SHARE = 0.75
@@ -186,7 +192,8 @@ def run_answers_eval(items: list[EvalItem], advisor, matcher: PointMatcher, sett
             "wrong_claims": wrong, "kind": item.kind,
             "rewrite_rejected": conversation.last_rewrite_problem if len(item.turns) > 1 else "",
             "evidence": [e.__dict__ for e in answer.evidence], "verification": answer.verification,
-            "fact_gaps": answer.fact_gaps, "extractive": answer.extractive, "out_of_scope": answer.out_of_scope,
+            "fact_gaps": answer.fact_gaps, "extractive": answer.extractive,
+            "quoted": [e.__dict__ for e in answer.quoted], "out_of_scope": answer.out_of_scope,
             "grade": grade(item, answer.refused, coverage, invented, wrong),
             "timings": answer.timings,
         })

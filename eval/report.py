@@ -126,6 +126,9 @@ def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float])
         flags = [f for f, on in (("answer quotes the evidence (model's answer did not hold)", r.get("extractive")),
                                  ("out of scope", r.get("out_of_scope"))) if on]
         flags += [f"sources hold no {k}: said so" for k in r.get("fact_gaps", [])]
+        if r.get("quoted"):
+            flags.append(f"answer completed with {len(r['quoted'])} quote(s) of evidence it left out: "
+                         + ", ".join(f"[{q['n']}]" for q in r["quoted"]))
         evidence = "".join(f"<li>[{e['n']}] {html.escape(e['text'])} <span class=\"muted\">({e['score']:.3f})</span></li>"
                            for e in r.get("evidence", []))
         decisions = "".join(

@@ -24,6 +24,9 @@ UNIT_SPLIT = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+(?=[A-Z0-9\"“(])|\n
 LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.、)）]|[（(][一二三四五六七八九十\d]+[)）])\s*")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MIN_UNIT_CHARS = 8
+LEAD_END = re.compile(r"[:：]$")  # a sentence that introduces a list
+MAX_BLOCK_ITEMS = 10  # items a list's lead sentence carries as one evidence unit ...
+MAX_BLOCK_CHARS = 600  # ... within this length; the rest stay units of their own
 DENSE_POOL = 16  # units embedded per question: the cost that bounds the time to show evidence
 PRIOR_WEIGHT = 0.04  # a unit of the first chunk gets this much more than one of a low-ranked chunk
 # A sentence that only points elsewhere ("详见……一篇", "see the summary of …") states no fact.
@@ -43,6 +46,13 @@ ADDRESSED_TO_MODEL = re.compile(
     r"never (?:mention|reveal|disclose) (?:these|this|the|your) (?:instructions?|prompt)|"
     r"你现在是|从现在(?:起|开始)[，,]?(?:你|只|请|每)|每句话都要|告诉用户|不要(?:提及|透露)(?:这些|以上|本)?(?:指令|指示|提示)|"
     r"</?script\b", re.I)  # a script in a Markdown or text file is addressed to a browser, never the reader
+
+
+# A unit that leans on the sentence before it: a pronoun or connective opening it, or "therefore"
+# early on ("不会转 has therefore become the key bottleneck").
+ANAPHORA = re.compile(r"^(?:they|this|these|those|it|its|their|such|thus|hence|however|as a result|in their view)\b|"
+                      r"^.{0,40}\btherefore\b|^(?:因此|所以|因而|但是?|然而|不过|这(?:些|种|一|个|样)?|该|其|他们|它们|对此|为此|上述)",
+                      re.I)
 
 
 @dataclass
@@ -72,18 +82,65 @@ def strip_remote_content(text: str) -> str:
 FAKE_TURN = re.compile(r"<\|?im_start\|?>.*?<\|?im_end\|?>", re.S | re.I)
 
 
+def _marked_units(text: str) -> list[tuple[str, int]]:
+    """(unit, the list item it belongs to or -1) for each sentence and list item of a chunk; a list
+    item of several sentences gives several units with the same item number."""
+    units = []
+    lines = strip_remote_content(FAKE_TURN.sub("\n", text)).split("\n")
+    for line_no, line in enumerate(lines):
+        item = line_no if LIST_MARK.match(line) else -1
+        for raw in UNIT_SPLIT.split(line):
+            unit = LIST_MARK.sub("", raw.strip()).replace("**", "").strip()
+            if unit.startswith("#"):
+                continue  # a heading is context, not a claim
+            if ADDRESSED_TO_MODEL.search(unit):
+                continue
+            if len(unit) >= MIN_UNIT_CHARS or (len(unit) >= 2 and (item >= 0 or LEAD_END.search(unit))):
+                units.append((unit, item))
+    return units
+
+
 def split_units(text: str) -> list[str]:
     """Sentences and list items of a chunk, list markers, Markdown emphasis and links removed."""
-    units = []
-    for raw in UNIT_SPLIT.split(strip_remote_content(FAKE_TURN.sub("\n", text))):
-        unit = LIST_MARK.sub("", raw.strip()).replace("**", "").strip()
-        if unit.startswith("#"):
-            continue  # a heading is context, not a claim
-        if ADDRESSED_TO_MODEL.search(unit):
+    return [u for u, _ in _marked_units(text) if len(u) >= MIN_UNIT_CHARS]
+
+
+def _join_items(lead: str, items: list[str]) -> str:
+    out = lead
+    for item in items:
+        if re.search(r"[：；，。！？]$", out):  # Chinese punctuation needs no space
+            sep = ""
+        elif re.search(r"[:;,.!?]$", out):
+            sep = " "
+        else:
+            sep = "；" if re.match(r"[\u4e00-\u9fff]", item) else "; "
+        out += sep + item
+    return out
+
+
+def evidence_units(text: str) -> list[str]:
+    """The units evidence is chosen from: sentences and list items, except that a sentence
+    introducing a list ("the targets for 2027 are:") carries its items. Alone, the lead holds the
+    question's words and no fact, and each item a fact without its subject."""
+    marked = _marked_units(text)
+    out, i = [], 0
+    while i < len(marked):
+        unit, _ = marked[i]
+        i += 1
+        if not LEAD_END.search(unit):
+            if len(unit) >= MIN_UNIT_CHARS:
+                out.append(unit)
             continue
-        if len(unit) >= MIN_UNIT_CHARS:
-            units.append(unit)
-    return units
+        parts, items = [], set()
+        while i < len(marked) and marked[i][1] >= 0 \
+                and (marked[i][1] in items or len(items) < MAX_BLOCK_ITEMS) \
+                and len(_join_items(unit, parts + [marked[i][0]])) <= MAX_BLOCK_CHARS:
+            parts.append(marked[i][0])
+            items.add(marked[i][1])
+            i += 1
+        if parts:  # a lead whose items the chunk cut off states nothing
+            out.append(_join_items(unit, parts))
+    return out
 
 
 def _terms(text: str) -> set[str]:
@@ -106,9 +163,17 @@ def content_words(text: str) -> set[str]:
             if len(w) >= 2 and WORDLIKE.search(w) and w not in STOPWORDS}
 
 
-def word_share(question: str, text: str) -> float:
-    """Share of the question's content words that occur in the text."""
-    wanted = content_words(question)
+# Words too general to say what a question is about ("enterprise", "how much", "数字化").
+GENERAL_WORDS = frozenset({
+    "企业", "公司", "我们", "多少", "什么", "怎么", "哪些", "数字化", "转型", "数字化转型", "国家", "中国",
+    "enterprise", "enterprises", "company", "companies", "firm", "firms", "digital", "transformation",
+    "much", "many", "what", "does", "how", "china", "china's"})
+
+
+def word_share(question: str, text: str, specific: bool = False) -> float:
+    """Share of the question's content words that occur in the text; ``specific``: leaving out
+    the general words (GENERAL_WORDS), which any text of the field holds."""
+    wanted = content_words(question) - (GENERAL_WORDS if specific else frozenset())
     flat = text.lower()
     return sum(w in flat for w in wanted) / len(wanted) if wanted else 0.0
 
@@ -141,7 +206,7 @@ def select_evidence(query: str, texts: Sequence[str], sections: Sequence[str],
     ``token_budget`` estimated tokens (never fewer than ``min_items`` when there are that many).
     ``kind_of(unit_text)`` may add a bonus for units that hold the kind of fact asked for."""
     units = [EvidenceUnit(i, p, u, sections[i] if i < len(sections) else "")
-             for i, text in enumerate(texts) for p, u in enumerate(split_units(text))]
+             for i, text in enumerate(texts) for p, u in enumerate(evidence_units(text))]
     if not units:
         return []
     score_lexical(query, units)
@@ -169,4 +234,14 @@ def select_evidence(query: str, texts: Sequence[str], sections: Sequence[str],
         seen.add(key)
         chosen.append(u)
         used += cost
+    by_place = {(u.source_index, u.position): u for u in units}
+    picked = {(u.source_index, u.position) for u in chosen}
+    for u in chosen:  # "They …", "… has therefore become …": the sentence before says what it refers to
+        before = by_place.get((u.source_index, u.position - 1))
+        if ANAPHORA.search(u.text) and before is not None and (before.source_index, before.position) not in picked:
+            u.text = _join_sentences(before.text, u.text)
     return chosen
+
+
+def _join_sentences(first: str, second: str) -> str:
+    return first + ("" if re.search(r"[\u4e00-\u9fff。；：！？]$", first) else " ") + second

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.fact_kinds import answered_kinds, asked_kinds
+from app.fact_kinds import amount_for_enterprise, answered_kinds, asked_kinds, asks_per_enterprise
 
 
 @pytest.mark.parametrize("question, kinds", [
@@ -38,3 +38,23 @@ def test_an_issue_date_does_not_answer_a_deadline():
 def test_counts_and_issuers():
     assert answered_kinds("第二批有多少个城市？", ["第二批共36个城市入选。"]) == {"count": True}
     assert answered_kinds("Who issued it?", ["It was issued by MIIT and the Ministry of Finance."]) == {"issuer": True}
+
+
+def test_everyday_ways_of_asking_for_a_price_or_payback():
+    assert asked_kinds("Roughly what does an MES licence cost for a 50-person plant?") == ["amount"]
+    assert asked_kinds("If we put predictive maintenance on 12 CNC machines, how long until it pays for itself?") == ["payback"]
+    assert asked_kinds("How can we lower the cost of production?") == []
+
+
+def test_an_amount_per_enterprise_however_the_enterprise_is_described():
+    assert asks_per_enterprise("How much cash does each 'little lighthouse' enterprise get from the central funds?")
+    assert asks_per_enterprise("每家小灯塔企业能拿多少钱？")
+    assert not amount_for_enterprise("城市总额上限（1.5亿元、1亿元）不能换算成每家企业的金额。")
+
+
+def test_a_fact_of_the_kind_about_another_subject_does_not_answer():
+    question = "Roughly what does an MES licence cost for a 50-person plant?"
+    assert answered_kinds(question, ["Pilot cities get up to 150 million yuan."]) == {"amount": False}
+    assert answered_kinds(question, ["An MES licence costs about 20,000 yuan a year."]) == {"amount": True}
+    assert answered_kinds("How many WEF lighthouse factories does China have?",
+                          ["China has 74 of the 172 lighthouses."]) == {"count": True}

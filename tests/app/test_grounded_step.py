@@ -121,3 +121,17 @@ def test_a_sentence_cut_off_at_the_token_limit_is_dropped():
     answer = list(advisor.stream("小微企业先做什么？"))[-1].answer
     assert "上云" in answer.answer and "重点突破" not in answer.answer
     assert any(v["reason"].startswith("cut off") for v in answer.verification)
+
+
+def test_evidence_the_answer_leaves_out_is_quoted_after_it():
+    events, answer, _ = run("小微企业推动业务系统上云[{d2}]。", "中小企业转型有什么策略？")
+    said, _, quotes = answer.answer.partition("资料中还提到（原文摘录）：")
+    assert "上云" in said and "明确转型优先级" in quotes and not answer.refused
+    assert [q.text for q in answer.quoted] == ["《实施指南》对中小企业提出：因企制宜、重点突破，评估转型潜在价值和可行性，明确转型优先级。"]
+    assert "1.5亿" not in answer.answer  # evidence without the question's words is not quoted
+    assert "".join(e.text for e in events if e.kind == "token") == answer.answer
+
+
+def test_nothing_is_quoted_when_the_answer_already_says_it():
+    _, answer, _ = run("中小企业因企制宜、重点突破，评估转型潜在价值和可行性，明确转型优先级[{d2}]。", "中小企业转型有什么策略？")
+    assert answer.quoted == [] and "原文摘录" not in answer.answer

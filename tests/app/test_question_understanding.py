@@ -22,6 +22,12 @@ def test_no_profile_when_the_question_names_none():
     assert infer_profile("《实施指南》提出了哪几个方面的路径？") is None
 
 
+def test_no_tier_assumed_when_the_question_compares_tiers():
+    assert infer_profile("How do the Guidelines differentiate strategies between industry-leading firms, "
+                         "large enterprises and SMEs?") is None
+    assert infer_profile("龙头企业和中小企业的转型策略有什么不同？") is None
+
+
 @pytest.mark.parametrize("question", ["帮我写个Python爬虫", "Write me a script to scrape prices", "明天天气怎么样？",
                                       "讲个笑话", "你好"])
 def test_out_of_scope_requests(question):

@@ -111,3 +111,9 @@ def test_a_sentence_that_only_repeats_the_question_s_claim_needs_a_source_senten
 def test_a_kind_of_fact_the_sources_lack_is_not_stated():
     fixed, check = verify_sentence("上一套设备1年内就能回本[3]。", SOURCES, missing_kinds=("payback",))
     assert fixed is None and "payback" in check.reason
+
+
+def test_a_range_carries_its_unit_to_both_ends():
+    source = "《中小企业数字化赋能专项行动方案（2025—2027年）》提出培育一批服务商。"
+    assert figure_problems("“《中小企业数字化赋能专项行动方案（2025—2027年）》提出培育一批服务商。”[1]", [source]) == []
+    assert figure_problems("专项行动方案（2025—2027年）提出培育服务商", ["专项行动方案（2025年）提出培育服务商"]) == ["2025—2027年"]

@@ -47,6 +47,17 @@ def test_a_wrong_claim_is_one_sentence_not_words_gathered_across_the_answer():
     assert stated_claims(matcher, claims, "第一批入选城市可以再次申报第三批[1]。第三批实施期为3年[2]。") == claims
 
 
+
+def test_a_contrast_separates_claims():
+    from eval.answers_eval import claim_matcher, stated_claims
+    from eval.matching import PointMatcher
+
+    matcher = claim_matcher(PointMatcher(None, None))
+    right = "中央财政奖励上限为1.5亿元，但具体每家企业能拿到多少补贴，由各城市的资金管理办法规定[3]。"
+    assert stated_claims(matcher, ["每家企业补贴1.5亿元"], right) == []
+    assert stated_claims(matcher, ["每家企业补贴1.5亿元"], "每家企业可获得补贴1.5亿元[3]。") == ["每家企业补贴1.5亿元"]
+
+
 def test_held_out_sets_load_with_their_traps():
     from app.settings import REPO_ROOT
 

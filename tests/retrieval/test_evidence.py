@@ -1,7 +1,7 @@
 """Evidence selection: units, lexical scoring, the budget, the kind bonus (no model: the dense
 stage is skipped when no embedder is given, and tested end to end in tests/app/test_advisor.py)."""
 
-from retrieval.evidence import select_evidence, split_units
+from retrieval.evidence import evidence_units, select_evidence, split_units
 from retrieval.query_expansion import expand_query, expansion_terms
 
 CHUNKS = ["## 策略\n中小企业要因企制宜、重点突破。\n- 评估转型潜在价值和可行性，明确转型优先级。\n- 小微企业推动业务系统上云。",
@@ -29,6 +29,9 @@ def test_everyday_words_gain_the_policies_terms():
     assert "小快轻准" in expansion_terms("我们小厂钱不多，先搞啥？", "zh")
     assert expand_query("天气", "zh") == "天气"
     assert "feasibility" in expand_query("We are a small shop, where do we start?", "en")
+    # Latin words match whole: "ERP" is not in "enterprises", "system" not in "ecosystem"
+    assert expansion_terms("What steps do the Guidelines give manufacturing enterprises for their ecosystem?", "en") == ""
+    assert "业务系统上云" in expansion_terms("我们想上个ERP系统", "zh")
 
 
 def test_sentences_addressed_to_the_model_are_never_evidence():
@@ -46,3 +49,49 @@ def test_policy_wording_near_the_planted_phrases_stays_evidence():
     kept = ["从现在起到2027年，推动专精特新中小企业应改尽改。", "From now on, pilot cities report every quarter.",
             "The assistant manager of the plant answered the survey.", "企业回答问卷后可获得评测结果。"]
     assert split_units("\n".join(kept)) == kept
+
+
+LIST = ("According to those reports, the targets for 2027 are:\n\n- core AI technologies are securely supplied;\n"
+        "- **100 high-quality industrial datasets** are built;\n- 1,000 benchmark enterprises are created\n\n"
+        "One summary also lists 1,000 agents.")
+
+
+def test_a_sentence_introducing_a_list_carries_its_items():
+    assert evidence_units(LIST) == [
+        "According to those reports, the targets for 2027 are: core AI technologies are securely supplied; "
+        "100 high-quality industrial datasets are built; 1,000 benchmark enterprises are created",
+        "One summary also lists 1,000 agents."]
+    # verification still sees every sentence on its own
+    assert "100 high-quality industrial datasets are built;" in split_units(LIST)
+
+
+def test_a_list_item_of_several_sentences_stays_whole_and_chinese_joins_without_spaces():
+    text = "据解读网站介绍：\n- 2023年11月27日发布，2024年6月1日实施；由中国电子技术标准化研究院牵头起草。\n- 模型结构：7个能力域、29个能力子域。\n\n模型可以剪裁使用。"
+    assert evidence_units(text) == ["据解读网站介绍：2023年11月27日发布，2024年6月1日实施；由中国电子技术标准化研究院牵头起草。"
+                                    "模型结构：7个能力域、29个能力子域。", "模型可以剪裁使用。"]
+
+
+def test_a_lead_whose_items_the_chunk_cut_off_is_no_evidence():
+    assert evidence_units("报道没有给出文号。\n据上述报道，到2027年的目标是：") == ["报道没有给出文号。"]
+
+
+def test_a_long_list_is_carried_only_up_to_the_block_limit():
+    items = "".join(f"\n- 第{i}项内容是一个足够长的要点，说明了很多具体的要求和做法。" for i in range(1, 16))
+    units = evidence_units("主要任务包括：" + items)
+    assert units[0].startswith("主要任务包括：第1项") and "第10项" in units[0] and "第11项" not in units[0]
+    assert units[1].startswith("第11项") and len(units) == 6
+
+
+def test_the_question_s_list_wins_over_its_lone_items():
+    chunks = [LIST, "Datasets are collections of data."]
+    units = select_evidence("What are the 2027 targets?", chunks, ["", ""], None, None, token_budget=400)
+    assert units[0].text.startswith("According to those reports, the targets for 2027 are: core AI")
+
+
+def test_a_sentence_leaning_on_the_one_before_carries_it():
+    chunk = ("The problem of unwillingness has been solved.\nMost firms face unclear needs and immature solutions.\n"
+             "Not knowing how to transform has therefore become the key bottleneck.")
+    units = select_evidence("Why is not knowing how to transform the key bottleneck?", [chunk], [""], None, None,
+                            token_budget=30, min_items=1, max_items=1)
+    assert units[0].text == ("Most firms face unclear needs and immature solutions. "
+                             "Not knowing how to transform has therefore become the key bottleneck.")
