@@ -28,7 +28,7 @@ from typing import Callable, Iterator, Literal
 import numpy as np
 
 from app.citations import MARKER, cited_numbers
-from app.fact_kinds import amount_for_enterprise, answered_kinds, asked_kinds, asks_per_enterprise, states_kind
+from app.fact_kinds import about_subject, amount_for_enterprise, answered_kinds, asked_kinds, asks_per_enterprise, states_kind
 from app.generation.base import Generator
 from app.profile import TIERS, EnterpriseProfile
 from app.profile_inference import infer_profile
@@ -52,7 +52,6 @@ MAX_QUOTES = 3
 QUOTE_CHARS = 700  # quotes beyond the first stop here: the answer stays short enough to read
 COVERED = 0.5  # share of a unit's content terms the answer already holds: it is said
 QUOTE_MIN_DENSE = 0.8  # cosine with the question below which a unit is not worth quoting
-QUOTE_MIN_WORDS = 0.25  # ... and the share of the question's content words it must hold
 # Evidence this close to the question (cosine, e5) answers it: a refusal then is the model's error.
 STRONG_EVIDENCE = 0.86
 STRONG_LEXICAL = 0.3  # ... and holds a third of the question's terms
@@ -386,10 +385,10 @@ class Advisor:
             stream.truncated = produced >= limit - 1
             yield from say(stream.feed("", final=True))
             if stream.kept and request.quote_missing:
-                quoted = self._left_out(units, "".join(parts), request.prompt_question or request.question, lang)
+                langs = [s.metadata.get("lang") or detect_language(s.text) for s in sources]
+                quoted = self._left_out(units, langs, "".join(parts), request.prompt_question or request.question, lang)
                 if quoted:
-                    yield from say("\n\n" + notes["quoted"] + "\n"
-                                   + "\n".join(f"- “{u.text.strip()}”[{u.source_index + 1}]" for u in quoted))
+                    yield from say("\n\n" + notes["quoted"] + "\n" + quote_lines(quoted))
             if stream.kept == 0:
                 asked_for = request.prompt_question or request.question
                 # quotes when the evidence answers (the model's refusal was wrong), or when the model
@@ -478,21 +477,24 @@ class Advisor:
             return False
         if asked:
             return any(states_kind(u.text, k) for u in units[:3] for k in asked)
-        return any(term_share(question, u.text) >= STRONG_LEXICAL and word_share(question, u.text) >= STRONG_WORDS
-                   for u in units)
+        return any(term_share(question, u.text) >= STRONG_LEXICAL
+                   and word_share(question, u.text, specific=True) >= STRONG_WORDS for u in units)
 
     @staticmethod
     def _on_topic(units: list[EvidenceUnit], question: str) -> bool:
-        """Some evidence sentence holds half of the question's content words."""
-        return any(word_share(question, u.text) >= STRONG_WORDS for u in units)
+        """Some evidence sentence holds half of the question's content words (filler and the
+        field's general words left out)."""
+        return any(word_share(question, u.text, specific=True) >= STRONG_WORDS for u in units)
 
     @staticmethod
-    def _left_out(units: list[EvidenceUnit], answer: str, question: str, lang: str) -> list[EvidenceUnit]:
-        """The best evidence units the answer does not already say: about the question, in its language."""
+    def _left_out(units: list[EvidenceUnit], source_langs: list[str], answer: str, question: str,
+                  lang: str) -> list[EvidenceUnit]:
+        """The best evidence units the answer does not already say: about the question, from a source
+        in its language (an English sentence naming 不会转 is English)."""
         out = []
         for u in sorted(units, key=lambda u: -u.score)[:QUOTE_POOL]:
-            if (u.dense is not None and u.dense < QUOTE_MIN_DENSE) or detect_language(u.text) != lang \
-                    or word_share(question, u.text, specific=True) < QUOTE_MIN_WORDS:
+            if (u.dense is not None and u.dense < QUOTE_MIN_DENSE) or source_langs[u.source_index] != lang \
+                    or not about_subject(question, u.text):
                 continue
             if content_support(u.text, answer) >= COVERED:
                 continue
@@ -507,8 +509,7 @@ class Advisor:
         best = sorted(units, key=lambda u: -u.score)
         if asked:  # put a sentence holding the asked-for kind of fact first
             best.sort(key=lambda u: not any(states_kind(u.text, k) for k in asked))
-        lines = [f"- “{u.text.strip()}”[{u.source_index + 1}]" for u in best[:EXTRACTIVE_ITEMS]]
-        return heading + "\n" + "\n".join(lines)
+        return heading + "\n" + quote_lines(best[:EXTRACTIVE_ITEMS])
 
     @staticmethod
     def _profile_words(profile: EnterpriseProfile, lang: str) -> str:
@@ -530,6 +531,11 @@ class Advisor:
         yield Event("done", answer=Answer(request.question, text, [], [], True,
                                           {"retrieve_ms": 0.0, "generate_ms": 0.0, "first_token_ms": ms,
                                            "total_ms": ms}, lang, request.search_query, out_of_scope=True))
+
+
+def quote_lines(units: list[EvidenceUnit]) -> str:
+    """Evidence quoted verbatim, one per line, with the number of its source."""
+    return "\n".join(f"- “{u.text.strip()}”[{u.source_index + 1}]" for u in units)
 
 
 def plan_search(question: str, profile: EnterpriseProfile | None, lang: str) -> tuple[str, EnterpriseProfile | None, bool]:

@@ -51,7 +51,7 @@ ADDRESSED_TO_MODEL = re.compile(
 # A unit that leans on the sentence before it: a pronoun or connective opening it, or "therefore"
 # early on ("不会转 has therefore become the key bottleneck").
 ANAPHORA = re.compile(r"^(?:they|this|these|those|it|its|their|such|thus|hence|however|as a result|in their view)\b|"
-                      r"^.{0,40}\btherefore\b|^(?:因此|所以|因而|但是?|然而|不过|这(?:些|种|一|个|样)?|该|其|他们|它们|对此|为此|上述)",
+                      r"^.{0,60}\btherefore\b|^(?:因此|所以|因而|但是?|然而|不过|这(?:些|种|一|个|样)?|该|其|他们|它们|对此|为此|上述)",
                       re.I)
 
 
@@ -164,10 +164,12 @@ def content_words(text: str) -> set[str]:
 
 
 # Words too general to say what a question is about ("enterprise", "how much", "数字化").
+# Everyday filler ("大家都在说", "到底", "请问") says nothing of the subject either.
 GENERAL_WORDS = frozenset({
-    "企业", "公司", "我们", "多少", "什么", "怎么", "哪些", "数字化", "转型", "数字化转型", "国家", "中国",
+    "企业", "公司", "我们", "你们", "大家", "多少", "什么", "怎么", "怎么样", "哪些", "哪个", "到底", "请问", "一下",
+    "这个", "那个", "现在", "数字化", "转型", "数字化转型", "国家", "中国",
     "enterprise", "enterprises", "company", "companies", "firm", "firms", "digital", "transformation",
-    "much", "many", "what", "does", "how", "china", "china's"})
+    "much", "many", "what", "does", "how", "china", "china's", "still", "would", "could", "should", "like", "look"})
 
 
 def word_share(question: str, text: str, specific: bool = False) -> float:

@@ -95,3 +95,10 @@ def test_a_sentence_leaning_on_the_one_before_carries_it():
                             token_budget=30, min_items=1, max_items=1)
     assert units[0].text == ("Most firms face unclear needs and immature solutions. "
                              "Not knowing how to transform has therefore become the key bottleneck.")
+
+
+def test_filler_and_the_field_s_general_words_say_nothing_of_the_subject():
+    from retrieval.evidence import word_share
+    assert word_share("大家都在说“小快轻准”，这四个字到底指啥？", "采用“小快轻准”（小型化、快速化、轻量化、精准化）的方案",
+                      specific=True) >= 0.5
+    assert word_share("世界杯冠军是哪个国家？", "中国有421家国家级智能制造示范工厂", specific=True) == 0.0
