@@ -386,7 +386,8 @@ class Advisor:
             yield from say(stream.feed("", final=True))
             if stream.kept and request.quote_missing:
                 langs = [s.metadata.get("lang") or detect_language(s.text) for s in sources]
-                quoted = self._left_out(units, langs, "".join(parts), request.prompt_question or request.question, lang)
+                quoted = self._left_out(units, langs, "".join(parts), request.prompt_question or request.question,
+                                        lang, asked)
                 if quoted:
                     yield from say("\n\n" + notes["quoted"] + "\n" + quote_lines(quoted))
             if stream.kept == 0:
@@ -488,11 +489,14 @@ class Advisor:
 
     @staticmethod
     def _left_out(units: list[EvidenceUnit], source_langs: list[str], answer: str, question: str,
-                  lang: str) -> list[EvidenceUnit]:
+                  lang: str, asked: list[str] = ()) -> list[EvidenceUnit]:
         """The best evidence units the answer does not already say: about the question, from a source
-        in its language (an English sentence naming 不会转 is English)."""
+        in its language (an English sentence naming 不会转 is English); one holding the kind of fact
+        asked for (a date, a count …) first."""
         out = []
-        for u in sorted(units, key=lambda u: -u.score)[:QUOTE_POOL]:
+        pool = sorted(units, key=lambda u: -u.score)[:QUOTE_POOL]
+        pool.sort(key=lambda u: not any(states_kind(u.text, k) for k in asked))
+        for u in pool:
             if (u.dense is not None and u.dense < QUOTE_MIN_DENSE) or source_langs[u.source_index] != lang \
                     or not about_subject(question, u.text):
                 continue

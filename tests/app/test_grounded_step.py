@@ -135,3 +135,8 @@ def test_evidence_the_answer_leaves_out_is_quoted_after_it():
 def test_nothing_is_quoted_when_the_answer_already_says_it():
     _, answer, _ = run("中小企业因企制宜、重点突破，评估转型潜在价值和可行性，明确转型优先级[{d2}]。", "中小企业转型有什么策略？")
     assert answer.quoted == [] and "原文摘录" not in answer.answer
+
+
+def test_a_left_out_fact_of_the_kind_asked_for_is_quoted_first():
+    _, answer, _ = run("试点城市的资金管理办法规定企业能拿到多少[{d1}]。", "城市试点的奖补上限是多少？")
+    assert answer.fact_gaps == [] and answer.quoted and "1.5亿元" in answer.quoted[0].text
