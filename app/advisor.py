@@ -311,8 +311,10 @@ class Advisor:
         standalone = (search_query or question).strip()
         query, profile, assumed = plan_search(standalone, profile, lang)
         # The question's own figures are not "known": "the third batch is 30 cities, right?" is a
-        # claim to check, not a fact about the enterprise (those come in through the profile).
-        known = "\n".join(x for x in (history, known_text, profile.describe(lang) if profile else "") if x)
+        # claim to check, not a fact about the enterprise (those come in through the profile). Nor
+        # are the advisor's earlier answers in ``history``: each answer's figures stand on its own
+        # sources. Known: the user's facts (``known_text``: earlier questions, caller-given) and profile.
+        known = "\n".join(x for x in (known_text, profile.describe(lang) if profile else "") if x)
         request = Request(question, query, standalone, profile, assumed, history, known, lang=lang,
                           premise=f"{question}\n{standalone}")
         if out_of_scope(question):

@@ -12,7 +12,10 @@ OUT_OF_SCOPE = re.compile(
     r"\b(?:write|generate|give me|code)\b.{0,30}\b(?:code|script|program|function|scraper|crawler|regex|sql query)\b|"
     r"天气|气温|下雨|weather|forecast|讲个笑话|说个笑话|笑话|\bjoke\b|"
     r"^\s*(?:你好|您好|hi|hello|hey|在吗|谢谢|thanks|thank you)\s*[!！。.?？]*\s*$|你是谁|who are you|"
-    r"翻译(?:一下|成)|translate (?:this|to|into)|写(?:一?首)?诗|poem|菜谱|recipe|股票|stock price|彩票|lottery",
+    r"翻译(?:一下|成)|translate (?:this|to|into)|写(?:一?首)?诗|poem|菜谱|recipe|股票|炒股|stock price|彩票|lottery|"
+    # investment advice ("a good industrial-internet stock to buy"); "safety stock" is inventory
+    r"\b(?:buy|invest in|recommend|pick)\b.{0,40}\b(?:stocks|shares|equities|stock to buy|stock to invest)\b|"
+    r"\bstocks? (?:tips?|picks?|to buy)\b",
     re.I)
 
 

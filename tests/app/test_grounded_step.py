@@ -140,3 +140,14 @@ def test_nothing_is_quoted_when_the_answer_already_says_it():
 def test_a_left_out_fact_of_the_kind_asked_for_is_quoted_first():
     _, answer, _ = run("试点城市的资金管理办法规定企业能拿到多少[{d1}]。", "城市试点的奖补上限是多少？")
     assert answer.fact_gaps == [] and answer.quoted and "1.5亿元" in answer.quoted[0].text
+
+
+def test_figures_of_the_advisor_s_earlier_answers_are_not_known_facts():
+    generator = ScriptedGenerator("供应链数字化组有4个场景[{d2}]。")
+    advisor = Advisor(FixedRetriever(), generator, embed_passages=embed_passages)
+    history = "此前的对话：\n用户：业务场景分几类？\n顾问：业务场景分4类[1]。"
+    answer = list(advisor.stream("供应链那一类有哪些场景？", history=history, known_text="业务场景分几类？"))[-1].answer
+    assert "4个场景" not in answer.answer and answer.removed_figures == ["4个"]
+    user_fact = list(Advisor(FixedRetriever(), ScriptedGenerator("小微企业推动业务系统上云，适合120人的企业[{d2}]。"),
+                             embed_passages=embed_passages).stream("我们120人，先做什么？", known_text="我们厂有120人"))[-1]
+    assert "120人" in user_fact.answer.answer

@@ -38,3 +38,13 @@ def test_out_of_scope_requests(question):
                                       "工业互联网平台怎么选？"])
 def test_policy_questions_are_in_scope(question):
     assert not out_of_scope(question)
+
+
+@pytest.mark.parametrize("question", ["Can you recommend a good industrial-internet stock to buy?", "现在买哪只股票好？"])
+def test_investment_advice_is_out_of_scope(question):
+    assert out_of_scope(question)
+
+
+@pytest.mark.parametrize("question", ["How much safety stock should our ERP keep?", "计划排程要考虑安全库存吗？"])
+def test_inventory_words_stay_in_scope(question):
+    assert not out_of_scope(question)
