@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 MARKER = re.compile(r"[\[【]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】]")
-SENTENCE = re.compile(r"[^\n]+?(?:(?:[。！？!?]|\.(?=\s|$|[”’\"]))+[”’\"」』]*(?:[ \t]*[\[【][\d,，、 ]+[\]】])*|(?=\n)|$)|\n")
+SENTENCE = re.compile(r"[^\n]+?(?:(?:[。！？!?]|\.(?=\s|$|[”’\"\[【]))+[”’\"」』]*(?:[ \t]*[\[【][\d,，、 ]+[\]】])*|(?=\n)|$)|\n")
 TOKEN = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d+(?:[.,]\d+)?")
 
 

@@ -28,6 +28,8 @@ ITEM_SUPPORT = 0.5  # each item of an enumeration ("A、B、C") must be this wel
 MOVE_MARGIN = 1.5  # another source must hold this many times more before a marker moves
 LABEL_SHARE = 0.66  # share of the label's words (before "：") that must be in the cited source
 WINDOW = 24  # characters either side of a figure that give its subject
+SOURCE_WINDOW = 2 * WINDOW  # a source may name the subject further from its figure
+SUBJECT_SHARE = 0.3  # share of the words around a figure in the sentence that must be around it in the source
 PASTE_CHARS = 160  # a sentence copying this much of a source verbatim is pasted text, not an answer
 ENTERPRISE = re.compile(r"企业|公司|工厂|厂家|enterprise|firm|company|companies|factory", re.I)
 EMPTY_VALUE = re.compile(r"(?:\b(?:is|are|was|were|of)|为|是|：|:)\s*[。.]?\s*$", re.I)
@@ -41,6 +43,7 @@ FRAMING = re.compile(r"^[^。！？!?.]{0,40}[:：]$")
 RANGE_NEXT = re.compile(r"\s*[-–—~～至到]\s*\d")
 UNIT_FAMILIES = [("%", "％", "percent"), ("元", "yuan", "rmb"), ("亿",), ("万",), ("年", "year", "years"),
                  ("个月", "month", "months"), ("天", "日", "day", "days"), ("家",), ("个", "项")]
+QUANTITY_FAMILIES = {0, 1, 2, 3, 7, 8}  # shares, money, 亿/万, counts of firms and items: their subject is checked strictly
 
 
 @dataclass
@@ -61,6 +64,7 @@ clean_links = strip_remote_content  # an answer never renders remote content eit
 
 
 def _unit_family(unit: str) -> int | None:
+    """Index of the unit's family in UNIT_FAMILIES, or None."""
     unit = unit.lower()
     for i, family in enumerate(UNIT_FAMILIES):
         if unit in family:
@@ -68,17 +72,52 @@ def _unit_family(unit: str) -> int | None:
     return None
 
 
-def window(text: str, start: int, end: int) -> str:
-    """The figure's surroundings: up to WINDOW characters either side, within its sentence."""
-    left = text[max(0, start - WINDOW): start]
-    right = text[end: end + WINDOW]
+def window(text: str, start: int, end: int, width: int = WINDOW) -> str:
+    """The figure's surroundings: up to ``width`` characters either side (twice that in Latin
+    script, whose words are longer), within its sentence, whole words only."""
+    if not re.search(r"[\u4e00-\u9fff]", text[max(0, start - width): start] + text[end: end + width]):
+        width *= 2
+    left = text[max(0, start - width): start]
+    right = text[end: end + width]
+    if start - width > 0 and text[start - width - 1].isalpha():
+        left = re.sub(r"^[A-Za-z]+", "", left)
+    if end + width < len(text) and text[end + width].isalpha():
+        right = re.sub(r"[A-Za-z]+$", "", right)
     left = re.split(r"[。；;！？!?\n]", left)[-1]
     right = re.split(r"[。；;！？!?\n]", right)[0]
     return left + text[start:end] + right
 
 
-def _window_terms(text: str, start: int, end: int) -> set[str]:
-    return {t for t in terms(re.sub(r"\d+(?:[.,]\d+)*", " ", window(text, start, end))) if len(t) > 1 or t.isalpha()}
+def _window_terms(text: str, start: int, end: int, width: int = WINDOW) -> set[str]:
+    """The content words around a figure (numbers and stop words out, English plurals singular)."""
+    around = window(text, start, end, width).replace(text[start:end], " ", 1)  # the figure itself says nothing
+    if width == WINDOW:  # in the sentence, what follows a comma is the next clause, not the figure's subject
+        head, _, tail = around.partition(" ")
+        around = head + " " + re.split(r"[，,]", tail)[0]
+    return {_singular(t) for t in terms(re.sub(r"\d+(?:[.,]\d+)*", " ", around))
+            if (len(t) > 1 or t.isalpha()) and t not in STOPWORDS}
+
+
+def _singular(word: str) -> str:
+    if re.fullmatch(r"[a-z]{4,}ies", word):
+        return word[:-3] + "y"
+    return word[:-1] if re.fullmatch(r"[a-z]{3,}s", word) and not word.endswith("ss") else word
+
+
+def _issuer_code_start(text: str, start: int) -> int:
+    """Where the issuer's code before a document number ("工信厅企业" in 工信厅企业〔2022〕32号) begins:
+    the code is part of the number, not what it numbers."""
+    m = re.search(r"[\u4e00-\u9fff]{1,8}$", text[:start])
+    return m.start() if m else start
+
+
+def same_subject(near: set[str], source_near: set[str], strict: bool = True) -> bool:
+    """The words around a figure in the sentence and in the source name the same subject. For a
+    quantity (a count, an amount, a share) or a document number, a share of them must be shared, not
+    one generic word: "国家级示范工厂 1200余家" is not "先进级智能工厂1200余家". A year or a bare
+    number needs one shared word (its subject is rarely beside it)."""
+    shared = len(near & source_near)
+    return shared >= (max(1, math.ceil(SUBJECT_SHARE * len(near))) if strict else 1)
 
 
 def figures_of(sentence: str) -> list[tuple[str, list[str], str, int, int]]:
@@ -98,8 +137,12 @@ def figures_of(sentence: str) -> list[tuple[str, list[str], str, int, int]]:
 def figure_supported(sentence: str, figure: tuple, source: str) -> bool:
     """The figure occurs in the source with a compatible unit and a shared subject nearby."""
     written, numbers, unit, start, end = figure
-    if unit == "docno":
-        return re.sub(r"\s", "", written) in re.sub(r"\s", "", source)
+    if unit == "docno":  # the number, and what it numbers: one notice's 文号 is not another's
+        pattern = r"\s*".join(map(re.escape, re.sub(r"\s", "", written)))
+        at = [(m.start(), m.end()) for m in re.finditer(pattern, source)]
+        near = _window_terms(sentence, _issuer_code_start(sentence, start), end)
+        return bool(at) and (not near or any(
+            same_subject(near, _window_terms(source, _issuer_code_start(source, i), j, SOURCE_WINDOW)) for i, j in at))
     near = _window_terms(sentence, start, end)
     sentence_window = window(sentence, start, end)
     for number in numbers:
@@ -121,7 +164,8 @@ def figure_supported(sentence: str, figure: tuple, source: str) -> bool:
             if ENTERPRISE.search(sentence_window) and RECIPIENT_CITY.search(source_window) \
                     and not ENTERPRISE.search(source_window):
                 continue  # a city's amount stated as an enterprise's
-            if near and not (near & _window_terms(src, m.start(), m.end())):
+            if near and not same_subject(near, _window_terms(src, m.start(), m.end(), SOURCE_WINDOW),
+                                         strict=_unit_family(unit) in QUANTITY_FAMILIES):
                 continue
             found = True
             break

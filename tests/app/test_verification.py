@@ -117,3 +117,17 @@ def test_a_range_carries_its_unit_to_both_ends():
     source = "《中小企业数字化赋能专项行动方案（2025—2027年）》提出培育一批服务商。"
     assert figure_problems("“《中小企业数字化赋能专项行动方案（2025—2027年）》提出培育一批服务商。”[1]", [source]) == []
     assert figure_problems("专项行动方案（2025—2027年）提出培育服务商", ["专项行动方案（2025年）提出培育服务商"]) == ["2025—2027年"]
+
+
+def test_a_count_must_sit_beside_the_same_subject_in_its_source():
+    source = "截至2025年2月，全国已培育：基础级智能工厂3万余家；先进级智能工厂1200余家；卓越级智能工厂230余家。"
+    assert figure_problems("国家级智能制造示范工厂有1200余家[1]。", [source]) == ["1200余家"]
+    assert figure_problems("先进级智能工厂有1200余家[1]。", [source]) == []
+
+
+def test_a_document_number_must_number_the_same_document():
+    source = ("MIIT's official notices for the SME Digitalisation Level Evaluation Indicators, 2022 edition "
+              "(工信厅企业〔2022〕32号) and 2024 edition")
+    assert figure_problems("MIIT的SME Digital Transformation Guide的文号是工信厅企业〔2022〕32号[1]。", [source]) == ["〔2022〕32号"]
+    assert figure_problems("The 2022 edition of the SME Digitalisation Level Evaluation Indicators has the number "
+                           "工信厅企业〔2022〕32号[1].", [source]) == []

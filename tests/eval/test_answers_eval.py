@@ -57,6 +57,10 @@ def test_a_contrast_separates_claims():
     assert stated_claims(matcher, ["每家企业补贴1.5亿元"], right) == []
     assert stated_claims(matcher, ["每家企业补贴1.5亿元"], "每家企业可获得补贴1.5亿元[3]。") == ["每家企业补贴1.5亿元"]
 
+    two = ("China's total reached 72 lighthouse factories, 42% of the world total.[1] WEF October 2024: 172 "
+           "lighthouses worldwide, of which 74 (43%) are in China[1].")
+    assert stated_claims(matcher, ["74 lighthouses, 42% of the world total"], two) == []  # one figure each
+
 
 def test_held_out_sets_load_with_their_traps():
     from app.settings import REPO_ROOT
