@@ -72,6 +72,11 @@ def _unit_family(unit: str) -> int | None:
     return None
 
 
+# Where a figure's sentence ends; a line break before a list item does not end it: "主要规则是：\n- 约34个城市"
+# names the subject (the rules) on the line before.
+SENTENCE_BREAK = re.compile(r"[。；;！？!?]|\n(?!\s*(?:[-*+•]|\d+[.、)）])\s)")
+
+
 def window(text: str, start: int, end: int, width: int = WINDOW) -> str:
     """The figure's surroundings: up to ``width`` characters either side (twice that in Latin
     script, whose words are longer), within its sentence, whole words only."""
@@ -83,8 +88,8 @@ def window(text: str, start: int, end: int, width: int = WINDOW) -> str:
         left = re.sub(r"^[A-Za-z]+", "", left)
     if end + width < len(text) and text[end + width].isalpha():
         right = re.sub(r"[A-Za-z]+$", "", right)
-    left = re.split(r"[。；;！？!?\n]", left)[-1]
-    right = re.split(r"[。；;！？!?\n]", right)[0]
+    left = SENTENCE_BREAK.split(left)[-1]
+    right = SENTENCE_BREAK.split(right)[0]
     return left + text[start:end] + right
 
 

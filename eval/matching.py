@@ -23,6 +23,8 @@ SEMANTIC = 0.87  # cosine between the point (query) and the best sentence (passa
 SENTENCE_SPLIT = re.compile(r"(?<=[。！？；!?;\n])|(?<=\.)\s+")
 NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万亿|亿|万|千|百|million|billion|thousand|%|％|percent)?", re.I)
 SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2, "million": 1e6, "billion": 1e9, "thousand": 1e3}
+# The words a number is counted in ("余家", "多个"): part of the figure, not of the meaning.
+NUMBER_WORD = re.compile(r"[余多]?[家个项座条种类名所批位万亿元年月日天人]+")
 META_WORDS = STOPWORDS | {"cite", "which", "source", "sources", "mention", "mentions", "available", "refer", "say",
                           "says", "说明", "资料", "应", "不应"}
 
@@ -62,7 +64,7 @@ def key_terms(point: str) -> list[str]:
             continue
         if re.fullmatch(r"[a-z]+", token) and len(token) < 3 and token not in ("ai",):
             continue
-        if re.fullmatch(r"[\u4e00-\u9fff]", token):
+        if re.fullmatch(r"[\u4e00-\u9fff]", token) or NUMBER_WORD.fullmatch(token):
             continue
         if token not in terms:
             terms.append(token)

@@ -131,3 +131,9 @@ def test_a_document_number_must_number_the_same_document():
     assert figure_problems("MIIT的SME Digital Transformation Guide的文号是工信厅企业〔2022〕32号[1]。", [source]) == ["〔2022〕32号"]
     assert figure_problems("The 2022 edition of the SME Digitalisation Level Evaluation Indicators has the number "
                            "工信厅企业〔2022〕32号[1].", [source]) == []
+
+
+def test_a_list_item_s_subject_may_be_named_by_the_lead_on_the_line_before():
+    source = "第三批城市试点的主要规则是：\n- 约34个城市，实施期为2年；\n- 前两批已经入选的城市不得再次申报；"
+    quote = "“第三批城市试点的主要规则是：约34个城市，实施期为2年；前两批已经入选的城市不得再次申报；”[1]"
+    assert figure_problems(quote, [source]) == []

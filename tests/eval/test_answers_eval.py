@@ -60,6 +60,8 @@ def test_a_contrast_separates_claims():
     two = ("China's total reached 72 lighthouse factories, 42% of the world total.[1] WEF October 2024: 172 "
            "lighthouses worldwide, of which 74 (43%) are in China[1].")
     assert stated_claims(matcher, ["74 lighthouses, 42% of the world total"], two) == []  # one figure each
+    tiers = "“截至2025年2月：基础级智能工厂3万余家；先进级智能工厂1200余家；卓越级智能工厂230余家。”[1]"
+    assert stated_claims(matcher, ["卓越级智能工厂有1200余家"], tiers) == []  # "余家" is the number's, not a key term
 
 
 def test_held_out_sets_load_with_their_traps():
