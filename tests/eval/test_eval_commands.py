@@ -13,16 +13,16 @@ from app.settings import REPO_ROOT
 from tests.conftest import shared_path
 
 # Bars a little below what the grounded step measured with the default onnx-int8 embeddings on
-# 2026-11-29 (README, "Evaluation"): dev questions context recall 0.935, coverage 0.497, citation
-# validity 1.0, refusal accuracy 0.95, figure safety 1.0, CRAG 0.40; dev conversations recall 1.0,
-# coverage 0.533, citation validity 1.0, CRAG 0.40; traps claim safety 0.95 (1 wrong claim), figure
+# 2026-11-29 (README, "Evaluation"): dev questions context recall 0.94, coverage 0.74, citation
+# validity 1.0, refusal accuracy 0.95, figure safety 1.0, CRAG 0.75; dev conversations recall 1.0,
+# coverage 1.0, citation validity 1.0, CRAG 1.0; traps claim safety 1.0 (0 wrong claims), figure
 # safety 1.0. The margin is for another CPU's int8 arithmetic (a vector moves a little, a ranking
 # now and then). The held-out sets in eval/sets/ were written from the fact sheet, not tuned on;
 # traps carry wrong claims an answer must not make.
-ANSWER_BARS = ["context_recall=0.88", "answer_coverage=0.42", "citation_validity=0.93", "refusal_accuracy=0.85",
-               "figure_safety=0.95", "crag_score=0.25"]
-CONVERSATION_BARS = ["context_recall=0.8", "answer_coverage=0.4", "citation_validity=0.9", "crag_score=0.2"]
-TRAP_BARS = ["claim_safety=0.9", "figure_safety=0.9"]
+ANSWER_BARS = ["context_recall=0.9", "answer_coverage=0.65", "citation_validity=0.95", "refusal_accuracy=0.9",
+               "figure_safety=0.95", "crag_score=0.55"]
+CONVERSATION_BARS = ["context_recall=0.9", "answer_coverage=0.7", "citation_validity=0.95", "crag_score=0.6"]
+TRAP_BARS = ["claim_safety=0.9", "figure_safety=0.95"]
 
 
 def run(env, *args, timeout=3000):
@@ -40,7 +40,7 @@ def test_answer_eval_meets_its_bars(kb_env, tmp_path, name, bars):
 @pytest.mark.slow
 def test_traps_rarely_draw_a_wrong_claim(kb_env, tmp_path):
     summary = check_answer_eval(kb_env, tmp_path, REPO_ROOT / "eval" / "sets" / "traps.jsonl", TRAP_BARS)
-    assert summary["wrong_claims"] <= 2, summary
+    assert summary["wrong_claims"] <= 1, summary
 
 
 def check_answer_eval(kb_env, tmp_path, questions, bars) -> dict:
