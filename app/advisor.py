@@ -37,7 +37,7 @@ from app.source_kinds import source_kinds, source_label
 from app.verification import SentenceCheck, content_support, verify_sentence
 from ingest.language import detect_language, estimate_tokens
 from prompts import format_evidence, format_source, is_refusal, load_prompt, load_table, refusal_phrase, render_answer
-from retrieval.evidence import EvidenceUnit, select_evidence, term_share, word_share
+from retrieval.evidence import EvidenceUnit, select_evidence, specific_words, term_share, word_share
 from retrieval.hybrid import HybridRetriever, Retrieval, Source
 from retrieval.query_expansion import expand_query
 
@@ -161,6 +161,7 @@ class Request:
     max_tokens: int | None = None
     lang: str = ""
     quote_missing: bool = True  # complete the answer with quotes of the best evidence it leaves out
+    check_topic: bool = True  # refuse without the model when no evidence names what the question is about
 
 
 def to_context(n: int, s: Source) -> Context:
@@ -347,8 +348,10 @@ class Advisor:
 
         shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(sources, start=1)]
         asked = asked_kinds(request.question)
+        covered = retrieval.covered and bool(sources) and (
+            not request.check_topic or self._names_subject(units, request.prompt_question or request.question))
         gaps = [k for k, ok in answered_kinds(request.question, [u.text for u in units[:6]]).items() if not ok] \
-            if retrieval.covered else []
+            if covered else []
         table = load_table("fact_gaps", lang)
         notes = load_table("answer_notes", lang)
         parts: list[str] = []  # everything the user sees, in order
@@ -367,7 +370,7 @@ class Advisor:
         stream = SentenceStream(shown, request.known_text, request.premise, tuple(gaps))
         extractive = False
         quoted: list[EvidenceUnit] = []
-        if not retrieval.covered or not sources:
+        if not covered:
             yield from say(refusal_phrase(lang) + load_prompt("not_covered", lang).text)
         else:
             for kind in gaps:
@@ -410,7 +413,7 @@ class Advisor:
         removed = [f for c in stream.checks if c.decision == "removed" for f in c.figures]
         cited = [n for n in cited_numbers(text) if 1 <= n <= len(sources)]
         # A refusal that opens the answer and is followed by at most one kept sentence is a refusal.
-        body_refused = not retrieval.covered or not sources or (stream.kept == 0 and not extractive) \
+        body_refused = not covered or (stream.kept == 0 and not extractive) \
             or (stream.refused_first and stream.kept < 2 and not extractive and not quoted) \
             or (extractive and bool(NOT_GIVEN.search(self._extractive(units, asked, "", ""))))
         answer = Answer(
@@ -482,6 +485,14 @@ class Advisor:
             return any(states_kind(u.text, k) for u in units[:3] for k in asked)
         return any(term_share(question, u.text) >= STRONG_LEXICAL
                    and word_share(question, u.text, specific=True) >= STRONG_WORDS for u in units)
+
+    @staticmethod
+    def _names_subject(units: list[EvidenceUnit], question: str) -> bool:
+        """Some evidence sentence holds one of the question's specific words, or it has none ("我们厂
+        钱不多，先搞啥？"): near neighbours in embedding space of "世界杯冠军是哪个国家？" (a sentence
+        about 中国灯塔工厂) are no answer, and a small model would make one of them."""
+        wanted = specific_words(question)
+        return not wanted or any(word_share(question, u.text, specific=True) > 0 for u in units)
 
     @staticmethod
     def _on_topic(units: list[EvidenceUnit], question: str) -> bool:

@@ -115,7 +115,7 @@ def section_request(spec: SectionSpec, profile: EnterpriseProfile, goal: str, la
     query = f"{profile.search_hint(lang)} {spec.query[lang]} {focus} {goal}".strip()
     return Request(question=instruction, search_query=query, profile=profile,
                    known_text=f"{described}\n{goal}", prompt=prompt, max_tokens=MAX_SECTION_TOKENS, lang=lang,
-                   quote_missing=False)  # a plan section cites its sources in its own structure
+                   quote_missing=False, check_topic=False)  # a plan section cites its sources in its own structure
 
 
 def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: str,

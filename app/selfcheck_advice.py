@@ -36,7 +36,7 @@ def priority_request(result: SelfCheck, priority: Priority) -> Request:
         query = f"{profile.search_hint(lang)} {query}"
     known = "\n".join([described, result.plan_facts(), *result.answers.notes.values()])
     return Request(question=t["question"].format(**fields), search_query=query, profile=profile, known_text=known,
-                   prompt=prompt, max_tokens=MAX_ADVICE_TOKENS, lang=lang, quote_missing=False)
+                   prompt=prompt, max_tokens=MAX_ADVICE_TOKENS, lang=lang, quote_missing=False, check_topic=False)
 
 
 def add_recommendations(advisor: Advisor, result: SelfCheck) -> Iterator[Priority]:

@@ -172,10 +172,15 @@ GENERAL_WORDS = frozenset({
     "much", "many", "what", "does", "how", "china", "china's", "still", "would", "could", "should", "like", "look"})
 
 
+def specific_words(question: str) -> set[str]:
+    """The question's content words beyond the field's general ones and everyday filler."""
+    return content_words(question) - GENERAL_WORDS
+
+
 def word_share(question: str, text: str, specific: bool = False) -> float:
     """Share of the question's content words that occur in the text; ``specific``: leaving out
     the general words (GENERAL_WORDS), which any text of the field holds."""
-    wanted = content_words(question) - (GENERAL_WORDS if specific else frozenset())
+    wanted = specific_words(question) if specific else content_words(question)
     flat = text.lower()
     return sum(w in flat for w in wanted) / len(wanted) if wanted else 0.0
 

@@ -143,11 +143,19 @@ def test_a_left_out_fact_of_the_kind_asked_for_is_quoted_first():
 
 
 def test_figures_of_the_advisor_s_earlier_answers_are_not_known_facts():
-    generator = ScriptedGenerator("供应链数字化组有4个场景[{d2}]。")
+    generator = ScriptedGenerator("中小企业转型策略有4个要点[{d2}]。")
     advisor = Advisor(FixedRetriever(), generator, embed_passages=embed_passages)
-    history = "此前的对话：\n用户：业务场景分几类？\n顾问：业务场景分4类[1]。"
-    answer = list(advisor.stream("供应链那一类有哪些场景？", history=history, known_text="业务场景分几类？"))[-1].answer
-    assert "4个场景" not in answer.answer and answer.removed_figures == ["4个"]
+    history = "此前的对话：\n用户：中小企业转型策略是什么？\n顾问：中小企业转型策略有4个要点[1]。"
+    answer = list(advisor.stream("中小企业转型策略具体是哪些？", history=history,
+                                 known_text="中小企业转型策略是什么？"))[-1].answer
+    assert "4个要点" not in answer.answer and answer.removed_figures == ["4个"]
     user_fact = list(Advisor(FixedRetriever(), ScriptedGenerator("小微企业推动业务系统上云，适合120人的企业[{d2}]。"),
                              embed_passages=embed_passages).stream("我们120人，先做什么？", known_text="我们厂有120人"))[-1]
     assert "120人" in user_fact.answer.answer
+
+
+def test_a_question_no_evidence_names_is_refused_without_the_model():
+    events, answer, generator = run("中国灯塔工厂总数达72家[{d1}]。", "世界杯冠军是哪个国家？")
+    assert answer.refused and generator.prompts == [] and answer.answer.startswith("资料中没有提供这方面的信息")
+    events, answer, generator = run("小微企业推动业务系统上云[{d2}]。", "我们钱不多，先搞啥？")  # no specific word: asked
+    assert generator.prompts and not answer.refused
