@@ -349,7 +349,8 @@ class Advisor:
         shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(sources, start=1)]
         asked = asked_kinds(request.question)
         covered = retrieval.covered and bool(sources) and (
-            not request.check_topic or self._names_subject(units, request.prompt_question or request.question))
+            not request.check_topic
+            or self._names_subject(units, f"{request.prompt_question or request.question} {request.search_query}"))
         gaps = [k for k, ok in answered_kinds(request.question, [u.text for u in units[:6]]).items() if not ok] \
             if covered else []
         table = load_table("fact_gaps", lang)
@@ -488,9 +489,11 @@ class Advisor:
 
     @staticmethod
     def _names_subject(units: list[EvidenceUnit], question: str) -> bool:
-        """Some evidence sentence holds one of the question's specific words, or it has none ("我们厂
-        钱不多，先搞啥？"): near neighbours in embedding space of "世界杯冠军是哪个国家？" (a sentence
-        about 中国灯塔工厂) are no answer, and a small model would make one of them."""
+        """Some evidence sentence holds one of the specific words of the question or of what it was
+        searched with (the policies' terms for its everyday words, the tier it implies: "五金小厂，钱不多"
+        → 小快轻准 上云 小微企业), or it has none. Near neighbours in embedding space of
+        "世界杯冠军是哪个国家？" (a sentence about 中国灯塔工厂) are no answer, and a small model
+        would make one of them."""
         wanted = specific_words(question)
         return not wanted or any(word_share(question, u.text, specific=True) > 0 for u in units)
 
