@@ -37,7 +37,7 @@ from app.source_kinds import source_kinds, source_label
 from app.verification import SentenceCheck, content_support, verify_sentence
 from ingest.language import detect_language, estimate_tokens
 from prompts import format_evidence, format_source, is_refusal, load_prompt, load_table, refusal_phrase, render_answer
-from retrieval.evidence import EvidenceUnit, select_evidence, specific_words, term_share, word_share
+from retrieval.evidence import EvidenceUnit, select_evidence, term_share, word_share
 from retrieval.hybrid import HybridRetriever, Retrieval, Source
 from retrieval.query_expansion import expand_query
 
@@ -489,13 +489,11 @@ class Advisor:
 
     @staticmethod
     def _names_subject(units: list[EvidenceUnit], question: str) -> bool:
-        """Some evidence sentence holds one of the specific words of the question or of what it was
-        searched with (the policies' terms for its everyday words, the tier it implies: "五金小厂，钱不多"
-        → 小快轻准 上云 小微企业), or it has none. Near neighbours in embedding space of
-        "世界杯冠军是哪个国家？" (a sentence about 中国灯塔工厂) are no answer, and a small model
-        would make one of them."""
-        wanted = specific_words(question)
-        return not wanted or any(word_share(question, u.text, specific=True) > 0 for u in units)
+        """Some evidence sentence is about the question or what it was searched with (the policies'
+        terms for its everyday words, the tier it implies: "五金小厂，钱不多" → 小快轻准 上云 小微企业;
+        ``app.fact_kinds.about_subject``). Near neighbours in embedding space of "世界杯冠军是哪个国家？"
+        (sentences about 中国灯塔工厂) are no answer, and a small model would make one of them."""
+        return any(about_subject(question, u.text) for u in units)
 
     @staticmethod
     def _on_topic(units: list[EvidenceUnit], question: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from retrieval.evidence import GENERAL_WORDS, content_words
+from retrieval.evidence import specific_words
 
 # --- what the question asks for -----------------------------------------------------------------
 ASKS: dict[str, re.Pattern] = {
@@ -118,11 +118,14 @@ def amount_for_enterprise(sentence: str) -> bool:
     return False
 
 
+# Words that ask for a kind of fact without naming a subject ("what does it cost", "roughly").
+KIND_WORDS = frozenset({"cost", "costs", "roughly", "about"})
+
+
 def about_subject(question: str, sentence: str) -> bool:
     """The sentence speaks of what the question asks about: it holds one of the question's own
     words beyond the general ones (an amount for city pilots does not price an MES licence)."""
-    wanted = {w for w in content_words(question) - GENERAL_WORDS
-              if not any(p.search(w) for p in ASKS.values()) and w not in ("cost", "costs", "roughly", "about")}
+    wanted = {w for w in specific_words(question) if not any(p.search(w) for p in ASKS.values()) and w not in KIND_WORDS}
     low = sentence.lower()
     return not wanted or any(re.search(rf"(?<![a-z0-9]){re.escape(w)}(?:s|es)?(?![a-z0-9])", low) if re.match(r"[a-z0-9]", w)
                              else w in low for w in wanted)
