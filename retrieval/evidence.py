@@ -166,7 +166,8 @@ def content_words(text: str) -> set[str]:
 # Words too general to say what a question is about ("enterprise", "how much", "数字化").
 # Everyday filler ("大家都在说", "到底", "请问") says nothing of the subject either.
 GENERAL_WORDS = frozenset({
-    "企业", "公司", "我们", "你们", "大家", "多少", "什么", "怎么", "怎么样", "哪些", "哪个", "到底", "请问", "一下",
+    "企业", "公司", "我们", "你们", "大家", "多少", "什么", "怎么", "怎么样", "哪些", "哪个", "哪里", "哪儿", "应该", "到底",
+    "请问", "一下",
     "这个", "那个", "现在", "数字化", "转型", "数字化转型", "国家", "中国",
     "enterprise", "enterprises", "company", "companies", "firm", "firms", "digital", "transformation",
     "much", "many", "what", "does", "how", "china", "china's", "still", "would", "could", "should", "like", "look"})
