@@ -6,19 +6,35 @@ Run as ``python -m tests.reliability.prewarmed_cli``; it reads one JSON request 
 {"commands": [[argv…], …], "env": {…}, "outdir": "…", "kill_after_s": null | seconds}, forks a
 child that runs the commands one after another through ``app.cli.main`` (command i writes
 ``outdir/i.out`` and ``outdir/i.rc``), SIGKILLs it after ``kill_after_s`` if it is still running,
-and answers {"exit": status | null, "signal": number | null, "seconds": …}."""
+and answers {"exit": status | null, "signal": number | null, "hung": bool, "seconds": …}. A child
+still running after HUNG_AFTER_S is killed and reported hung, its stacks in ``outdir/hung.txt``."""
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import os
 import signal
 import sys
 import time
 
+HUNG_AFTER_S = float(os.environ.get("PREWARMED_HUNG_AFTER_S", "600"))  # one run takes seconds, ~10x on slow CI
+
+
+def _own_tqdm_lock() -> None:
+    """A tqdm lock of this child's own. tqdm's write lock holds a multiprocessing RLock, a semaphore
+    in memory shared across fork: a child SIGKILLed inside ``tqdm.write`` leaves it taken, and every
+    later child waits on it for ever (a CI run hung so)."""
+    from tqdm import tqdm
+    from tqdm.std import TqdmDefaultWriteLock
+
+    TqdmDefaultWriteLock.mp_lock = None  # threads only: nothing is shared with the other children
+    tqdm.set_lock(TqdmDefaultWriteLock())
+
 
 def _child(request: dict, embedder) -> None:
     os.environ.update(request.get("env", {}))
+    _own_tqdm_lock()
     from app import cli
     from app.services import Services
     from app.settings import Settings
@@ -51,20 +67,28 @@ def _child(request: dict, embedder) -> None:
     os._exit(code)
 
 
-def _wait(pid: int, kill_after_s: float | None) -> tuple[int | None, int | None]:
-    deadline = None if kill_after_s is None else time.monotonic() + kill_after_s
+def _wait(pid: int, kill_after_s: float | None) -> tuple[int | None, int | None, bool]:
+    """(exit status, signal, hung): a child still running after HUNG_AFTER_S is stuck; its Python
+    stacks go to ``hung.txt`` in the request's outdir before it is killed."""
+    started = time.monotonic()
+    deadline = None if kill_after_s is None else started + kill_after_s
+    hung = False
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             break
-        if deadline is not None and time.monotonic() >= deadline:
+        hung = time.monotonic() - started > HUNG_AFTER_S
+        if hung or (deadline is not None and time.monotonic() >= deadline):
+            if hung:
+                os.kill(pid, signal.SIGUSR1)  # faulthandler in the child dumps its stacks
+                time.sleep(1)
             os.kill(pid, signal.SIGKILL)
             _, status = os.waitpid(pid, 0)
             break
         time.sleep(0.005)
     if os.WIFSIGNALED(status):
-        return None, os.WTERMSIG(status)
-    return os.WEXITSTATUS(status), None
+        return None, os.WTERMSIG(status), hung
+    return os.WEXITSTATUS(status), None, hung
 
 
 def main() -> None:
@@ -99,11 +123,13 @@ def main() -> None:
         pid = os.fork()
         if pid == 0:
             try:
+                stacks = open(os.path.join(request["outdir"], "hung.txt"), "w")
+                faulthandler.register(signal.SIGUSR1, file=stacks, all_threads=True)
                 _child(request, embedder)
             finally:
                 os._exit(98)  # never return into the parent's loop
-        exit_status, signal_number = _wait(pid, request.get("kill_after_s"))
-        print(json.dumps({"exit": exit_status, "signal": signal_number,
+        exit_status, signal_number, hung = _wait(pid, request.get("kill_after_s"))
+        print(json.dumps({"exit": exit_status, "signal": signal_number, "hung": hung,
                           "seconds": round(time.monotonic() - started, 3)}), file=answer, flush=True)
 
 

@@ -47,6 +47,8 @@ class Prewarmed:
         self.proc.stdin.write(json.dumps(request) + "\n")
         self.proc.stdin.flush()
         answer = json.loads(self.proc.stdout.readline())
+        hung = outdir / "hung.txt"
+        assert not answer["hung"], f"{commands} hung; its stacks:\n{hung.read_text() if hung.exists() else ''}"
         outputs = []
         for i in range(len(commands)):
             rc_file = outdir / f"{i}.rc"
