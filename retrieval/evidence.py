@@ -27,6 +27,7 @@ MIN_UNIT_CHARS = 8
 LEAD_END = re.compile(r"[:：]$")  # a sentence that introduces a list
 MAX_BLOCK_ITEMS = 10  # items a list's lead sentence carries as one evidence unit ...
 MAX_BLOCK_CHARS = 600  # ... within this length; the rest stay units of their own
+SHORT_LEAD = 30  # a lead this short ("The reported results:") says what of; the sentence before it says whose
 DENSE_POOL = 16  # units embedded per question: the cost that bounds the time to show evidence
 PRIOR_WEIGHT = 0.04  # a unit of the first chunk gets this much more than one of a low-ranked chunk
 # A sentence that only points elsewhere ("详见……一篇", "see the summary of …") states no fact.
@@ -82,9 +83,9 @@ def strip_remote_content(text: str) -> str:
 FAKE_TURN = re.compile(r"<\|?im_start\|?>.*?<\|?im_end\|?>", re.S | re.I)
 
 
-def _marked_units(text: str) -> list[tuple[str, int]]:
-    """(unit, the list item it belongs to or -1) for each sentence and list item of a chunk; a list
-    item of several sentences gives several units with the same item number."""
+def _marked_units(text: str) -> list[tuple[str, int, int]]:
+    """(unit, the list item it belongs to or -1, its line) for each sentence and list item of a
+    chunk; a list item of several sentences gives several units with the same item number."""
     units = []
     lines = strip_remote_content(FAKE_TURN.sub("\n", text)).split("\n")
     for line_no, line in enumerate(lines):
@@ -96,13 +97,13 @@ def _marked_units(text: str) -> list[tuple[str, int]]:
             if ADDRESSED_TO_MODEL.search(unit):
                 continue
             if len(unit) >= MIN_UNIT_CHARS or (len(unit) >= 2 and (item >= 0 or LEAD_END.search(unit))):
-                units.append((unit, item))
+                units.append((unit, item, line_no))
     return units
 
 
 def split_units(text: str) -> list[str]:
     """Sentences and list items of a chunk, list markers, Markdown emphasis and links removed."""
-    return [u for u, _ in _marked_units(text) if len(u) >= MIN_UNIT_CHARS]
+    return [u for u, _, _ in _marked_units(text) if len(u) >= MIN_UNIT_CHARS]
 
 
 def _join_items(lead: str, items: list[str]) -> str:
@@ -121,16 +122,22 @@ def _join_items(lead: str, items: list[str]) -> str:
 def evidence_units(text: str) -> list[str]:
     """The units evidence is chosen from: sentences and list items, except that a sentence
     introducing a list ("the targets for 2027 are:") carries its items. Alone, the lead holds the
-    question's words and no fact, and each item a fact without its subject."""
+    question's words and no fact, and each item a fact without its subject. A short lead ("报道给出的
+    成效：") also carries the sentence before it in its paragraph, which names whose results they are."""
     marked = _marked_units(text)
     out, i = [], 0
     while i < len(marked):
-        unit, _ = marked[i]
+        unit, _, line = marked[i]
         i += 1
         if not LEAD_END.search(unit):
             if len(unit) >= MIN_UNIT_CHARS:
                 out.append(unit)
             continue
+        before = marked[i - 2] if i >= 2 else None
+        carried = ""
+        if len(unit) <= SHORT_LEAD and before is not None and before[2] == line and out and out[-1] == before[0]:
+            carried = out.pop()  # "… is the first overseas lighthouse. The reported results:"
+            unit = _join_sentences(carried, unit)
         parts, items = [], set()
         while i < len(marked) and marked[i][1] >= 0 \
                 and (marked[i][1] in items or len(items) < MAX_BLOCK_ITEMS) \
@@ -140,6 +147,8 @@ def evidence_units(text: str) -> list[str]:
             i += 1
         if parts:  # a lead whose items the chunk cut off states nothing
             out.append(_join_items(unit, parts))
+        elif carried:
+            out.append(carried)
     return out
 
 

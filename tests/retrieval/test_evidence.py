@@ -30,7 +30,8 @@ def test_everyday_words_gain_the_policies_terms():
     assert expand_query("天气", "zh") == "天气"
     assert "feasibility" in expand_query("We are a small shop, where do we start?", "en")
     # Latin words match whole: "ERP" is not in "enterprises", "system" not in "ecosystem"
-    assert expansion_terms("What steps do the Guidelines give manufacturing enterprises for their ecosystem?", "en") == ""
+    assert expansion_terms("What do the Guidelines give manufacturing enterprises for their ecosystem?", "en") == ""
+    assert "PDCA" in expansion_terms("What are the main steps the Guidelines tell a factory to follow?", "en")
     assert "业务系统上云" in expansion_terms("我们想上个ERP系统", "zh")
 
 
@@ -102,3 +103,15 @@ def test_filler_and_the_field_s_general_words_say_nothing_of_the_subject():
     assert word_share("大家都在说“小快轻准”，这四个字到底指啥？", "采用“小快轻准”（小型化、快速化、轻量化、精准化）的方案",
                       specific=True) >= 0.5
     assert word_share("世界杯冠军是哪个国家？", "中国有421家国家级智能制造示范工厂", specific=True) == 0.0
+
+
+def test_a_short_lead_carries_the_sentence_before_it_that_says_whose_results():
+    chunk = ("According to news reports, Foxconn Vietnam is the first overseas lighthouse set up by a Chinese company. "
+             "The reported results:\n\n- 40+ use cases;\n- labour productivity +190%.\n\nThese figures come from news reports.")
+    units = evidence_units(chunk)
+    assert units[0] == ("According to news reports, Foxconn Vietnam is the first overseas lighthouse set up by a Chinese "
+                        "company. The reported results: 40+ use cases; labour productivity +190%.")
+    assert units[1] == "These figures come from news reports."
+    # a lead whose items the chunk cut off: the sentence before it stays a unit of its own
+    assert evidence_units("富士康越南工厂是第一家由中国企业在海外建设的灯塔工厂。报道给出的成效：") == \
+        ["富士康越南工厂是第一家由中国企业在海外建设的灯塔工厂。"]
