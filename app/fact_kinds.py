@@ -82,6 +82,7 @@ RECIPIENT_CITY = re.compile(r"(?:每个|每座)?(?:试点)?城市|\bper city\b|\
 
 NEGATED = re.compile(r"不是|并非|不等于|并不|不能|不可|无法|不得|\bnot\b|\bno\b|n't|\bcannot\b", re.I)
 
+DENIAL_RANKS = 3  # a denial among this many of the best evidence sentences about the subject counts
 KIND_ORDER = ("amount", "payback", "deadline", "doc_number", "issuer", "date", "count")
 
 
@@ -118,6 +119,46 @@ def amount_for_enterprise(sentence: str) -> bool:
     return False
 
 
+# A sentence saying the sources do not give something ("What the reports do not give: … the number
+# of scenarios", "报道没有的信息：投资金额、回收期"): for the kind of fact it names, that is the answer.
+NOT_GIVEN = re.compile(
+    r"没有给出|未给出|没有公开|未公开|尚未公布|没有公布|没有规定|没有列出|没有说明|未说明|没有提供|未提供|未披露|没有披露|"
+    r"资料中都没有|没有的信息|找不到|查不到|"
+    r"\bnot (?:public|given|published|specified|listed|disclosed|stated)\b|"
+    r"do(?:es)? not (?:give|say|specify|publish|list|state|disclose)|\bgives? no\b|(?:cannot|could not) be found", re.I)
+KIND_NAMES: dict[str, re.Pattern] = {
+    "amount": re.compile(r"金额|资金额|补贴标准|奖补标准|价格|费用|投资额|\bamounts?\b|\bprices?\b|\bcosts?\b|\binvestment", re.I),
+    "payback": re.compile(r"回收期|回本|回报|\bpayback|\bROI\b|return on", re.I),
+    "deadline": re.compile(r"截止|期限|申报时间|申报期|\bdeadlines?\b|application (?:window|period)", re.I),
+    "date": re.compile(r"日期|时间|\bdates?\b|\bwhen\b", re.I),
+    "count": re.compile(r"数量|数目|多少(?:个|家|项)|\bnumber of\b|how many", re.I),
+    "doc_number": re.compile(r"文号|document (?:number|no)|reference number", re.I),
+    "issuer": re.compile(r"发布(?:单位|部门|机构)|发文(?:单位|机关)|\bissu(?:er|ing bod)", re.I),
+}
+SENTENCE = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+")
+
+
+def denies_kind(sentence: str, kind: str) -> bool:
+    """Does the sentence say that the sources do not give this kind of fact?"""
+    return any(NOT_GIVEN.search(part) and KIND_NAMES[kind].search(part) for part in SENTENCE.split(sentence))
+
+
+# A document's name in the question: 《…》, or a capitalised English title in quotes or italics.
+TITLE = re.compile(r"《([^》]{2,40})》|[(（]([\u4e00-\u9fff]{4,30})[)）]|[\"“*]([A-Z][^\"”*]{6,80})[\"”*]")
+NUMBER_NEAR_TITLE = 80  # characters between a document's name and its number
+
+
+def names_document_number(sentence: str, titles: list[str]) -> bool:
+    """A document number stated beside one of the named documents (one notice's 文号 does not
+    number another document)."""
+    low = sentence.lower()
+    for m in STATES["doc_number"].finditer(sentence):
+        window = low[max(0, m.start() - NUMBER_NEAR_TITLE): m.end() + NUMBER_NEAR_TITLE]
+        if any(t.lower() in window for t in titles):
+            return True
+    return False
+
+
 # Words that ask for a kind of fact without naming a subject ("what does it cost", "roughly").
 KIND_WORDS = frozenset({"cost", "costs", "roughly", "about"})
 
@@ -133,12 +174,20 @@ def about_subject(question: str, sentence: str) -> bool:
 
 def answered_kinds(question: str, sentences: list[str]) -> dict[str, bool]:
     """For each kind the question asks for: does any of ``sentences`` (the best evidence) hold
-    that kind of fact about what was asked?"""
+    that kind of fact about what was asked? A document number must stand beside the document the
+    question names; and when one of the best sentences says the sources do not give that kind of
+    fact ("the number of scenarios is not given"), it is not answered, whatever figure is nearby."""
     out = {}
     about = [s for s in sentences if about_subject(question, s)]
+    titles = [next(g for g in m.groups() if g) for m in TITLE.finditer(question)]
     for kind in asked_kinds(question):
         if kind == "amount" and asks_per_enterprise(question):
             out[kind] = any(amount_for_enterprise(s) for s in about)
+        elif kind == "doc_number" and titles:
+            out[kind] = any(names_document_number(s, titles) for s in about)
         else:
             out[kind] = any(states_kind(s, kind) for s in about)
+        # the best evidence itself says the sources do not give it
+        if any(denies_kind(s, kind) for s in about[:DENIAL_RANKS]):
+            out[kind] = False
     return out

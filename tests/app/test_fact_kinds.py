@@ -58,3 +58,22 @@ def test_a_fact_of_the_kind_about_another_subject_does_not_answer():
     assert answered_kinds(question, ["An MES licence costs about 20,000 yuan a year."]) == {"amount": True}
     assert answered_kinds("How many WEF lighthouse factories does China have?",
                           ["China has 74 of the 172 lighthouses."]) == {"count": True}
+
+
+def test_the_best_evidence_saying_the_sources_do_not_give_it_is_the_answer():
+    question = "Can you list every typical scenario name in the Guidelines' annex, with the number of scenarios per stage?"
+    evidence = ["The 2025 draft list of intelligent-manufacturing typical scenarios has 40 scenarios.",
+                "What the reports do not give: the layers of the architecture; the number of scenarios; their names."]
+    assert answered_kinds(question, evidence) == {"count": False}
+    assert answered_kinds("案例投资了多少钱？", ["报道没有的信息：投资金额、回收期、部署时间。"]) == {"amount": False}
+    # a denial of another kind of fact leaves the one asked for answered
+    assert answered_kinds("How many scenarios does the 2025 draft list have?",
+                          evidence[:1] + ["The reports give no investment amount."]) == {"count": True}
+
+
+def test_a_document_number_must_stand_beside_the_document_the_question_names():
+    other = "根据2022年11月9日的通知（工信厅企业〔2022〕32号），《中小企业数字化水平评测指标》把企业分为四级。"
+    assert answered_kinds("《中小企业数字化转型指南》的文号是什么？", [other]) == {"doc_number": False}
+    assert answered_kinds("《中小企业数字化水平评测指标》的文号是什么？", [other]) == {"doc_number": True}
+    assert answered_kinds("What's the 文号 of the SME Digital Transformation Guide (中小企业数字化转型指南)?",
+                          ["The Guide (《中小企业数字化转型指南》, 工信厅企业〔2099〕1号) was issued in 2022."]) == {"doc_number": True}
