@@ -15,7 +15,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from app.citations import MARKER, terms
-from app.fact_kinds import RECIPIENT_CITY, states_kind
+from app.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kind
 from app.figures import DOC_NUMBER, FIGURE, LIST_NUMBER, SMALL
 from app.premises import confirmed, restates
 from prompts import is_refusal
@@ -204,6 +204,21 @@ def _label(sentence: str) -> str:
     return m.group(1).strip() if m and not GENERIC_LABELS.match(m.group(1).strip()) else ""
 
 
+SOURCE_SENTENCE = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+|\n+")
+DENIAL_MATCH = 0.6  # the source sentence holding this share of the sentence's terms is the one it restates
+
+
+def drops_denial(sentence: str, source: str) -> bool:
+    """Does the sentence restate a source sentence that says something is not given ("如何合成总体
+    等级，现有资料都没有给出官方规则") as if it were given ("总体等级是通过……合成的")?"""
+    body = MARKER.sub("", sentence)
+    if NOT_GIVEN.search(body) or NEGATED.search(body):
+        return False
+    parts = [p for p in SOURCE_SENTENCE.split(source) if p.strip()]
+    best = max(parts, key=lambda p: content_support(body, p), default="")
+    return bool(best) and content_support(body, best) >= DENIAL_MATCH and bool(NOT_GIVEN.search(best))
+
+
 def unsupported_items(sentence: str, source: str) -> list[str]:
     """Items of an enumeration ("提升A、提升B、提升C") that the source does not hold: a small model
     completes a list it half knows."""
@@ -342,7 +357,8 @@ def verify_sentence(sentence: str, sources: list[str], known: str = "", premise:
     def acceptable(n: int, floor: float = MIN_SUPPORT) -> bool:
         src = sources[n - 1]
         return scores[n - 1] >= floor and (not label or label_supported(label, src, sentence)) \
-            and not figure_problems(sentence, [src], known) and not unsupported_items(sentence, src)
+            and not figure_problems(sentence, [src], known) and not unsupported_items(sentence, src) \
+            and not drops_denial(sentence, src)
 
     final = [n for n in valid if acceptable(n)]
     if not final:
@@ -361,6 +377,8 @@ def verify_sentence(sentence: str, sources: list[str], known: str = "", premise:
             check.reason = "figures not in the cited source next to the same subject: " + ", ".join(check.figures)
         elif label and valid and not any(label_supported(label, sources[n - 1], sentence) for n in valid):
             check.reason = f"the cited source does not speak of “{label}”"
+        elif any(drops_denial(sentence, src) for src in ([sources[n - 1] for n in valid] or sources)):
+            check.reason = "states as given what its source says is not given"
         elif valid and all(unsupported_items(sentence, sources[n - 1]) for n in valid):
             items = unsupported_items(sentence, sources[valid[0] - 1])
             check.reason = "list items not in the cited source: " + "、".join(items[:4])

@@ -137,3 +137,15 @@ def test_a_list_item_s_subject_may_be_named_by_the_lead_on_the_line_before():
     source = "第三批城市试点的主要规则是：\n- 约34个城市，实施期为2年；\n- 前两批已经入选的城市不得再次申报；"
     quote = "“第三批城市试点的主要规则是：约34个城市，实施期为2年；前两批已经入选的城市不得再次申报；”[1]"
     assert figure_problems(quote, [source]) == []
+
+
+def test_a_sentence_may_not_state_as_given_what_its_source_says_is_not_given():
+    source = ("2024年版如何把三个维度的得分和16个场景的等级合成为一至四级的总体等级，现有资料中找不到公开的官方规则。"
+              "需要确切结论时，请以工业和信息化部发布的原文为准。")
+    kept, check = verify_sentence("2024版评测的总分和16个场景的等级是通过三个维度的得分和16个业务场景的等级合成为一至四级的"
+                                  "总体等级[1]。", [source])
+    assert kept is None and check.reason == "states as given what its source says is not given"
+    kept, _ = verify_sentence("资料中找不到把16个场景的等级合成为总体等级的官方规则[1]。", [source])
+    assert kept is not None  # saying that it is not given is what the source says
+    kept, _ = verify_sentence("需要确切结论时，请以工业和信息化部发布的原文为准[1]。", [source])
+    assert kept is not None  # the other sentence of the same source stands
