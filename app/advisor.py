@@ -28,7 +28,7 @@ from typing import Callable, Iterator, Literal
 import numpy as np
 
 from app.citations import MARKER, cited_numbers
-from app.fact_kinds import about_subject, amount_for_enterprise, answered_kinds, asked_kinds, asks_per_enterprise, states_kind
+from app.fact_kinds import NOT_GIVEN, about_subject, amount_for_enterprise, answered_kinds, asked_kinds, asks_per_enterprise, states_kind
 from app.generation.base import Generator
 from app.profile import TIERS, EnterpriseProfile
 from app.profile_inference import infer_profile
@@ -37,7 +37,7 @@ from app.source_kinds import source_kinds, source_label
 from app.verification import SentenceCheck, content_support, verify_sentence
 from ingest.language import detect_language, estimate_tokens
 from prompts import format_evidence, format_source, is_refusal, load_prompt, load_table, refusal_phrase, render_answer
-from retrieval.evidence import EvidenceUnit, select_evidence, term_share, word_share
+from retrieval.evidence import EvidenceUnit, content_words, select_evidence, term_share, word_share
 from retrieval.hybrid import HybridRetriever, Retrieval, Source
 from retrieval.query_expansion import expand_query
 
@@ -47,19 +47,21 @@ SOURCE_POOL = 8  # chunks whose sentences compete to be evidence
 EXTRACTIVE_ITEMS = 3
 # The answer is completed with the best evidence it leaves out, quoted: the small model often states
 # one part of what the sources say and drops the rest.
-QUOTE_POOL = 4  # the best evidence units considered
 MAX_QUOTES = 3
 QUOTE_CHARS = 700  # quotes beyond the first stop here: the answer stays short enough to read
 COVERED = 0.5  # share of a unit's content terms the answer already holds: it is said
+PARTLY_SAID = 0.3  # ... and this share: the answer drew on it and left part of it out
 QUOTE_MIN_DENSE = 0.8  # cosine with the question below which a unit is not worth quoting
+# Among units about the question, one saying more is worth more: each new word or figure adds this
+# much to its score, up to INFO_CAP of them (evidence scores of the best units lie within ~0.1).
+INFO_WEIGHT = 0.012
+INFO_CAP = 10
+CLAUSE = re.compile(r"[。；;！？!?]|(?<=[a-z%)])\.\s")
+FIGURE_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 # Evidence this close to the question (cosine, e5) answers it: a refusal then is the model's error.
 STRONG_EVIDENCE = 0.86
 STRONG_LEXICAL = 0.3  # ... and holds a third of the question's terms
 STRONG_WORDS = 0.5  # ... and half of its content words (one shared word such as "国家" is not an answer)
-# Quoted evidence that itself says the sources do not give it: the honest answer is a refusal.
-NOT_GIVEN = re.compile(r"没有给出|未给出|没有公开|未公开|尚未公布|没有公布|没有规定|没有列出|资料中都没有|"
-                       r"\bnot (?:public|given|published|specified|listed)\b|do(?:es)? not (?:give|say|specify|publish|list)",
-                       re.I)
 TOKEN_SAFETY = 1.15  # estimate_tokens is rough; leave room
 PROMPT_OVERHEAD_TOKENS = 120
 # However slow the machine, a few sentences are needed for an answer worth waiting for: with two, the
@@ -370,7 +372,8 @@ class Advisor:
             yield from say(notes["assumed_profile"].format(profile=self._profile_words(profile, lang)) + "\n\n")
         stream = SentenceStream(shown, request.known_text, request.premise, tuple(gaps))
         extractive = False
-        quoted: list[EvidenceUnit] = []
+        quoted: list[EvidenceUnit] = []  # quotes after the model's sentences
+        extract: list[EvidenceUnit] = []  # quotes instead of them
         if not covered:
             yield from say(refusal_phrase(lang) + load_prompt("not_covered", lang).text)
         else:
@@ -403,7 +406,8 @@ class Advisor:
                 if not gaps and (self._answers(units, asked, asked_for)
                                  or (not stream.held_refusal and self._on_topic(units, asked_for))):
                     extractive = True
-                    yield from say(self._extractive(units, asked, request.question, notes["extractive"]))
+                    extract = worth_quoting(units, asked_for, asked) or sorted(units, key=lambda u: -u.score)[:1]
+                    yield from say(self._extractive(extract, notes["extractive"]))
                 elif not gaps:
                     yield from say(refusal_phrase(lang) + notes["refusal_verify"])
             for kind in gaps:
@@ -416,7 +420,7 @@ class Advisor:
         # A refusal that opens the answer and is followed by at most one kept sentence is a refusal.
         body_refused = not covered or (stream.kept == 0 and not extractive) \
             or (stream.refused_first and stream.kept < 2 and not extractive and not quoted) \
-            or (extractive and bool(NOT_GIVEN.search(self._extractive(units, asked, "", ""))))
+            or (extractive and bool(NOT_GIVEN.search(quote_lines(extract))))
         answer = Answer(
             question=request.question, answer=text,
             citations=[to_citation(n, sources[n - 1], lang) for n in cited],
@@ -504,30 +508,15 @@ class Advisor:
     @staticmethod
     def _left_out(units: list[EvidenceUnit], source_langs: list[str], answer: str, question: str,
                   lang: str, asked: list[str] = ()) -> list[EvidenceUnit]:
-        """The best evidence units the answer does not already say: about the question, from a source
-        in its language (an English sentence naming 不会转 is English); one holding the kind of fact
-        asked for (a date, a count …) first."""
-        out = []
-        pool = sorted(units, key=lambda u: -u.score)[:QUOTE_POOL]
-        pool.sort(key=lambda u: not any(states_kind(u.text, k) for k in asked))
-        for u in pool:
-            if (u.dense is not None and u.dense < QUOTE_MIN_DENSE) or source_langs[u.source_index] != lang \
-                    or not about_subject(question, u.text):
-                continue
-            if content_support(u.text, answer) >= COVERED:
-                continue
-            if out and sum(len(o.text) for o in out) + len(u.text) > QUOTE_CHARS:
-                continue
-            out.append(u)
-        return out[:MAX_QUOTES]
+        """The best evidence units the answer does not already say (``worth_quoting``), from a source
+        in the question's language (an English sentence naming 不会转 is English)."""
+        return worth_quoting([u for u in units if source_langs[u.source_index] == lang], question, asked, answer,
+                             MAX_QUOTES, QUOTE_CHARS)
 
     @staticmethod
-    def _extractive(units: list[EvidenceUnit], asked: list[str], question: str, heading: str) -> str:
+    def _extractive(quotes: list[EvidenceUnit], heading: str) -> str:
         """The best evidence sentences, quoted verbatim with their source numbers."""
-        best = sorted(units, key=lambda u: -u.score)
-        if asked:  # put a sentence holding the asked-for kind of fact first
-            best.sort(key=lambda u: not any(states_kind(u.text, k) for k in asked))
-        return heading + "\n" + quote_lines(best[:EXTRACTIVE_ITEMS])
+        return heading + "\n" + quote_lines(quotes)
 
     @staticmethod
     def _profile_words(profile: EnterpriseProfile, lang: str) -> str:
@@ -549,6 +538,51 @@ class Advisor:
         yield Event("done", answer=Answer(request.question, text, [], [], True,
                                           {"retrieve_ms": 0.0, "generate_ms": 0.0, "first_token_ms": ms,
                                            "total_ms": ms}, lang, request.search_query, out_of_scope=True))
+
+
+def says(answer: str, unit: str) -> bool:
+    """Does the answer already say the unit: each of its clauses (a list's items one by one) mostly
+    in the answer's terms, and each of its figures in it? Saying three of five levels is not saying them."""
+    clauses = [c for c in CLAUSE.split(unit) if len(c.strip()) >= 4] or [unit]
+    return all(content_support(c, answer) >= COVERED for c in clauses) \
+        and all(n in answer for n in FIGURE_DIGITS.findall(unit))
+
+
+def _new_terms(unit: str, known: str) -> int:
+    """How much the unit says beyond ``known``: its content words and figures not in it."""
+    low = known.lower()
+    return len({w for w in content_words(unit) if w not in low} | {n for n in FIGURE_DIGITS.findall(unit) if n not in low})
+
+
+def worth_quoting(units: list[EvidenceUnit], question: str, asked: list[str] = (), answer: str = "",
+                  limit: int = EXTRACTIVE_ITEMS, chars: int = QUOTE_CHARS) -> list[EvidenceUnit]:
+    """The evidence to quote for ``question`` beside ``answer`` (empty for an extractive answer):
+    units close to the question (cosine), about it (one of its specific words in the unit or its
+    section heading: a case's results name the case only in the heading), not already said. A
+    unit holding the kind of fact asked for comes first; then the one that says most beyond the
+    question and what is already said, so "the reported results: +190 % …" goes before "these
+    figures come from news reports". Before that, a unit the answer has partly said: the model
+    listed three of its five levels, and the list completes the answer. At most ``limit`` units,
+    beyond the first within ``chars``."""
+    pool = [u for u in units if (u.dense is None or u.dense >= QUOTE_MIN_DENSE)
+            and about_subject(question, f"{u.section} {u.text}") and not (answer and says(answer, u.text))]
+    chosen: list[EvidenceUnit] = []
+    while pool and len(chosen) < limit:
+        known = " ".join([question, answer] + [c.text for c in chosen])
+
+        def rank(u: EvidenceUnit) -> tuple:
+            return (not any(states_kind(u.text, k) for k in asked),
+                    not (answer and content_support(u.text, answer) >= PARTLY_SAID),
+                    -(u.score + INFO_WEIGHT * min(_new_terms(u.text, known), INFO_CAP)))
+
+        best = min(pool, key=rank)
+        pool.remove(best)
+        if chosen and sum(len(c.text) for c in chosen) + len(best.text) > chars:
+            continue
+        if chosen and _new_terms(best.text, known) == 0:
+            continue  # says nothing the chosen quotes do not
+        chosen.append(best)
+    return chosen
 
 
 def quote_lines(units: list[EvidenceUnit]) -> str:

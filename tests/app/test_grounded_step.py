@@ -133,8 +133,11 @@ def test_evidence_the_answer_leaves_out_is_quoted_after_it():
 
 
 def test_nothing_is_quoted_when_the_answer_already_says_it():
-    _, answer, _ = run("中小企业因企制宜、重点突破，评估转型潜在价值和可行性，明确转型优先级[{d2}]。", "中小企业转型有什么策略？")
+    reply = "中小企业因企制宜、重点突破，评估转型潜在价值和可行性，明确转型优先级，小微企业推动业务系统上云[{d2}]。"
+    _, answer, _ = run(reply, "中小企业转型有什么策略？")
     assert answer.quoted == [] and "原文摘录" not in answer.answer
+    _, answer, _ = run(reply.replace("评估转型潜在价值和可行性，", ""), "中小企业转型有什么策略？")
+    assert [q.text for q in answer.quoted] == [CHUNKS[1][0].split("。")[0] + "。"]  # one clause left out: quoted
 
 
 def test_a_left_out_fact_of_the_kind_asked_for_is_quoted_first():
@@ -159,3 +162,30 @@ def test_a_question_no_evidence_names_is_refused_without_the_model():
     assert answer.refused and generator.prompts == [] and answer.answer.startswith("资料中没有提供这方面的信息")
     events, answer, generator = run("小微企业推动业务系统上云[{d2}]。", "我们钱不多，先搞啥？")  # no specific word: asked
     assert generator.prompts and not answer.refused
+
+
+def test_what_is_quoted_says_the_most_and_an_answer_naming_part_of_a_list_has_not_said_it():
+    from app.advisor import says, worth_quoting
+    from retrieval.evidence import EvidenceUnit
+
+    levels = ("The model has five levels: Planning (规划级); Standardised (规范级); Integrated (集成级); "
+              "Optimised (优化级); Leading (引领级).")
+    answer = "The model has five levels: 1. Planning (规划级). 2. Standardised (规范级). 3. Optimised (优化级). 4. Leading (引领级)."
+    assert not says(answer, levels) and says(answer + " Integrated (集成级).", levels)
+    assert not says("The action reaches 40,000+ SMEs.", "It reaches 40,000+ SMEs, including 10,000 专精特新 SMEs.")
+
+    section = "First overseas lighthouse: Foxconn Vietnam"
+    meta = EvidenceUnit(0, 2, "These figures come from news reports;", section, dense=0.9, score=1.00)
+    results = EvidenceUnit(0, 1, "The reported results: 40+ use cases; labour productivity +190%; 99.5% on-time "
+                                 "delivery.", section, dense=0.9, score=0.98)
+    elsewhere = EvidenceUnit(1, 0, "Mengniu Dairy was the first lighthouse of its sector.", "Sector firsts",
+                             dense=0.9, score=0.99)
+    question = "Which Chinese lighthouse was the first one abroad, and what did it get out of it?"
+    picked = worth_quoting([meta, results, elsewhere], question, limit=2)
+    assert picked[0] is results  # about the question through its heading, and says the most
+    assert elsewhere in picked or meta in picked
+    # the list the answer began to give comes before anything else
+    answer = "The five levels: Planning (规划级); Standardised (规范级)."
+    levels_unit = EvidenceUnit(2, 0, levels, "", dense=0.9, score=0.95)
+    assert worth_quoting([meta, elsewhere, levels_unit], "What are the five levels of the model?", (), answer)[0] \
+        is levels_unit
