@@ -50,7 +50,8 @@ EXTRACTIVE_ITEMS = 3
 MAX_QUOTES = 3
 QUOTE_CHARS = 700  # quotes beyond the first stop here: the answer stays short enough to read
 COVERED = 0.5  # share of a unit's content terms the answer already holds: it is said
-PARTLY_SAID = 0.3  # ... and this share: the answer drew on it and left part of it out
+PARTLY_SAID = 0.3  # ... and this share, in a source the answer cites: it drew on the unit and left part out
+BEGUN_BONUS = 0.08  # what such a unit gains: less than the gap between a clearly best unit and the next
 QUOTE_MIN_DENSE = 0.8  # cosine with the question below which a unit is not worth quoting
 # Among units about the question, one saying more is worth more: each new word or figure adds this
 # much to its score, up to INFO_CAP of them (evidence scores of the best units lie within ~0.1).
@@ -561,19 +562,20 @@ def worth_quoting(units: list[EvidenceUnit], question: str, asked: list[str] = (
     section heading: a case's results name the case only in the heading), not already said. A
     unit holding the kind of fact asked for comes first; then the one that says most beyond the
     question and what is already said, so "the reported results: +190 % …" goes before "these
-    figures come from news reports". Before that, a unit the answer has partly said: the model
-    listed three of its five levels, and the list completes the answer. At most ``limit`` units,
-    beyond the first within ``chars``."""
+    figures come from news reports". A unit of a source the answer cites and has partly said
+    gains a little: the model listed three of its five levels, and the list completes the answer.
+    At most ``limit`` units, beyond the first within ``chars``."""
     pool = [u for u in units if (u.dense is None or u.dense >= QUOTE_MIN_DENSE)
             and about_subject(question, f"{u.section} {u.text}") and not (answer and says(answer, u.text))]
+    cited = set(cited_numbers(answer))
     chosen: list[EvidenceUnit] = []
     while pool and len(chosen) < limit:
         known = " ".join([question, answer] + [c.text for c in chosen])
 
         def rank(u: EvidenceUnit) -> tuple:
+            began = u.source_index + 1 in cited and content_support(u.text, answer) >= PARTLY_SAID
             return (not any(states_kind(u.text, k) for k in asked),
-                    not (answer and content_support(u.text, answer) >= PARTLY_SAID),
-                    -(u.score + INFO_WEIGHT * min(_new_terms(u.text, known), INFO_CAP)))
+                    -(u.score + INFO_WEIGHT * min(_new_terms(u.text, known), INFO_CAP) + BEGUN_BONUS * began))
 
         best = min(pool, key=rank)
         pool.remove(best)

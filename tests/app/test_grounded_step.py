@@ -184,8 +184,8 @@ def test_what_is_quoted_says_the_most_and_an_answer_naming_part_of_a_list_has_no
     picked = worth_quoting([meta, results, elsewhere], question, limit=2)
     assert picked[0] is results  # about the question through its heading, and says the most
     assert elsewhere in picked or meta in picked
-    # the list the answer began to give comes before anything else
-    answer = "The five levels: Planning (规划级); Standardised (规范级)."
+    # the list the answer began to give, from the source it cites, comes first
+    answer = "The five levels: Planning (规划级); Standardised (规范级)[3]."
     levels_unit = EvidenceUnit(2, 0, levels, "", dense=0.9, score=0.95)
     assert worth_quoting([meta, elsewhere, levels_unit], "What are the five levels of the model?", (), answer)[0] \
         is levels_unit
