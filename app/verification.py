@@ -205,7 +205,7 @@ def _label(sentence: str) -> str:
 
 
 SOURCE_SENTENCE = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+|\n+")
-DENIAL_MATCH = 0.6  # the source sentence holding this share of the sentence's terms is the one it restates
+DENIAL_MATCH = 0.5  # the source sentence holding this share of the sentence's terms is the one it restates
 
 
 def drops_denial(sentence: str, source: str) -> bool:

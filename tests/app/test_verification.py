@@ -149,3 +149,8 @@ def test_a_sentence_may_not_state_as_given_what_its_source_says_is_not_given():
     assert kept is not None  # saying that it is not given is what the source says
     kept, _ = verify_sentence("需要确切结论时，请以工业和信息化部发布的原文为准[1]。", [source])
     assert kept is not None  # the other sentence of the same source stands
+    chunk = ("## 2024年版评测指标的16个业务场景与一级至四级\n- **资料缺口**：2024年版《中小企业数字化水平评测指标》如何把维度得分"
+             "和16个场景的等级合成为一级至四级的总体等级，现有政策文本和资料都没有给出官方规则。")
+    kept, _ = verify_sentence("2024版评测的总分和16个场景的等级是通过三个维度的得分和16个业务场景的等级合成为一至四级的总体等级[1]。",
+                              [chunk])
+    assert kept is None
