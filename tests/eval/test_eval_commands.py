@@ -13,14 +13,15 @@ from app.settings import REPO_ROOT
 from tests.conftest import shared_path
 
 # Bars a little below what the grounded step measured with the default onnx-int8 embeddings on
-# 2026-11-29 (README, "Evaluation"): dev questions context recall 0.94, coverage 0.74, citation
-# validity 1.0, refusal accuracy 0.95, figure safety 1.0, CRAG 0.75; dev conversations recall 1.0,
+# 2026-11-29 (README, "Evaluation"): dev questions context recall 0.96, coverage 0.81, citation
+# validity 1.0, refusal accuracy 1.0, figure safety 1.0, CRAG 0.85; dev conversations recall 1.0,
 # coverage 1.0, citation validity 1.0, CRAG 1.0; traps claim safety 1.0 (0 wrong claims), figure
 # safety 1.0. The margin is for another CPU's int8 arithmetic (a vector moves a little, a ranking
-# now and then). The held-out sets in eval/sets/ were written from the fact sheet, not tuned on;
-# traps carry wrong claims an answer must not make.
-ANSWER_BARS = ["context_recall=0.9", "answer_coverage=0.65", "citation_validity=0.95", "refusal_accuracy=0.9",
-               "figure_safety=0.95", "crag_score=0.55"]
+# now and then: one dev question's best chunk came and went between runs). The held-out sets in
+# eval/sets/ were written from the fact sheet, not tuned on; traps carry wrong claims an answer
+# must not make.
+ANSWER_BARS = ["context_recall=0.9", "answer_coverage=0.7", "citation_validity=0.95", "refusal_accuracy=0.9",
+               "figure_safety=0.95", "crag_score=0.65"]
 CONVERSATION_BARS = ["context_recall=0.9", "answer_coverage=0.7", "citation_validity=0.95", "crag_score=0.6"]
 TRAP_BARS = ["claim_safety=0.9", "figure_safety=0.95"]
 
