@@ -37,7 +37,7 @@ from app.source_kinds import source_kinds, source_label
 from app.verification import SentenceCheck, content_support, verify_sentence
 from ingest.language import detect_language, estimate_tokens
 from prompts import format_evidence, format_source, is_refusal, load_prompt, load_table, refusal_phrase, render_answer
-from retrieval.evidence import EvidenceUnit, content_words, select_evidence, term_share, word_share
+from retrieval.evidence import NUMBER, EvidenceUnit, content_words, select_evidence, term_share, word_share
 from retrieval.hybrid import HybridRetriever, Retrieval, Source
 from retrieval.query_expansion import expand_query
 
@@ -58,7 +58,6 @@ QUOTE_MIN_DENSE = 0.8  # cosine with the question below which a unit is not wort
 INFO_WEIGHT = 0.012
 INFO_CAP = 10
 CLAUSE = re.compile(r"[。；;！？!?]|(?<=[a-z%)])\.\s")
-FIGURE_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 # Evidence this close to the question (cosine, e5) answers it: a refusal then is the model's error.
 STRONG_EVIDENCE = 0.86
 STRONG_LEXICAL = 0.3  # ... and holds a third of the question's terms
@@ -408,7 +407,7 @@ class Advisor:
                                  or (not stream.held_refusal and self._on_topic(units, asked_for))):
                     extractive = True
                     extract = worth_quoting(units, asked_for, asked) or sorted(units, key=lambda u: -u.score)[:1]
-                    yield from say(self._extractive(extract, notes["extractive"]))
+                    yield from say(notes["extractive"] + "\n" + quote_lines(extract))
                 elif not gaps:
                     yield from say(refusal_phrase(lang) + notes["refusal_verify"])
             for kind in gaps:
@@ -515,11 +514,6 @@ class Advisor:
                              MAX_QUOTES, QUOTE_CHARS)
 
     @staticmethod
-    def _extractive(quotes: list[EvidenceUnit], heading: str) -> str:
-        """The best evidence sentences, quoted verbatim with their source numbers."""
-        return heading + "\n" + quote_lines(quotes)
-
-    @staticmethod
     def _profile_words(profile: EnterpriseProfile, lang: str) -> str:
         sep = "、" if lang == "zh" else ", "
         words = [TIERS[profile.tier][lang]]
@@ -546,13 +540,13 @@ def says(answer: str, unit: str) -> bool:
     in the answer's terms, and each of its figures in it? Saying three of five levels is not saying them."""
     clauses = [c for c in CLAUSE.split(unit) if len(c.strip()) >= 4] or [unit]
     return all(content_support(c, answer) >= COVERED for c in clauses) \
-        and all(n in answer for n in FIGURE_DIGITS.findall(unit))
+        and all(n in answer for n in NUMBER.findall(unit))
 
 
 def _new_terms(unit: str, known: str) -> int:
     """How much the unit says beyond ``known``: its content words and figures not in it."""
     low = known.lower()
-    return len({w for w in content_words(unit) if w not in low} | {n for n in FIGURE_DIGITS.findall(unit) if n not in low})
+    return len({w for w in content_words(unit) if w not in low} | {n for n in NUMBER.findall(unit) if n not in low})
 
 
 def worth_quoting(units: list[EvidenceUnit], question: str, asked: list[str] = (), answer: str = "",

@@ -204,7 +204,6 @@ def _label(sentence: str) -> str:
     return m.group(1).strip() if m and not GENERIC_LABELS.match(m.group(1).strip()) else ""
 
 
-SOURCE_SENTENCE = re.compile(r"(?<=[。！？!?；;])|(?<=\.)\s+|\n+")
 DENIAL_MATCH = 0.5  # the source sentence holding this share of the sentence's terms is the one it restates
 
 
@@ -214,8 +213,7 @@ def drops_denial(sentence: str, source: str) -> bool:
     body = MARKER.sub("", sentence)
     if NOT_GIVEN.search(body) or NEGATED.search(body):
         return False
-    parts = [p for p in SOURCE_SENTENCE.split(source) if p.strip()]
-    best = max(parts, key=lambda p: content_support(body, p), default="")
+    best = max(split_units(source), key=lambda p: content_support(body, p), default="")
     return bool(best) and content_support(body, best) >= DENIAL_MATCH and bool(NOT_GIVEN.search(best))
 
 
