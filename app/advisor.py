@@ -87,6 +87,7 @@ class Citation:
     date: str = ""
     reliability: str = ""  # the human label of its sources' kinds, e.g. "官方文件、新闻报道"
     source_kinds: list[str] = field(default_factory=list)
+    ocr_confidence: float | None = None  # set when the cited text was read from a scan by OCR
 
 
 @dataclass
@@ -178,7 +179,7 @@ def to_citation(n: int, s: Source, lang: str = "zh") -> Citation:
     snippet = s.text if len(s.text) <= SNIPPET_CHARS else s.text[:SNIPPET_CHARS].rstrip() + "…"
     return Citation(n, s.doc_id, m.get("title", ""), m.get("source", ""), m.get("page"), m.get("section", ""), snippet,
                     m.get("doc_type", ""), m.get("issuer", ""), str(m.get("date", "")), source_label(m, lang),
-                    source_kinds(m))
+                    source_kinds(m), m.get("ocr_confidence") if m.get("ocr") else None)
 
 
 class SentenceStream:

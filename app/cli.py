@@ -41,6 +41,8 @@ def cmd_setup(args) -> int:
 def cmd_ingest(args) -> int:
     from tqdm import tqdm
 
+    from ingest.file_checks import printable_name
+
     services = _services(args)
     # characters of the documents embedded and stored: the rate is the ingest's chars/s
     bar = tqdm(total=None, unit="char", unit_scale=True, desc="ingesting",
@@ -52,8 +54,18 @@ def cmd_ingest(args) -> int:
         bar.total = total
         bar.update(done - bar.n)
 
+    # pages of a scan or image read by OCR (seconds each): a bar of its own, in pages, with its ETA
+    ocr_bar = tqdm(total=0, unit="page", desc="OCR", leave=False, disable=args.quiet or not sys.stderr.isatty())
+
+    def ocr_progress(name: str, done: int, total: int) -> None:
+        if done == 0:
+            ocr_bar.reset(total)
+            ocr_bar.set_description(f"OCR {printable_name(name)[:30]}")
+        ocr_bar.update(done - ocr_bar.n)
+
     results = services.ingest([Path(p) for p in args.paths], on_result=lambda r: tqdm.write(r.line()),
-                              on_progress=progress)
+                              on_progress=progress, on_ocr_progress=ocr_progress)
+    ocr_bar.close()
     bar.close()
     counts = {s: sum(r.status == s for r in results) for s in ("added", "replaced", "unchanged", "refused", "skipped")}
     if not counts["skipped"]:
@@ -132,6 +144,7 @@ def print_sources(answer) -> None:
         for c in answer.citations:
             where = ", ".join(x for x in (c.section, f"p. {c.page}" if c.page else "") if x)
             label = f" · {c.reliability}" if c.reliability else ""
+            label += f" · OCR {c.ocr_confidence:.0%}" if c.ocr_confidence is not None else ""
             print(f"[{c.n}] {c.title}" + (f" — {where}" if where else "") + label + f"\n    {c.snippet}")
 
 

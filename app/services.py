@@ -17,6 +17,7 @@ from app.models.wheels import ModelSetupError
 from app.settings import SHIPPED_EMBEDDING, Settings
 from ingest.crash_hook import crash_point
 from ingest.embedding import Embedder, OnnxEmbedder
+from ingest.ocr import OcrReader, OcrSettings
 from ingest.pipeline import IngestPipeline, IngestResult
 from retrieval.hybrid import HybridRetriever, RetrievalConfig
 from retrieval.vector_store import ChromaStore
@@ -141,8 +142,10 @@ class Services:
 
     @cached_property
     def pipeline(self) -> IngestPipeline:
-        return IngestPipeline(self.store, lambda: self.embedder, self.settings.chunk_size, self.settings.chunk_overlap,
-                              max_file_mb=self.settings.max_file_mb)
+        s = self.settings
+        ocr = OcrReader(OcrSettings(s.ocr, s.ocr_max_pages, s.ocr_threads, s.ocr_dpi))
+        return IngestPipeline(self.store, lambda: self.embedder, s.chunk_size, s.chunk_overlap,
+                              max_file_mb=s.max_file_mb, ocr=ocr)
 
     @cached_property
     def retriever(self) -> HybridRetriever:

@@ -118,6 +118,15 @@ class Settings(BaseSettings):
     # --- ingest limits
     max_file_mb: int = Field(50, description="files over this size are refused before they are read")
 
+    # --- OCR (scanned PDF pages and images; RapidOCR's PP-OCRv4 models, inside their wheel)
+    ocr: Literal["auto", "off", "force"] = Field(
+        "auto", description="auto: OCR the PDF pages without a usable text layer (none, glyph names, a garbled "
+                            "OCR layer) and images; force: OCR every PDF page; off: refuse scans and images")
+    ocr_max_pages: int = Field(200, ge=1, description="pages (or image frames) one file may send to OCR; a file "
+                                                     "over it is refused (OCR takes seconds per page on 2 cores)")
+    ocr_threads: int = Field(2, ge=1, description="CPU threads for OCR")
+    ocr_dpi: int = Field(170, ge=72, le=400, description="resolution PDF pages are rendered at for OCR")
+
     @model_validator(mode="after")
     def _check(self) -> "Settings":
         if self.chunk_overlap >= self.chunk_size:

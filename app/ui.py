@@ -25,6 +25,7 @@ from app.ui_text import EXAMPLES, LEVEL_CHOICES, TEXT, TIER_CHOICES
 from app.web.messages import QUEUE
 from app.web.queue import AdmissionQueue, QueueFull
 from ingest.language import detect_language
+from ingest.loaders import SUPPORTED_SUFFIXES
 
 QUEUE_NOTICE_S = 1.0  # how often a waiting user's place in line is refreshed
 
@@ -224,7 +225,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                 login_status = gr.Markdown(elem_id="login-status")
                 with gr.Column(visible=False, elem_id="admin") as admin:
                     files = gr.File(label=t0["upload"], file_count="multiple", elem_id="upload",
-                                    file_types=[".pdf", ".docx", ".md", ".markdown", ".txt", ".html", ".htm"])
+                                    file_types=list(SUPPORTED_SUFFIXES))
                     ingest_btn = gr.Button(t0["ingest"], variant="primary", elem_id="ingest")
                     results = gr.Textbox(label=t0["results"], lines=4, interactive=False, elem_id="ingest-results")
                     docs = gr.Dataframe(headers=t0["cols"], label=t0["docs"], interactive=False, elem_id="docs",

@@ -19,6 +19,23 @@ from app.ui_text import TEXT
 from app.uploads import UploadRejected, accept_upload, check_upload_count
 
 
+class OcrProgress:
+    """Pages of a file read by OCR, on the upload's progress bar, with the time left estimated from
+    the pages read so far (a scan takes seconds a page)."""
+
+    def __init__(self, progress, wording: str, clock=time.monotonic):
+        self.progress, self.wording, self.clock = progress, wording, clock
+        self.started = clock()
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        if done == 0:
+            self.started = self.clock()
+        per_page = (self.clock() - self.started) / done if done else None
+        eta = f"{per_page * (total - done):.0f} s" if per_page is not None else "…"
+        self.progress((done, total), desc=self.wording.format(name=name, done=done, total=total, eta=eta),
+                      unit="pages")
+
+
 class LoginLimiter:
     """At most ``max_failures`` failed logins per ``window_s`` for one key (a browser session);
     after that every attempt, right or wrong, is refused until the oldest failure ages out."""
@@ -115,7 +132,8 @@ class KnowledgeBaseAdmin:
             results = self.services.ingest([a.path for a in accepted],
                                            source_names={a.path: a.source for a in accepted},
                                            on_progress=lambda done, total: progress((done, total), desc="ingest",
-                                                                                    unit="chars"))
+                                                                                    unit="chars"),
+                                           on_ocr_progress=OcrProgress(progress, TEXT[lang]["ocr_progress"]))
             lines += [r.line() for r in results]
         table, choices = self.document_table(lang)
         return "\n".join(lines), table, choices, None

@@ -22,9 +22,11 @@ CARD_CSS = """
 
 LABELS = {
     "zh": {"sources": "资料来源", "page": "第{}页", "searched": "检索内容", "cited": "已引用", "none": "没有找到相关资料。",
-           "waiting": "正在检索…", "evidence": "资料原文要点"},
+           "waiting": "正在检索…", "evidence": "资料原文要点",
+           "ocr": "OCR", "ocr_note": "这段文字由扫描件经文字识别（OCR）读出，置信度 {:.0%}；数字请与原件核对"},
     "en": {"sources": "Sources", "page": "p. {}", "searched": "Searched for", "cited": "cited", "none": "No relevant sources found.",
-           "waiting": "Searching…", "evidence": "Key passages from the sources"},
+           "waiting": "Searching…", "evidence": "Key passages from the sources",
+           "ocr": "OCR", "ocr_note": "read from a scan by OCR (confidence {:.0%}); check figures against the original"},
 }
 
 
@@ -36,6 +38,9 @@ def _card(c: Context, metadata: dict, cited: bool, lang: str) -> str:
     label = metadata.get("source_label", "")
     if label:  # 官方文件 / 新闻报道 …, never the fact sheet's codes
         tags += f'<span class="src-tag src-kind">{html.escape(label)}</span>'
+    if metadata.get("ocr"):  # a figure read from a scan may be misread: the user should know
+        note = t["ocr_note"].format(float(metadata.get("ocr_confidence") or 0))
+        tags += f'<span class="src-tag src-ocr" title="{html.escape(note)}">{t["ocr"]}</span>'
     mark = f' <span class="src-tag">{t["cited"]}</span>' if cited else ""
     return (f'<div class="src-card{" cited" if cited else ""}" data-n="{c.n}">'
             f'<div class="src-head"><span class="src-n">[{c.n}]</span>{html.escape(c.title)}{mark}</div>'

@@ -1,8 +1,9 @@
 """Chunks that respect Chinese documents: cut at headings first (Markdown #, 第X章/节/条, 一、,
 （一）, 1., 5.1), then pack whole sentences (。！？；…) up to the target size with LangChain's
 recursive splitter. Sizes are in estimated model tokens, so a Chinese and an English chunk hold
-about as much meaning (and cost as much prompt time). Every chunk keeps its document title,
-section path and page."""
+about as much meaning (and cost as much prompt time). A Markdown table stays whole in a chunk of
+its own with its caption, cut by rows under a repeated header only when it is longer than a chunk.
+Every chunk keeps its document title, section path and page."""
 
 from __future__ import annotations
 
@@ -32,7 +33,21 @@ HEADING_PATTERNS: list[tuple[re.Pattern, int]] = [
 ARTICLE = re.compile(rf"^(第[{CN_NUM}\d]+条)\s*")
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 LIST_START = re.compile(rf"^\s*([-*+•·]|\d+[.．、)]|[（(][{CN_NUM}\d]+[）)]|[{CN_NUM}]+、|第[{CN_NUM}\d]+条|\|)")
+TABLE_SEPARATOR = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
+# The line right above a table that names it: any short line that does not end a sentence
+# ("单位：万元"), or a longer one that reads as a caption ("表1 …", "Table 2: …") or introduces the
+# table ("各项指标如下："). It is repeated above every part of a long table, so it stays short.
+TABLE_CAPTION = re.compile(rf"^(表|table)\s*[\d{CN_NUM}A-Za-z]|[：:]$", re.I)
+MAX_CAPTION_CHARS = 60
+MAX_NAMED_CAPTION_CHARS = 100
 CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+@dataclass
+class TableBlock:
+    caption: str  # "" when the line above is prose
+    head: list[str]  # the header row and the separator
+    rows: list[str]
 
 
 @dataclass
@@ -98,7 +113,7 @@ def _unfinished_sentence(section: Section) -> list[str]:
         return []
     cut = max([text.rfind(ch) for ch in SENTENCE_END] + [text.rfind(". "), text.rfind(".\n")])
     tail = text[cut + 1:]
-    if not tail.strip() or len(tail) > 300:
+    if not tail.strip() or len(tail) > 300 or "\n|" in "\n" + tail:  # a table stays on its page
         return []
     section.lines = text[:cut + 1].split("\n")
     return [tail.strip()]
@@ -135,7 +150,7 @@ def sentence_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacter
 def chunk_documents(pages: list[Document], chunk_size: int, chunk_overlap: int) -> list[Document]:
     """Chunks of ``pages`` (one loaded file), ``chunk_size`` and ``chunk_overlap`` in estimated
     tokens, with metadata: every file-level field, ``section``
-    (headings joined by ' > '), ``page`` and ``chunk_index``."""
+    (headings joined by ' > '), ``page``, ``chunk_index`` and ``table`` (True) on table chunks."""
     if not pages:
         return []
     splitter = sentence_splitter(chunk_size, chunk_overlap)
@@ -151,12 +166,74 @@ def chunk_documents(pages: list[Document], chunk_size: int, chunk_overlap: int) 
         if not body:
             continue
         path = section.path[1:] if strip_first or section.path[:1] == [base.get("title")] else section.path
-        for piece in _merge_small(splitter.split_text(body), chunk_size):
-            meta = dict(base, section=" > ".join(path), chunk_index=len(chunks))
-            if section.page is not None:
-                meta["page"] = section.page
-            chunks.append(Document(page_content=piece, metadata=meta))
+        for part in split_tables(body):
+            is_table = isinstance(part, TableBlock)
+            pieces = table_chunks(part, chunk_size) if is_table else _merge_small(splitter.split_text(part), chunk_size)
+            for piece in pieces:
+                meta = dict(base, section=" > ".join(path), chunk_index=len(chunks))
+                if section.page is not None:
+                    meta["page"] = section.page
+                if is_table:
+                    meta["table"] = True
+                chunks.append(Document(page_content=piece, metadata=meta))
     return chunks
+
+
+def split_tables(body: str) -> list[str | TableBlock]:
+    """``body`` as prose and Markdown tables in reading order; a table takes its caption (the line
+    right above it, when it reads like one) out of the prose."""
+    lines = body.split("\n")
+    parts: list[str | TableBlock] = []
+    prose: list[str] = []
+    i = 0
+    while i < len(lines):
+        end = i
+        while end < len(lines) and lines[end].startswith("|"):
+            end += 1
+        if end - i < 2 or not TABLE_SEPARATOR.match(lines[i + 1]):  # not a Markdown table: prose
+            prose += lines[i:max(end, i + 1)]
+            i = max(end, i + 1)
+            continue
+        caption = _take_caption(prose)
+        if "".join(prose).strip():
+            parts.append("\n".join(prose).strip())
+        parts.append(TableBlock(caption, lines[i:i + 2], lines[i + 2:end]))
+        prose, i = [], end
+    if "".join(prose).strip():
+        parts.append("\n".join(prose).strip())
+    return parts
+
+
+def _take_caption(prose: list[str]) -> str:
+    """Pop and return the last non-empty line of ``prose`` when it names the table below it."""
+    while prose and not prose[-1].strip():
+        prose.pop()
+    if not prose:
+        return ""
+    line = prose[-1].strip()
+    short = len(line) <= MAX_CAPTION_CHARS and line[-1] not in SENTENCE_END + "."
+    if short or (TABLE_CAPTION.search(line) and len(line) <= MAX_NAMED_CAPTION_CHARS):
+        prose.pop()
+        return line
+    return ""
+
+
+def table_chunks(table: TableBlock, chunk_size: int) -> list[str]:
+    """The table whole with its caption, or, when longer than ``chunk_size``, cut between rows into
+    chunks that each start with the caption, the header row and the separator (no overlap: the
+    repeated header is what each part needs from the others). A row longer than a chunk stays whole."""
+    head = ([table.caption] if table.caption else []) + table.head
+    room = chunk_size - estimate_tokens("\n".join(head) + "\n")
+    groups: list[list[str]] = [[]]
+    used = 0
+    for row in table.rows:
+        cost = estimate_tokens(row + "\n")  # each estimate rounds up: their sum bounds the chunk's
+        if groups[-1] and used + cost > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(row)
+        used += cost
+    return ["\n".join(head + rows) for rows in groups]
 
 
 def _merge_small(pieces: list[str], chunk_size: int) -> list[str]:

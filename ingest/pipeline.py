@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
+from dataclasses import replace
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,11 +28,14 @@ from ingest.file_checks import check_name, check_size, printable_name
 from ingest.index_health import repair_store
 from ingest.language import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, load, unsupported
+from ingest.ocr import OcrReader
 from ingest.refusal_text import SKIPS, refuse
 from ingest.text_quality import check_text
 
 Status = Literal["added", "unchanged", "replaced", "refused", "skipped"]
 SAME_CONTENT = "same content is already in the index under another name"
+# Fields a loader sets per page that belong to that page's chunks only (not to the whole document).
+PAGE_FIELDS = ("ocr", "ocr_confidence")
 
 
 @dataclass
@@ -188,10 +192,12 @@ class _Progress:
 
 class IngestPipeline:
     def __init__(self, store, embedder: Embedder | Callable[[], Embedder], chunk_size: int, chunk_overlap: int,
-                 max_file_mb: int = 50):
+                 max_file_mb: int = 50, ocr: OcrReader | None = None):
         """``embedder``: the model, or a function that loads it when the first file needs embedding
-        (a run of unchanged or refused files then loads none)."""
+        (a run of unchanged or refused files then loads none). ``ocr``: reads scanned pages and
+        images (None: they are refused)."""
         self.store = store
+        self.ocr = ocr
         self._embedder = embedder
         self.chunk_size = chunk_size
         self.chunk_overlap = chunk_overlap
@@ -205,11 +211,13 @@ class IngestPipeline:
 
     def ingest(self, paths: Iterable[Path], source_names: dict[Path, str] | None = None,
                on_result: Callable[[IngestResult], None] | None = None,
-               on_progress: Callable[[int, int], None] | None = None) -> list[IngestResult]:
+               on_progress: Callable[[int, int], None] | None = None,
+               on_ocr_progress: Callable[[str, int, int], None] | None = None) -> list[IngestResult]:
         """Ingest files and folders. ``source_names`` maps a path to the source key it is stored
         under (uploads keep their original name); by default the resolved path. Results come in
         file order. ``on_progress`` gets (characters embedded and stored, characters in all) of the
         documents to add; the total is an estimate until the last file is loaded.
+        ``on_ocr_progress`` gets (file name, pages read, pages to read) while a file is OCR'd.
 
         One background thread loads, checks and chunks the next files while this one embeds a
         batch of chunks of several files and stores it (each document whole or not at all)."""
@@ -223,12 +231,13 @@ class IngestPipeline:
         batch: list[_File] = []  # loaded, in file order, waiting for the batch to fill
         held: dict[str, _File] = {}  # doc_id -> the file of this run that adds it
         progress = _Progress(on_progress, len(waiting))
+        ocr = replace(self.ocr, on_progress=on_ocr_progress) if self.ocr and on_ocr_progress else self.ocr
         loader = ThreadPoolExecutor(1, thread_name_prefix="ingest-load")
         try:
             while waiting or ahead:
                 while waiting and (not ahead or (len(ahead) < LOOKAHEAD_FILES
                                                  and sum(f.size for f in ahead) < LOOKAHEAD_BYTES)):
-                    ahead.append(self._check(waiting.popleft(), held, loader))
+                    ahead.append(self._check(waiting.popleft(), held, loader, ocr))
                 file = ahead.popleft()
                 if file.loading is not None:
                     loaded = file.loading.result()
@@ -252,7 +261,8 @@ class IngestPipeline:
             progress.advance(0)  # every file is loaded now: the exact total
         return results
 
-    def _check(self, file: _File, held: dict[str, _File], loader: ThreadPoolExecutor) -> _File:
+    def _check(self, file: _File, held: dict[str, _File], loader: ThreadPoolExecutor,
+               ocr: OcrReader | None) -> _File:
         """What can be decided before loading (a bad name or size, content already in the index);
         else the file starts loading in the background."""
         try:
@@ -274,16 +284,17 @@ class IngestPipeline:
                 file.result = IngestResult(file.path, "unchanged", doc_id, warnings=[SAME_CONTENT])
             else:
                 held[doc_id] = file
-                file.loading = loader.submit(self._load, file.path, doc_id, file.source)
+                file.loading = loader.submit(self._load, file.path, doc_id, file.source, ocr)
         return file
 
-    def _load(self, path: Path, doc_id: str, source: str) -> PreparedDocument | IngestResult:
+    def _load(self, path: Path, doc_id: str, source: str, ocr: OcrReader | None) -> PreparedDocument | IngestResult:
         """Load, check and chunk one file (in the background thread): a document to add, or the
         refusal."""
         try:
-            pages = load(path, self.max_file_bytes)
+            pages = load(path, self.max_file_bytes, ocr)
             crash_point("parse")
             ocr_layer = any([p.metadata.pop("ocr_layer", None) for p in pages])
+            warnings = [w for p in pages for w in p.metadata.pop("warnings", [])]
             verdict = check_text("\n".join(p.page_content for p in pages), ocr_layer=ocr_layer)
             if not verdict.ok:
                 raise UnreadableFile(verdict.reason, verdict.kind)
@@ -294,6 +305,7 @@ class IngestPipeline:
             return refused(path, refuse("unreadable", detail=exc.strerror or str(exc)))
         if ocr_layer:
             document.warnings.append("text comes from an OCR layer over scanned pages; recognition errors are likely")
+        document.warnings.extend(warnings)
         return document
 
     def _add_batch(self, batch: list[_File], progress: _Progress) -> list[IngestResult]:
@@ -326,6 +338,9 @@ class IngestPipeline:
             "ingested_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
         }
         pages[0].metadata.setdefault("lang", detect_language(full_text[:5000]))
+        # page-level fields go to the chunks of their page, never to the whole document
+        by_page = {p.metadata.get("page"): {k: p.metadata.pop(k) for k in PAGE_FIELDS if k in p.metadata}
+                   for p in pages}
         chunks = chunk_documents(pages, self.chunk_size, self.chunk_overlap)
         if not chunks:
             raise refuse("no_chunks")
@@ -333,6 +348,7 @@ class IngestPipeline:
         metadatas = [dict(file_meta, **{k: v for k, v in c.metadata.items() if v is not None}) for c in chunks]
         for m in metadatas:
             m.setdefault("lang", pages[0].metadata["lang"])
+            m.update(by_page.get(m.get("page"), {}))
         texts = [index_text(c.page_content, m) for c, m in zip(chunks, metadatas)]
         return PreparedDocument(doc_id, chunks, metadatas, texts, len(full_text))
 

@@ -18,11 +18,22 @@ REFUSALS = {
     "pdf_corrupt": "not a readable PDF (corrupt: {detail}); open it in a PDF viewer and save or print it to a new PDF",
     "pdf_encrypted": "the PDF is encrypted (password-protected); save an unprotected copy, then ingest that",
     "pdf_no_pages": "the PDF has no pages; export it again from its source document",
-    "pdf_no_text": "the PDF has no text layer (scanned images?); OCR it first, then ingest the result",
+    "pdf_no_text": "the PDF has no text layer (scanned images?) and OCR is off; turn it on (ocr = \"auto\", "
+                   "ADVISOR_OCR=auto) and ingest it again",
     "ocr_garbled": "the PDF is a scan whose OCR text layer is garbled ({rare:.1%} rare or misread characters, "
-                   "{split:.0%} split apart); OCR it again with a better engine, then ingest the result",
-    "glyph_names": "garbled text: the PDF's fonts map to glyph names (/G21 …) instead of characters; "
-                   "OCR it or export it again with embedded Unicode fonts",
+                   "{split:.0%} split apart) and OCR is off; turn it on (ADVISOR_OCR=auto) to read the pages again",
+    "glyph_names": "garbled text: the PDF's fonts map to glyph names (/G21 …) instead of characters; export it "
+                   "again with embedded Unicode fonts (or, if OCR is off, turn it on: ADVISOR_OCR=auto)",
+    "ocr_off": "this is an image and OCR is off; turn it on (ocr = \"auto\", ADVISOR_OCR=auto) to read its text",
+    "ocr_too_many_pages": "{pages} pages need OCR, over the limit of {limit} per file (about {minutes:.0f} minutes "
+                          "of OCR); split the file, or raise the limit (ADVISOR_OCR_MAX_PAGES)",
+    "ocr_no_text": "OCR found no readable text (a blank page, a photo without text, or too blurred or small to "
+                   "read); check that this is the right file, or scan it again at a higher resolution",
+    "image_corrupt": "not a readable image ({detail}); open it in an image viewer and save it again",
+    "image_bomb": "the image is larger than {limit:.0f} megapixels (a decompression bomb?); not decoded. "
+                  "Scale it down (a page needs 2-8 megapixels), then ingest it",
+    "image_frames": "the image holds {frames} frames (pages), over the limit of {limit} per file; split it, or "
+                    "raise the limit (ADVISOR_OCR_MAX_PAGES)",
     "undecodable": "garbled text: many undecodable characters (wrong encoding?); save it again as UTF-8",
     "words_garbled": "garbled text: only {share:.0%} of the Chinese characters form words (broken font encoding "
                      "or bad OCR); OCR it again and ingest the result",

@@ -83,12 +83,34 @@ def strip_remote_content(text: str) -> str:
 FAKE_TURN = re.compile(r"<\|?im_start\|?>.*?<\|?im_end\|?>", re.S | re.I)
 
 
+TABLE_RULE = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")  # the line under a Markdown table's header row
+
+
+def _table_cells(line: str) -> list[str]:
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+
+
+def _row_with_header(header: list[str], cells: list[str]) -> str:
+    """A table row as one unit that names each cell's column ("年份：2021；评级机构：联合资信评估有限公司"):
+    alone, a row of figures does not say which figure is which."""
+    return "；".join(f"{h}：{c}" if h and h != c else c for h, c in zip(header, cells) if c)
+
+
 def _marked_units(text: str) -> list[tuple[str, int, int]]:
     """(unit, the list item it belongs to or -1, its line) for each sentence and list item of a
     chunk; a list item of several sentences gives several units with the same item number."""
     units = []
     lines = strip_remote_content(FAKE_TURN.sub("\n", text)).split("\n")
+    header: list[str] = []
     for line_no, line in enumerate(lines):
+        if line.startswith("|") and (header or line_no + 1 < len(lines) and TABLE_RULE.match(lines[line_no + 1])):
+            # a Markdown table (ingest/tables.py): the header row is said with every row, not alone
+            if not header:
+                header = _table_cells(line)
+            elif not TABLE_RULE.match(line) and not ADDRESSED_TO_MODEL.search(line):
+                units.append((_row_with_header(header, _table_cells(line)), -1, line_no))
+            continue
+        header = []
         item = line_no if LIST_MARK.match(line) else -1
         for raw in UNIT_SPLIT.split(line):
             unit = LIST_MARK.sub("", raw.strip()).replace("**", "").strip()

@@ -1,5 +1,6 @@
-"""One loader per format: ``load(path)`` -> a list of LangChain Documents (one per PDF page, one per
-other file) with ``title`` and, where the format has it, ``page`` and front-matter metadata.
+"""One loader per format: ``load(path)`` -> a list of LangChain Documents (one per PDF page or image
+frame, one per other file) with ``title`` and, where the format has it, ``page`` and front-matter
+metadata. PDFs and images also take the OCR reader, for pages that are pictures of text.
 
 Every failure of a loader becomes an ``UnreadableFile`` with a reason: a damaged file must end in
 one refusal line, never in a traceback that stops the whole run."""
@@ -12,11 +13,11 @@ from langchain_core.documents import Document
 
 from ingest.errors import UnreadableFile
 from ingest.file_checks import check_size
-from ingest.loaders import docx_loader, html_loader, markdown_loader, pdf_loader, text_loader
+from ingest.loaders import docx_loader, html_loader, image_loader, markdown_loader, pdf_loader, text_loader
+from ingest.ocr import OcrReader
 from ingest.refusal_text import refuse
 
 LOADERS = {
-    ".pdf": pdf_loader.load,
     ".docx": docx_loader.load,
     ".md": markdown_loader.load,
     ".markdown": markdown_loader.load,
@@ -24,7 +25,9 @@ LOADERS = {
     ".html": html_loader.load,
     ".htm": html_loader.load,
 }
-SUPPORTED_SUFFIXES = tuple(LOADERS)
+# formats whose pages may be pictures of text: their loaders take the OCR reader
+OCR_LOADERS = {".pdf": pdf_loader.load, **{suffix: image_loader.load for suffix in image_loader.SUFFIXES}}
+SUPPORTED_SUFFIXES = (".pdf", *LOADERS, *image_loader.SUFFIXES)
 DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -32,15 +35,16 @@ def unsupported(path: Path) -> UnreadableFile:
     return refuse("unsupported", suffix=path.suffix or "(none)", supported=", ".join(SUPPORTED_SUFFIXES))
 
 
-def load(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> list[Document]:
-    loader = LOADERS.get(path.suffix.lower())
-    if loader is None:
+def load(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES, ocr: OcrReader | None = None) -> list[Document]:
+    """``ocr``: the reader for scanned pages and images; None reads none (images are refused)."""
+    suffix = path.suffix.lower()
+    if suffix not in LOADERS and suffix not in OCR_LOADERS:
         raise unsupported(path)
     if not path.is_file():
         raise refuse("missing")
     check_size(path, max_bytes)
     try:
-        return loader(path)
+        return OCR_LOADERS[suffix](path, ocr) if suffix in OCR_LOADERS else LOADERS[suffix](path)
     except UnreadableFile:
         raise
     except OSError as exc:

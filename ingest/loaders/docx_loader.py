@@ -1,4 +1,4 @@
-"""Word .docx: heading styles become Markdown headings, tables become ' | '-joined rows, in document order."""
+"""Word .docx: heading styles become Markdown headings, tables become Markdown tables, in document order."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from lxml.etree import XMLSyntaxError
 
 from ingest.file_checks import check_zip_package
 from ingest.refusal_text import refuse
+from ingest.tables import markdown_table
 
 
 def _heading_level(paragraph: Paragraph) -> int | None:
@@ -24,6 +25,17 @@ def _heading_level(paragraph: Paragraph) -> int | None:
         digits = name.removeprefix("Heading").strip()
         return int(digits) if digits.isdigit() else 1
     return None
+
+
+def _table_lines(table: Table) -> list[str]:
+    """A Markdown table set off by blank lines, right under the paragraph that introduces it
+    (python-docx repeats a merged cell in every grid position it covers). A one-row or one-column
+    table is a box drawn around text: its rows stay lines of text."""
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    markdown = markdown_table(rows)
+    if markdown:
+        return ["\n" + markdown + "\n"]
+    return [" | ".join(cells) for cells in ([c.strip() for c in r] for r in rows) if any(cells)]
 
 
 def _describe(exc: Exception) -> str:
@@ -46,10 +58,7 @@ def load(path: Path) -> list[Document]:
     lines, first_heading = [], None
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            for row in block.rows:
-                cells = [c.text.strip() for c in row.cells]
-                if any(cells):
-                    lines.append(" | ".join(cells))
+            lines += _table_lines(block)
             continue
         text = block.text.strip()
         if not text:

@@ -1,8 +1,13 @@
-"""PDF with pypdf, one Document per page carrying its page number (1-based)."""
+"""PDF with pypdf, one Document per page carrying its page number (1-based). Decided page by page:
+a page whose text layer is real text keeps it (its tables as Markdown tables); a page with no text
+layer, with glyph names instead of characters, or with a garbled OCR layer is rendered with PDFium
+and read by OCR. When most pages are bad, every page is OCR'd: a broken font mapping spoils the
+pages that pass the checks too (Latin letters read as unrelated Chinese characters)."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from langchain_core.documents import Document
@@ -10,9 +15,20 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from ingest.errors import UnreadableFile
+from ingest.ocr import OcrReader
+from ingest.ocr.reader import MIN_DOCUMENT_CHARS, MIN_PAGE_CONFIDENCE, mean_confidence
 from ingest.refusal_text import refuse
+from ingest.tables import pdf_table_pages
+from ingest.text_quality import check_text
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # "Ignoring wrong pointing object" and the like
+
+# PDFium is not thread-safe: one document open and rendering at a time in this process.
+_PDFIUM = threading.Lock()
+# Bad pages at least this share of the pages with text: the whole document is OCR'd.
+WHOLE_DOCUMENT_SHARE = 0.5
+# Seconds of OCR per page on 2 cores (bench/README.md), for the refusal of a scan over the limit.
+OCR_SECONDS_PER_PAGE = 3
 
 
 def _is_ocr_scan(page) -> bool:
@@ -34,7 +50,81 @@ def _is_truncated(path: Path) -> bool:
         return b"%%EOF" not in f.read()
 
 
-def load(path: Path) -> list[Document]:
+def _title(reader: PdfReader, path: Path) -> str:
+    title = ""
+    try:
+        title = (reader.metadata.title or "").strip() if reader.metadata else ""
+    except Exception:  # broken info dictionary: fall back to the file name
+        pass
+    if not title or title.lower().startswith(("microsoft word", "untitled")) or title.endswith((".doc", ".docx")):
+        title = path.stem
+    return title
+
+
+def _needs_ocr(page, text: str) -> bool:
+    """No text layer, or one that is not real text. A short real text (a cover, "附录A") stays."""
+    if not text.strip():
+        return True
+    verdict = check_text(text, ocr_layer=_is_ocr_scan(page))
+    return not verdict.ok and verdict.kind != "no_text"
+
+
+def _pages_to_ocr(pages, texts: list[str], ocr: OcrReader | None) -> list[int]:
+    """Page numbers (1-based) to read by OCR under the reader's mode."""
+    mode = ocr.settings.mode if ocr is not None else "off"
+    if mode == "off":
+        return []
+    if mode == "force":
+        return list(range(1, len(pages) + 1))
+    bad = [n for n, (p, t) in enumerate(zip(pages, texts), start=1) if _needs_ocr(p, t)]
+    with_text = sum(1 for t in texts if t.strip())
+    if bad and len([n for n in bad if texts[n - 1].strip()]) >= WHOLE_DOCUMENT_SHARE * with_text:
+        return list(range(1, len(pages) + 1))
+    return bad
+
+
+def _render(path: Path, dpi: int):
+    """A function rendering page ``n`` (1-based) of ``path`` to a PIL image at ``dpi``."""
+    def render(n: int):
+        import pypdfium2
+
+        with _PDFIUM:
+            document = pypdfium2.PdfDocument(str(path))
+            try:
+                page = document[n - 1]
+                image = page.render(scale=dpi / 72).to_pil()
+                page.close()
+            finally:
+                document.close()
+        return image
+    return render
+
+
+def _ocr_pages(path: Path, numbers: list[int], ocr: OcrReader) -> tuple[dict[int, Document], list[str]]:
+    """The OCR'd pages as Documents (pages without readable text left out), and the warnings."""
+    limit = ocr.settings.max_pages
+    if len(numbers) > limit:
+        raise refuse("ocr_too_many_pages", pages=len(numbers), limit=limit,
+                     minutes=len(numbers) * OCR_SECONDS_PER_PAGE / 60)
+    render = _render(path, ocr.settings.dpi)
+    try:
+        read = ocr.read(path.name, ((n, lambda n=n: render(n)) for n in numbers), len(numbers))
+    except Exception as exc:  # PDFium cannot render a page pypdf could open
+        raise refuse("pdf_corrupt", detail=f"page rendering failed: {exc.__class__.__name__}") from None
+    kept = [p for p in read if p.text.strip() and p.confidence >= MIN_PAGE_CONFIDENCE]
+    docs = {p.number: Document(page_content=p.text, metadata={"page": p.number, "ocr": True,
+                                                               "ocr_confidence": round(p.confidence, 3)})
+            for p in kept}
+    warnings = [f"{len(numbers)} of the pages read by OCR (mean confidence {mean_confidence(kept):.2f}); "
+                "recognition errors are possible"] if kept else []
+    if len(kept) < len(read):
+        warnings.append(f"{len(read) - len(kept)} scanned pages had no readable text")
+    return docs, warnings
+
+
+def load(path: Path, ocr: OcrReader | None = None) -> list[Document]:
+    """``ocr``: the reader for pages without usable text (None: no OCR, such pages are refused as
+    before). Warnings for the user ride on the first page's metadata under ``warnings``."""
     if _is_truncated(path):
         raise refuse("pdf_truncated")
     try:
@@ -51,20 +141,23 @@ def load(path: Path) -> list[Document]:
         raise refuse("pdf_corrupt", detail=exc.__class__.__name__) from None
     if not pages:
         raise refuse("pdf_no_pages")
-    if not any(t.strip() for t in texts):
+    title = _title(reader, path)
+    to_ocr = _pages_to_ocr(pages, texts, ocr)
+    if not to_ocr and not any(t.strip() for t in texts):
         raise refuse("pdf_no_text")
-    title = ""
-    try:
-        title = (reader.metadata.title or "").strip() if reader.metadata else ""
-    except Exception:  # broken info dictionary: fall back to the file name
-        pass
-    if not title or title.lower().startswith(("microsoft word", "untitled")) or title.endswith((".doc", ".docx")):
-        title = path.stem
-    scanned = sum(1 for p, t in zip(pages, texts) if t.strip() and _is_ocr_scan(p))
-    docs = []
-    for number, text in enumerate(texts, start=1):
-        if text.strip():
-            docs.append(Document(page_content=text, metadata={"title": title, "page": number}))
-    if scanned and scanned >= len(docs) * 0.8:
+    by_page, warnings = _ocr_pages(path, to_ocr, ocr) if to_ocr else ({}, [])
+    kept = [n for n, t in enumerate(texts, start=1) if n not in to_ocr and t.strip()]
+    tables = pdf_table_pages(path, kept)
+    for n in kept:
+        by_page[n] = Document(page_content=tables.get(n, texts[n - 1]), metadata={"page": n})
+    docs = [by_page[n] for n in sorted(by_page)]
+    if sum(len(d.page_content.strip()) for d in docs) < MIN_DOCUMENT_CHARS:
+        raise refuse("ocr_no_text" if to_ocr else "pdf_no_text")
+    for d in docs:
+        d.metadata["title"] = title
+    scanned = sum(1 for n in kept if _is_ocr_scan(pages[n - 1]))
+    if scanned and scanned >= len(kept) * 0.8:
         docs[0].metadata["ocr_layer"] = True
+    if warnings:
+        docs[0].metadata["warnings"] = warnings
     return docs

@@ -45,3 +45,17 @@ def test_feedback_is_stored_and_exported(tmp_path):
     assert store.export_jsonl(tmp_path / "out.jsonl") == 2
     lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(lines[0])["question"] == "问题？"
+
+
+def test_the_upload_shows_ocr_progress_in_pages_with_the_time_left():
+    from app.ui_admin import OcrProgress
+    from app.ui_text import TEXT
+
+    calls, now = [], [100.0]
+    progress = OcrProgress(lambda value, desc, unit: calls.append((value, desc, unit)), TEXT["en"]["ocr_progress"],
+                           clock=lambda: now[0])
+    progress("scan.pdf", 0, 4)
+    now[0] += 6.0
+    progress("scan.pdf", 2, 4)
+    assert calls == [((0, 4), "OCR scan.pdf: page 0/4, about … left", "pages"),
+                     ((2, 4), "OCR scan.pdf: page 2/4, about 6 s left", "pages")]

@@ -12,6 +12,13 @@ def pipeline(fresh_services):
     return fresh_services.pipeline
 
 
+@pytest.fixture
+def pipeline_without_ocr(fresh_services):
+    """The pipeline as ``ocr = "off"`` builds it: scans are refused, not read."""
+    p = fresh_services.pipeline
+    return IngestPipeline(p.store, p.embedder, p.chunk_size, p.chunk_overlap, ocr=None)
+
+
 def doc_ids(store):
     return sorted(d.doc_id for d in store.documents())
 
@@ -125,16 +132,17 @@ def test_remove_by_file_name(pipeline, tmp_path):
     ("GBT18824-2008_地理标志产品_盘锦大米_scan_image_only.pdf", "no text layer"),
     ("GMT_0031-2014_安全电子签章密码技术规范.pdf", "garbled"),
 ])
-def test_every_bad_real_pdf_gets_its_clear_error(pipeline, name, reason):
-    (result,) = pipeline.ingest([shared_path("fixtures/real_pdfs", name)])
+def test_every_bad_real_pdf_gets_its_clear_error_when_ocr_is_off(pipeline_without_ocr, name, reason):
+    (result,) = pipeline_without_ocr.ingest([shared_path("fixtures/real_pdfs", name)])
     assert result.status == "refused" and reason in result.reason
-    assert pipeline.store.count() == 0
+    assert pipeline_without_ocr.store.count() == 0
 
 
-def test_noisy_ocr_scan_is_refused(pipeline):
-    (result,) = pipeline.ingest([shared_path("fixtures/real_pdfs", "GBT19266-2008_地理标志产品_五常大米_scan+OCR.pdf")])
+def test_noisy_ocr_scan_is_refused_when_ocr_is_off(pipeline_without_ocr):
+    (result,) = pipeline_without_ocr.ingest([shared_path("fixtures/real_pdfs",
+                                                         "GBT19266-2008_地理标志产品_五常大米_scan+OCR.pdf")])
     assert result.status == "refused" and "OCR text layer is garbled" in result.reason
-    assert pipeline.store.count() == 0
+    assert pipeline_without_ocr.store.count() == 0
 
 
 def test_good_real_pdf_chunks_cite_pages(pipeline):

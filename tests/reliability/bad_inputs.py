@@ -77,7 +77,7 @@ def make_bad_inputs(folder: Path) -> dict[str, str]:
     put("corrupt.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\ntrailer\n<< /Root 99 0 R >>\n%%EOF\n",
         "pdf_corrupt")
     put("encrypted.pdf", encrypted_pdf(), "pdf_encrypted")
-    put("image-only-scan.pdf", make_pdf(["", ""]), "pdf_no_text")
+    put("image-only-scan.pdf", make_pdf(["", ""]), "ocr_no_text")  # OCR'd, and nothing on its pages
     put("glyph-names.pdf", make_pdf(["/G21/G22/G23/G24 /G25/G26/G27/G28 /G2A/G2B " * 12]), "glyph_names")
     put("not-a-zip.docx", b"This is a plain text file that someone renamed to .docx.\n" * 5, "docx_not_zip")
     put("bad-content-types.docx", docx_with_content_types(

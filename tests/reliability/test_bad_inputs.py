@@ -109,10 +109,16 @@ def test_the_size_limit_is_a_setting(settings_for, embedder, tmp_path):
     ("GBT18824-2008_地理标志产品_盘锦大米_scan_image_only.pdf", "pdf_no_text"),
     ("GMT_0031-2014_安全电子签章密码技术规范.pdf", "glyph_names"),
 ])
-def test_real_bad_pdfs_are_refused(fresh_services, name, kind):
-    (result,) = fresh_services.pipeline.ingest([shared_path("fixtures/real_pdfs", name)])
+def test_real_bad_pdfs_are_refused_when_ocr_is_off(settings_for, embedder, name, kind):
+    """With OCR on (the default) these are read (tests/app/test_scanned_documents.py)."""
+    from app.services import Services
+
+    services = Services(settings_for("ocr-off", ocr="off"))
+    services.__dict__["embedder"] = embedder
+    (result,) = services.pipeline.ingest([shared_path("fixtures/real_pdfs", name)])
     assert (result.status, result.kind) == ("refused", kind), result.line()
-    assert fresh_services.store.count() == 0
+    assert "ADVISOR_OCR=auto" in result.reason
+    assert services.store.count() == 0
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-16-le"])

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DATA, free_port
+from tests.ingest.ocr_inputs import known_page
 
 NETGUARD = Path(__file__).parent / "netguard"
 
@@ -47,8 +48,11 @@ def test_the_guard_records_an_outbound_attempt(tmp_path):
 def test_ingest_and_the_web_app_start_make_no_outbound_connection(tmp_path):
     log = tmp_path / "net.log"
     env = guarded_env(tmp_path, log)
-    ingest = run(env, "-m", "app.cli", "ingest", "--quiet", str(DATA / "policy_sample.zh.md"))
+    notice, _ = known_page(chars=150)  # a photo of a notice: the OCR models load from their wheel
+    notice.save(tmp_path / "notice.png")
+    ingest = run(env, "-m", "app.cli", "ingest", "--quiet", str(DATA / "policy_sample.zh.md"), str(tmp_path / "notice.png"))
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
+    assert "added     notice.png" in ingest.stdout
     # the Gradio app built and launched (no generator: it loads at the first question), its page fetched
     port = free_port()
     app = run(env, "-c", "import sitecustomize\nassert 'netguard' in sitecustomize.__file__  # the guard is on\n"

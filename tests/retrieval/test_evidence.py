@@ -115,3 +115,11 @@ def test_a_short_lead_carries_the_sentence_before_it_that_says_whose_results():
     # a lead whose items the chunk cut off: the sentence before it stays a unit of its own
     assert evidence_units("富士康越南工厂是第一家由中国企业在海外建设的灯塔工厂。报道给出的成效：") == \
         ["富士康越南工厂是第一家由中国企业在海外建设的灯塔工厂。"]
+
+
+def test_a_table_row_is_one_unit_that_names_its_columns():
+    chunk = ("表7-1：发行人历史评级情况\n| 年份 | 主体信用评级 | 评级机构 |\n| --- | --- | --- |\n"
+             "| 2021 | AA+ | 联合资信评估有限公司 |\n| 2020 | AA | 中诚信国际 \\| 联合资信 |\n本次发行不引用主体评级。")
+    assert evidence_units(chunk) == [
+        "表7-1：发行人历史评级情况", "年份：2021；主体信用评级：AA+；评级机构：联合资信评估有限公司",
+        "年份：2020；主体信用评级：AA；评级机构：中诚信国际 | 联合资信", "本次发行不引用主体评级。"]
