@@ -21,7 +21,8 @@ from ingest.language import estimate_tokens
 from retrieval.lexical import STOPWORDS, WORDLIKE, tokenize
 
 UNIT_SPLIT = re.compile(r"(?<=[。！？；!?;])|(?<=\.)\s+(?=[A-Z0-9\"“(])|\n+")
-LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+[.、)）]|[（(][一二三四五六七八九十\d]+[)）])\s*")
+# A list item's mark; "4.2 盘锦大米…" (a clause number) and "1.5倍…" (a figure) are not marks
+LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d+(?:[.、)）](?!\d))|[（(][一二三四五六七八九十\d]+[)）])\s*")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MIN_UNIT_CHARS = 8
 LEAD_END = re.compile(r"[:：]$")  # a sentence that introduces a list

@@ -53,7 +53,7 @@ def test_ingest_list_remove_and_bad_files(fresh_services, tmp_path):
     assert done.returncode == 2, done.stderr  # some file was refused
     lines = done.stdout.splitlines()
     assert any(l.startswith("added") and "policy_sample.zh.md" in l for l in lines)
-    assert any(l.startswith("refused   scan.pdf: the PDF has no text layer") for l in lines)
+    assert any(l.startswith("refused   scan.pdf: OCR found no readable text") for l in lines)  # a blank page
     assert any(l.startswith("refused   broken.pdf:") for l in lines)
     assert "Traceback" not in done.stdout + done.stderr
     listed = advisor(env, "list")

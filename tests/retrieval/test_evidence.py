@@ -123,3 +123,9 @@ def test_a_table_row_is_one_unit_that_names_its_columns():
     assert evidence_units(chunk) == [
         "表7-1：发行人历史评级情况", "年份：2021；主体信用评级：AA+；评级机构：联合资信评估有限公司",
         "年份：2020；主体信用评级：AA；评级机构：中诚信国际 | 联合资信", "本次发行不引用主体评级。"]
+
+
+def test_a_clause_number_or_a_figure_at_the_start_of_a_line_is_not_a_list_mark():
+    assert evidence_units("4.2 盘锦大米地理标志产品保护范围面积为4017km²。\n1.5倍于上年的投入用于设备联网。") == [
+        "4.2 盘锦大米地理标志产品保护范围面积为4017km²。", "1.5倍于上年的投入用于设备联网。"]
+    assert evidence_units("1. 先摸清关键设备的底数。\n2、再分批加装采集模块。") == ["先摸清关键设备的底数。", "再分批加装采集模块。"]
