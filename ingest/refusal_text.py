@@ -61,6 +61,16 @@ SKIPS = {
 }
 
 
+# What a user should know about a file that was added (shown after its line).
+WARNINGS = {
+    "ocr_pages": "{pages} of the pages read by OCR (mean confidence {confidence:.2f}); recognition errors are "
+                 "possible: check figures against the original",
+    "ocr_image": "read by OCR (mean confidence {confidence:.2f}); recognition errors are possible: check figures "
+                 "against the original",
+    "ocr_unreadable": "{pages} scanned pages had no readable text and were left out",
+}
+
+
 def refuse(kind: str, **values) -> UnreadableFile:
     """The exception for a refusal of this kind, its message filled in from the table."""
     return UnreadableFile(REFUSALS[kind].format(**values), kind)

@@ -12,8 +12,8 @@ from langchain_core.documents import Document
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from ingest.ocr import OcrReader
-from ingest.ocr.reader import MIN_DOCUMENT_CHARS, MIN_PAGE_CONFIDENCE, mean_confidence
-from ingest.refusal_text import refuse
+from ingest.ocr.reader import MIN_DOCUMENT_CHARS, mean_confidence
+from ingest.refusal_text import WARNINGS, refuse
 
 SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp")
 # What Pillow cannot decode: a broken or truncated file, a format it does not know.
@@ -51,15 +51,14 @@ def load(path: Path, ocr: OcrReader | None = None) -> list[Document]:
             read = ocr.read(path.name, ((i + 1, _frame(image, i)) for i in range(frames)), frames)
         except DECODE_ERRORS as exc:
             raise refuse("image_corrupt", detail=f"{exc.__class__.__name__}: {str(exc)[:80]}") from None
-    kept = [p for p in read if p.text.strip() and p.confidence >= MIN_PAGE_CONFIDENCE]
+    kept = [p for p in read if p.readable]
     if sum(len(p.text.strip()) for p in kept) < MIN_DOCUMENT_CHARS:
         raise refuse("ocr_no_text")
     docs = []
     for p in kept:
-        metadata = {"title": path.stem, "ocr": True, "ocr_confidence": round(p.confidence, 3)}
+        metadata = {"title": path.stem, **p.metadata()}
         if frames > 1:
             metadata["page"] = p.number
         docs.append(Document(page_content=p.text, metadata=metadata))
-    docs[0].metadata["warnings"] = [f"read by OCR (mean confidence {mean_confidence(kept):.2f}); "
-                                    "recognition errors are possible"]
+    docs[0].metadata["warnings"] = [WARNINGS["ocr_image"].format(confidence=mean_confidence(kept))]
     return docs

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import logging
 import threading
+from functools import partial
 from pathlib import Path
 
+import pypdfium2
 from langchain_core.documents import Document
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
 from ingest.errors import UnreadableFile
 from ingest.ocr import OcrReader
-from ingest.ocr.reader import MIN_DOCUMENT_CHARS, MIN_PAGE_CONFIDENCE, mean_confidence
-from ingest.refusal_text import refuse
+from ingest.ocr.reader import MIN_DOCUMENT_CHARS, mean_confidence
+from ingest.refusal_text import WARNINGS, refuse
 from ingest.tables import pdf_table_pages
 from ingest.text_quality import check_text
 
@@ -86,8 +88,6 @@ def _pages_to_ocr(pages, texts: list[str], ocr: OcrReader | None) -> list[int]:
 def _render(path: Path, dpi: int):
     """A function rendering page ``n`` (1-based) of ``path`` to a PIL image at ``dpi``."""
     def render(n: int):
-        import pypdfium2
-
         with _PDFIUM:
             document = pypdfium2.PdfDocument(str(path))
             try:
@@ -108,17 +108,14 @@ def _ocr_pages(path: Path, numbers: list[int], ocr: OcrReader) -> tuple[dict[int
                      minutes=len(numbers) * OCR_SECONDS_PER_PAGE / 60)
     render = _render(path, ocr.settings.dpi)
     try:
-        read = ocr.read(path.name, ((n, lambda n=n: render(n)) for n in numbers), len(numbers))
-    except Exception as exc:  # PDFium cannot render a page pypdf could open
-        raise refuse("pdf_corrupt", detail=f"page rendering failed: {exc.__class__.__name__}") from None
-    kept = [p for p in read if p.text.strip() and p.confidence >= MIN_PAGE_CONFIDENCE]
-    docs = {p.number: Document(page_content=p.text, metadata={"page": p.number, "ocr": True,
-                                                               "ocr_confidence": round(p.confidence, 3)})
-            for p in kept}
-    warnings = [f"{len(numbers)} of the pages read by OCR (mean confidence {mean_confidence(kept):.2f}); "
-                "recognition errors are possible"] if kept else []
+        read = ocr.read(path.name, ((n, partial(render, n)) for n in numbers), len(numbers))
+    except pypdfium2.PdfiumError as exc:  # PDFium cannot render a page pypdf could open
+        raise refuse("pdf_corrupt", detail=f"page rendering failed: {str(exc)[:80]}") from None
+    kept = [p for p in read if p.readable]
+    docs = {p.number: Document(page_content=p.text, metadata={"page": p.number, **p.metadata()}) for p in kept}
+    warnings = [WARNINGS["ocr_pages"].format(pages=len(numbers), confidence=mean_confidence(kept))] if kept else []
     if len(kept) < len(read):
-        warnings.append(f"{len(read) - len(kept)} scanned pages had no readable text")
+        warnings.append(WARNINGS["ocr_unreadable"].format(pages=len(read) - len(kept)))
     return docs, warnings
 
 

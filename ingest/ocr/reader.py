@@ -44,6 +44,14 @@ class OcrPage:
     text: str
     confidence: float
 
+    @property
+    def readable(self) -> bool:
+        return bool(self.text.strip()) and self.confidence >= MIN_PAGE_CONFIDENCE
+
+    def metadata(self) -> dict:
+        """What the chunks of this page record: read by OCR, and how confidently."""
+        return {"ocr": True, "ocr_confidence": round(self.confidence, 3)}
+
 
 @dataclass
 class OcrReader:
@@ -67,7 +75,7 @@ class OcrReader:
             image.close()
             self._progress(name, done, total)
         texts = page_texts([(lines, width, height) for _, lines, width, height in found])
-        return [OcrPage(number, text, _confidence(lines)) for (number, lines, _, _), text in zip(found, texts)]
+        return [OcrPage(number, text, mean_confidence(lines)) for (number, lines, _, _), text in zip(found, texts)]
 
     def _read_upright(self, image) -> tuple[list[OcrLine], float, float]:
         """The page's lines (those read with confidence) and its size, the right way up. A page that
@@ -76,15 +84,15 @@ class OcrReader:
         reads the most characters confidently is kept; a page that reads well is still turned half
         round when most of its lines vote that it is upside down."""
         page = self._read(image)
-        if page[0] and (not page[1] or _confidence(page[1]) < MIN_PAGE_CONFIDENCE
+        if page[0] and (not page[1] or mean_confidence(page[1]) < MIN_PAGE_CONFIDENCE
                         or sum(map(_sideways, page[0])) > len(page[0]) / 2):
             for angle in TURNS:
                 turned = self._read(image.rotate(angle, expand=True))
                 if _trusted_chars(turned[1]) > _trusted_chars(page[1]):
                     page = turned
-        found, kept, turned_image = page
+        _, kept, turned_image = page
         if len(kept) >= MIN_VOTING_LINES and self.engine.upside_down(turned_image, kept):
-            found, kept, turned_image = self._read(turned_image.rotate(180))
+            _, kept, turned_image = self._read(turned_image.rotate(180))
         return kept, *turned_image.size
 
     def _read(self, image) -> tuple[list[OcrLine], list[OcrLine], object]:
@@ -107,12 +115,7 @@ def _trusted_chars(lines: list[OcrLine]) -> float:
     return sum(l.confidence * len(l.text) for l in lines if not _sideways(l))
 
 
-def _confidence(lines: list[OcrLine]) -> float:
-    chars = sum(len(l.text) for l in lines)
-    return sum(l.confidence * len(l.text) for l in lines) / chars if chars else 0.0
-
-
-def mean_confidence(pages: list[OcrPage]) -> float:
-    """The confidence of a document's OCR text, weighted by each page's characters."""
-    chars = sum(len(p.text) for p in pages)
-    return sum(p.confidence * len(p.text) for p in pages) / chars if chars else 0.0
+def mean_confidence(read: list[OcrLine] | list[OcrPage]) -> float:
+    """The confidence of text read by OCR, lines or pages weighted by their characters (0 for none)."""
+    chars = sum(len(r.text) for r in read)
+    return sum(r.confidence * len(r.text) for r in read) / chars if chars else 0.0
