@@ -227,3 +227,22 @@ def test_pipe_lines_without_a_separator_are_prose():
     chunks = chunk_documents([page], chunk_size=200, chunk_overlap=40)
     assert not any(c.metadata.get("table") for c in chunks)
     assert "| 这不是表格 |" in chunks[0].page_content
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+def test_html_table_becomes_a_markdown_table_and_a_layout_table_stays_text(tmp_path):
+    from ingest.loaders.html_loader import load as load_html
+
+    page = tmp_path / "credit.html"
+    page.write_text("<html><body><h2>表1 银行授信</h2><table>"
+                    "<tr><th>金融机构</th><th>授信总额</th><th>剩余额度</th></tr>"
+                    "<tr><td>渤海银行</td><td>98,000.00</td><td>98,000.00</td></tr>"
+                    "<tr><td colspan='2'>合计</td><td>98,000.00</td></tr></table>"
+                    "<table><tr><td><p>布局表格里的一段文字，只有一列。</p></td></tr></table></body></html>",
+                    encoding="utf-8")
+    text = load_html(page)[0].page_content
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert rows == ["| 金融机构 | 授信总额 | 剩余额度 |", "| --- | --- | --- |", "| 渤海银行 | 98,000.00 | 98,000.00 |",
+                    "| 合计 | 合计 | 98,000.00 |"]
+    assert text.index("## 表1 银行授信") < text.index("| 金融机构") and "布局表格里的一段文字，只有一列。" in text
