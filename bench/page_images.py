@@ -69,6 +69,27 @@ def render_page(paragraphs: list[str], font_path: Path, dpi: int = 170) -> tuple
     return page, "\n".join(drawn)
 
 
+def render_two_columns(title: str, left: list[str], right: list[str], font_path: Path,
+                       dpi: int = 170) -> tuple[Image.Image, str]:
+    """A page with a title across the top and two columns of paragraphs below it (a newsletter or
+    a notice laid out in columns); the text in reading order: title, left column, right column."""
+    width, height = (round(side * dpi) for side in A4_INCHES)
+    margin, gutter = round(MARGIN_INCHES * dpi), round(0.4 * dpi)
+    size = round(BODY_POINTS * dpi / 72)
+    font = ImageFont.truetype(str(font_path), size)
+    page = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(page)
+    draw.text((margin, margin), title, font=font, fill=0)
+    column = (width - 2 * margin - gutter) // 2
+    for x, paragraphs in ((margin, left), (margin + column + gutter, right)):
+        y = margin + 3 * size
+        for paragraph in paragraphs:
+            for number, line in enumerate(_wrap(paragraph, font, column, indent=2 * size)):
+                draw.text((x + (2 * size if number == 0 else 0), y), line, font=font, fill=0)
+                y += round(size * LINE_SPACING)
+    return page, "\n".join([title, *left, *right])
+
+
 def _wrap(paragraph: str, font, width: int, indent: int) -> list[str]:
     lines, current, room = [], "", width - indent
     for char in paragraph:

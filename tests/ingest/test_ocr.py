@@ -16,8 +16,8 @@ from ingest.loaders import load
 from ingest.ocr import OcrReader, OcrSettings
 from ingest.ocr.engine import OcrEngine
 from tests.conftest import DATA, shared_path
-from tests.ingest.ocr_inputs import known_page, pdf_pages, text_then_scan_pdf
-from bench.page_images import image_only_pdf
+from tests.ingest.ocr_inputs import font, known_page, pdf_pages, text_then_scan_pdf
+from bench.page_images import image_only_pdf, knowledge_paragraphs, render_two_columns
 
 MAX_CER = 0.03
 SCANNED_STANDARD = "GBT18824-2008_地理标志产品_盘锦大米_scan_image_only.pdf"
@@ -108,3 +108,12 @@ def test_ocr_waits_for_the_compute_lock(engine):
         assert not done.is_set()
     worker.join(60)
     assert done.is_set()
+
+
+def test_a_two_column_page_is_read_column_by_column(engine, tmp_path):
+    left = knowledge_paragraphs("sme-dt-guide-2022.zh.md", chars=260)
+    right = knowledge_paragraphs("smart-factories.zh.md", chars=260)
+    page, truth = render_two_columns("中小企业数字化转型政策简报", left, right, font())
+    page.save(tmp_path / "newsletter.png")
+    (doc,) = load(tmp_path / "newsletter.png", ocr=reader(engine))
+    assert character_error_rate(truth, doc.page_content) <= MAX_CER, doc.page_content
