@@ -22,12 +22,19 @@ if [ ! -f "$stamp" ]; then
     "${PIP[@]}" install --quiet torch==2.13.0
     # llama.cpp for this CPU (-march=native) but without AMX: a virtual machine whose CPU reports AMX
     # without enabling it kills the first batched matrix product with SIGILL (seen on the 2-core
-    # development machines); on 2 cores AMX gains nothing. Built without pip's wheel cache, which
-    # would hand back a build made with other flags.
+    # development machines); on 2 cores AMX gains nothing. The wheel is built once per CPU into the
+    # cache (pip's own cache would hand back a build made with other flags, or for another CPU).
+    llama=llama-cpp-python==0.3.36
     no_amx="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
-    CMAKE_ARGS="-DCMAKE_C_FLAGS='$no_amx' -DCMAKE_CXX_FLAGS='$no_amx' ${CMAKE_ARGS:-}" \
-        CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} \
-        "${PIP[@]}" install --quiet --no-cache-dir --force-reinstall --no-deps "llama-cpp-python==0.3.36"
+    cpu=$( (grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m) | sha256sum | cut -c1-12)
+    wheels="${XDG_CACHE_HOME:-$HOME/.cache}/transformation-advisor/wheels/$llama-no-amx-$cpu"
+    if ! ls "$wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+        echo "== building $llama for this CPU (~4 min, once)"
+        CMAKE_ARGS="-DCMAKE_C_FLAGS='$no_amx' -DCMAKE_CXX_FLAGS='$no_amx' ${CMAKE_ARGS:-}" \
+            CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} \
+            "${PIP[@]}" wheel --quiet --no-cache-dir --no-deps -w "$wheels" "$llama"
+    fi
+    "${PIP[@]}" install --quiet --force-reinstall --no-deps "$wheels"/llama_cpp_python-*.whl
     CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-2} "${PIP[@]}" install --quiet -e ".[llama,test]"
     "${PIP[@]}" install --quiet --no-deps --require-hashes -r scripts/ocr-requirements.txt
     rm -f "$VENV"/.installed-*
