@@ -39,6 +39,7 @@ CLAUSE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})(?=[\u4e00-\u9fff])")
 SECTION_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?=[\u4e00-\u9fff])")
 HEADING_CHARS = 30
 SENTENCE_END = "。！？；!?;"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -163,6 +164,12 @@ def _split_section_number(text: str) -> str:
     return text
 
 
+def _stray(row: Row) -> bool:
+    """A visual line of one Chinese character alone: a map's scattered labels ("县", "盘", "海") or a
+    stamp's edge. It carries no fact and would fill the page's chunks with one-character lines."""
+    return len(row.text) == 1 and bool(CJK.match(row.text))
+
+
 def page_texts(pages: list[tuple[list[OcrLine], float, float]]) -> list[str]:
     """The text of each page from its OCR lines and size (width, height), in reading order, with
     the lines repeated in the margins of several pages (running headers, footers) and bare page
@@ -174,6 +181,7 @@ def page_texts(pages: list[tuple[list[OcrLine], float, float]]) -> list[str]:
     for lines, width, height in pages:
         body = [l for l in lines if not (_page_number(l, lines, height)
                                          or (_in_margin(l, height) and _margin_key(l) in repeated))]
-        paragraphs = [p for block in _columns(body, width) if block for p in _paragraphs(_rows(block))]
+        paragraphs = [p for block in _columns(body, width) if block
+                      for p in _paragraphs([r for r in _rows(block) if not _stray(r)])]
         texts.append("\n\n".join(paragraphs))
     return texts

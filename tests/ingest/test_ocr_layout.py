@@ -84,3 +84,10 @@ def test_a_clause_number_is_split_from_its_text_but_a_year_is_not():
     assert text.split("\n\n") == [
         "4.2 盘锦大米地理标志产品保护范围面积为4017km²，即：东临辽河，与台安县、海城市相邻，西靠凌海市。",
         "2025年将达到1万亿元，2030年将达到3万亿元。"]
+
+
+def test_a_map_scattered_with_single_characters_keeps_only_its_real_labels():
+    lines = [line(150, 300, 600, "盘锦大米地理标志产品保护范围图"), line(300, 500, 330, "县"), line(700, 520, 730, "海"),
+             line(400, 700, 520, "大洼县"), line(800, 900, 830, "3")]
+    (text,) = page_texts([(lines, W, H)])
+    assert text.split("\n\n") == ["盘锦大米地理标志产品保护范围图", "大洼县", "3"]
