@@ -85,19 +85,14 @@ def _pages_to_ocr(pages, texts: list[str], ocr: OcrReader | None) -> list[int]:
     return bad
 
 
-def _render(path: Path, dpi: int):
-    """A function rendering page ``n`` (1-based) of ``path`` to a PIL image at ``dpi``."""
-    def render(n: int):
-        with _PDFIUM:
-            document = pypdfium2.PdfDocument(str(path))
-            try:
-                page = document[n - 1]
-                image = page.render(scale=dpi / 72).to_pil()
-                page.close()
-            finally:
-                document.close()
-        return image
-    return render
+def _render(document, n: int, dpi: int):
+    """Page ``n`` (1-based) of an open PDFium document as a PIL image at ``dpi``."""
+    with _PDFIUM:
+        page = document[n - 1]
+        try:
+            return page.render(scale=dpi / 72).to_pil()
+        finally:
+            page.close()
 
 
 def _ocr_pages(path: Path, numbers: list[int], ocr: OcrReader) -> tuple[dict[int, Document], list[str]]:
@@ -106,10 +101,16 @@ def _ocr_pages(path: Path, numbers: list[int], ocr: OcrReader) -> tuple[dict[int
     if len(numbers) > limit:
         raise refuse("ocr_too_many_pages", pages=len(numbers), limit=limit,
                      minutes=len(numbers) * OCR_SECONDS_PER_PAGE / 60)
-    render = _render(path, ocr.settings.dpi)
     try:
-        read = ocr.read(path.name, ((n, partial(render, n)) for n in numbers), len(numbers))
-    except pypdfium2.PdfiumError as exc:  # PDFium cannot render a page pypdf could open
+        with _PDFIUM:  # opened once for all its pages, not once a page
+            document = pypdfium2.PdfDocument(str(path))
+        try:
+            read = ocr.read(path.name, ((n, partial(_render, document, n, ocr.settings.dpi)) for n in numbers),
+                            len(numbers))
+        finally:
+            with _PDFIUM:
+                document.close()
+    except pypdfium2.PdfiumError as exc:  # PDFium cannot open or render what pypdf could
         raise refuse("pdf_corrupt", detail=f"page rendering failed: {str(exc)[:80]}") from None
     kept = [p for p in read if p.readable]
     docs = {p.number: Document(page_content=p.text, metadata={"page": p.number, **p.metadata()}) for p in kept}
