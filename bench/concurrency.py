@@ -120,7 +120,7 @@ def own_server(timeout_s: float = 600, env: dict | None = None):
     """``advisor serve`` on a free loopback port, ready (/healthz 200): yields its URL and process."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
                             env=env or dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout_s

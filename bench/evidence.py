@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.advisor import Advisor
+from app.answer.advisor import Advisor
 from app.services import Services
 from app.settings import REPO_ROOT, Settings
 from eval.answers_eval import load_items

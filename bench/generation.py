@@ -37,7 +37,7 @@ from typing import Callable, Iterator
 import httpx
 import llama_cpp
 
-from app.conversation import Conversation
+from app.answer.conversation import Conversation
 from app.services import Services, generator_model_path
 from app.settings import Settings
 from bench.concurrency import QUESTIONS

@@ -14,7 +14,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from app.advisor import plan_search
+from app.answer.advisor import plan_search
 from app.services import Services
 from app.settings import REPO_ROOT, Settings
 from eval.answers_eval import load_items

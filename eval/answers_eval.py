@@ -23,9 +23,9 @@ from typing import Callable
 
 import numpy as np
 
-from app.citations import MARKER, SENTENCE, cited_numbers, support
-from app.conversation import Conversation
-from app.verification import figure_problems
+from app.answer.citations import MARKER, SENTENCE, cited_numbers, support
+from app.answer.conversation import Conversation
+from app.answer.verification import figure_problems
 from eval.matching import PointMatcher
 from prompts import format_source, is_refusal
 
@@ -86,7 +86,7 @@ def citation_checks(answer: str, contexts: list[str], semantic: Callable[[str, s
 
 def invented_figures(answer: str, contexts: list[str], known: str) -> list[str]:
     """Figures that the cited source does not support in context: the product's own check
-    (``app.verification.figure_problems``); an uncited sentence is checked against every context."""
+    (``app.answer.verification.figure_problems``); an uncited sentence is checked against every context."""
     found = []
     for sentence in SENTENCE.findall(answer):
         cited = [contexts[n - 1] for n in cited_numbers(sentence) if 1 <= n <= len(contexts)]

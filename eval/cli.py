@@ -35,7 +35,15 @@ def add_eval_parser(sub, func) -> None:
     a.add_argument("--out", type=Path, default=Path("eval-out/answers"))
     a.add_argument("--fail-under", nargs="*", default=[], metavar="METRIC=VALUE",
                    help="exit 1 when a metric is below its bar")
-    p.set_defaults(func=func)
+    if func is not None:
+        p.set_defaults(func=func)
+
+
+def main(argv: list[str], services) -> int:
+    """measure retrieval or answer quality; writes summary.json, items.jsonl, report.html"""
+    parser = argparse.ArgumentParser(prog="advisor")
+    add_eval_parser(parser.add_subparsers(dest="command", required=True), None)
+    return run_eval(parser.parse_args(["eval", *argv]), services())
 
 
 def run_eval(args: argparse.Namespace, services) -> int:

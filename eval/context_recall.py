@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from app.advisor import Advisor
+from app.answer.advisor import Advisor
 from app.services import Services
 from app.settings import Settings
 from eval.answers_eval import load_items

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 
-from app.conversation import Conversation
-from app.uploads import UploadRejected, accept_upload
+from app.answer.conversation import Conversation
+from app.storage.uploads import UploadRejected, accept_upload
 from app.web.context import WebContext
 from app.web.errors import APIError, describe_failure, error_body
 from app.web.openai_shapes import chunk, completion, completion_id, model_list, sse, sse_comment

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from app.conversation import parse_history
-from app.profile import EnterpriseProfile
+from app.answer.conversation import parse_history
+from app.answer.profile import EnterpriseProfile
 from app.web.errors import APIError
 
 MAX_QUESTION_CHARS = 4000

@@ -18,8 +18,8 @@ from app.web.queue import AdmissionQueue
 
 
 def build_web_app(services: Services, load_models: bool = True) -> FastAPI:
-    from app.ui import build_app
-    from app.ui_sources import CARD_CSS
+    from app.web.ui.chat import build_app
+    from app.web.ui.sources import CARD_CSS
 
     settings = services.settings
     admission = AdmissionQueue(settings.max_queue)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from app.profile import EnterpriseProfile
+from app.answer.profile import EnterpriseProfile
 
 
 @pytest.fixture(scope="module")

@@ -134,7 +134,7 @@ def test_login_upload_ask_and_delete(page, tmp_path):
 
 
 def test_selfcheck_chart_priorities_with_citations_and_docx(page, tmp_path):
-    from app.selfcheck_knowledge import load_questionnaire
+    from app.selfcheck.knowledge import load_questionnaire
 
     q = load_questionnaire(REPO / "knowledge", "zh")
     page.get_by_role("tab", name="数字化自评").click()

@@ -1,4 +1,4 @@
-from app.citations import cited_numbers, support
+from app.answer.citations import cited_numbers, support
 
 SOURCES = ["中小企业应坚持小快轻准原则，先从业务系统上云做起。"]
 

@@ -12,7 +12,7 @@ from tests.pdf_maker import make_pdf
 
 
 def advisor(env, *args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], env=env, capture_output=True, text=True,
                           timeout=timeout)
 
 

@@ -3,7 +3,7 @@ conversation never leaking into another."""
 
 import pytest
 
-from app.conversation import Conversation, format_history, parse_history
+from app.answer.conversation import Conversation, format_history, parse_history
 
 
 def test_history_is_trimmed_by_budget_never_an_error():
@@ -72,7 +72,7 @@ def test_follow_up_answer_uses_the_history(kb_services):
     ("What is it?", "another language"),
 ])
 def test_a_rewrite_must_be_a_question_that_adds_nothing(rewritten, problem):
-    from app.conversation import rewrite_problem
+    from app.answer.conversation import rewrite_problem
 
     history = "2024年版中小企业数字化水平评测指标有哪些维度？\n指标分为数字化基础、数字化管理和数字化成效。"
     found = rewrite_problem(rewritten, "其中数字化基础占多少分？", history)

@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
-from app.index_check import check_index
+from app.cli.index_check import check_index
 from app.services import EMBEDDING_MARKER, EmbeddingMismatch, Services
 from app.settings import Settings
 from ingest.chunking import index_text

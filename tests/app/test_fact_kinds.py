@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.fact_kinds import amount_for_enterprise, answered_kinds, asked_kinds, asks_per_enterprise
+from app.answer.fact_kinds import amount_for_enterprise, answered_kinds, asked_kinds, asks_per_enterprise
 
 
 @pytest.mark.parametrize("question, kinds", [

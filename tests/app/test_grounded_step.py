@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 
-from app.advisor import Advisor
+from app.answer.advisor import Advisor
 from retrieval.hybrid import Retrieval, Source
 
 CHUNKS = [
@@ -165,7 +165,7 @@ def test_a_question_no_evidence_names_is_refused_without_the_model():
 
 
 def test_what_is_quoted_says_the_most_and_an_answer_naming_part_of_a_list_has_not_said_it():
-    from app.advisor import says, worth_quoting
+    from app.answer.advisor import says, worth_quoting
     from retrieval.evidence import EvidenceUnit
 
     levels = ("The model has five levels: Planning (规划级); Standardised (规范级); Integrated (集成级); "

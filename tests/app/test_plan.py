@@ -3,13 +3,13 @@ import re
 import docx
 import pytest
 
-from app.citations import SENTENCE, terms
-from app.scenario_levels import load_scenarios, specific_descriptors
+from app.answer.citations import SENTENCE, terms
+from app.selfcheck.scenario_levels import load_scenarios, specific_descriptors
 from app.settings import REPO_ROOT
 
-from app.plan import SECTIONS, Plan, PlanSection, _renumber, draft_plan
-from app.plan_export import markdown_to_docx
-from app.profile import EnterpriseProfile
+from app.plan.drafts import SECTIONS, Plan, PlanSection, _renumber, draft_plan
+from app.plan.export import markdown_to_docx
+from app.answer.profile import EnterpriseProfile
 
 
 def test_sections_follow_the_pdca_path():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.profile_inference import infer_profile
-from app.scope import out_of_scope
+from app.answer.profile_inference import infer_profile
+from app.answer.scope import out_of_scope
 
 
 @pytest.mark.parametrize("question, tier, industry, headcount", [

@@ -54,8 +54,8 @@ def test_a_fact_printed_in_a_scan_is_found_on_its_page(scanned, name, pages, que
 
 
 def test_the_source_card_of_scanned_text_says_it_was_read_by_ocr(scanned):
-    from app.advisor import to_context
-    from app.ui_sources import card_metadata, render_sources
+    from app.answer.advisor import to_context
+    from app.web.ui.sources import card_metadata, render_sources
 
     services, _ = scanned
     sources = services.retriever.search(SCANS[0][2]).candidates[:1]
@@ -80,7 +80,7 @@ def test_a_question_about_one_cell_finds_the_table_with_its_header(scanned):
 def ask(services, question: str) -> dict:
     env = dict(os.environ, ADVISOR_DATA_DIR=str(services.settings.data_dir),
                ADVISOR_KNOWLEDGE_DIR=str(services.settings.knowledge_dir))
-    done = subprocess.run([sys.executable, "-m", "app.cli", "ask", "--json", question], env=env,
+    done = subprocess.run([sys.executable, "-m", "app.cli.main", "ask", "--json", question], env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)

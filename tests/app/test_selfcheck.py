@@ -12,13 +12,13 @@ import docx
 import pytest
 import yaml
 
-from app.advisor import Answer, Event
-from app.plan import SECTIONS, SELF_CHECK_SECTIONS, draft_plan
-from app.plan_export import export_docx
-from app.profile import LEVELS
-from app.selfcheck import assess
-from app.selfcheck_answers import SelfCheckError, parse_answers, template
-from app.selfcheck_knowledge import load_questionnaire
+from app.answer.advisor import Answer, Event
+from app.plan.drafts import SECTIONS, SELF_CHECK_SECTIONS, draft_plan
+from app.plan.export import export_docx
+from app.answer.profile import LEVELS
+from app.selfcheck.assessment import assess
+from app.selfcheck.answers import SelfCheckError, parse_answers, template
+from app.selfcheck.knowledge import load_questionnaire
 from app.settings import REPO_ROOT
 
 KNOWLEDGE = REPO_ROOT / "knowledge"
@@ -194,7 +194,7 @@ def test_answers_accept_either_language_and_loose_band_spelling():
 
 # ------------------------------------------------------------------ the CLI and the report
 def advisor(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, timeout=120,
+    return subprocess.run([sys.executable, "-m", "app.cli.main", *args], capture_output=True, text=True, timeout=120,
                           cwd=cwd)
 
 
@@ -282,7 +282,7 @@ def test_plan_sections_get_the_self_check_as_known_facts():
 # ------------------------------------------------------------------ slow: the real model
 @pytest.mark.slow
 def test_priorities_carry_grounded_recommendations_with_citations(kb_services):
-    from app.selfcheck_advice import add_recommendations
+    from app.selfcheck.advice import add_recommendations
 
     result = run_check(answers_with({"设备管理": 2, "质量管理": 2, "能源管理": 1}, tier="sme",
                                     industry="汽车零部件", pain_points="设备意外停机、缺陷发现晚、电费高"))

@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from app.feedback import FeedbackStore
-from app.uploads import UploadRejected, accept_upload, safe_name
+from app.storage.feedback import FeedbackStore
+from app.storage.uploads import UploadRejected, accept_upload, safe_name
 
 
 def test_safe_names_keep_chinese_and_drop_paths():
@@ -48,8 +48,8 @@ def test_feedback_is_stored_and_exported(tmp_path):
 
 
 def test_the_upload_shows_ocr_progress_in_pages_with_the_time_left():
-    from app.ui_admin import OcrProgress
-    from app.ui_text import TEXT
+    from app.web.ui.admin import OcrProgress
+    from app.web.ui.text import TEXT
 
     calls, now = [], [100.0]
     progress = OcrProgress(lambda value, desc, unit: calls.append((value, desc, unit)), TEXT["en"]["ocr_progress"],

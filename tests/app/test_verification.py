@@ -1,6 +1,6 @@
 """Every sentence checked against the source it cites: figures in context, subjects, support."""
 
-from app.verification import clean_links, figure_problems, verify_sentence
+from app.answer.verification import clean_links, figure_problems, verify_sentence
 
 SOURCES = ["城市试点：中央财政对省会城市等试点城市最高奖补1.5亿元，其他城市最高1亿元。财建〔2023〕117号。",
            "指南提出制定转型规划、组织落地实施、开展成效评估、推进迭代优化四个方面的路径。",

@@ -4,7 +4,7 @@ first and identical, the follow-up's rewrite without it), and the figures it rea
 import os
 
 from app.settings import Settings
-from app.advisor import Advisor
+from app.answer.advisor import Advisor
 from bench.generation import FOLLOW_UP, NEXT_QUESTION, QUESTION, capture_prompts, memory_gb, median, ratio
 from tests.app.test_grounded_step import FixedRetriever, ScriptedGenerator, embed_passages
 

@@ -27,7 +27,7 @@ TRAP_BARS = ["claim_safety=0.9", "figure_safety=0.95"]
 
 
 def run(env, *args, timeout=3000):
-    return subprocess.run([sys.executable, "-m", "app.cli", "eval", *args], env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "app.cli.main", "eval", *args], env=env, capture_output=True, text=True,
                           timeout=timeout)
 
 

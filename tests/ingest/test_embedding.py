@@ -138,7 +138,7 @@ def test_a_missing_export_is_one_error_line_from_the_cli(tmp_path):
     doc = shutil.copy(DATA / "policy_sample.zh.md", tmp_path / "policy.md")
     env = dict(guarded_env(tmp_path, tmp_path / "net.log"), ADVISOR_CACHE_DIR=str(tmp_path / "cache"),
                ADVISOR_EMBEDDING_MODEL=embedding_model_path(Settings()))
-    done = subprocess.run([sys.executable, "-m", "app.cli", "ingest", "--quiet", str(doc)], env=env, cwd=REPO,
+    done = subprocess.run([sys.executable, "-m", "app.cli.main", "ingest", "--quiet", str(doc)], env=env, cwd=REPO,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr[-2000:]
     assert done.stderr.startswith("error: the onnx-int8 export of the embedding model")

@@ -44,7 +44,7 @@ def test_english_answer_prompt_asks_for_english():
 
 
 def test_tables_have_every_kind_in_both_languages():
-    from app.fact_kinds import KIND_ORDER
+    from app.answer.fact_kinds import KIND_ORDER
 
     for lang in LANGUAGES:
         table = load_table("fact_gaps", lang)

@@ -35,7 +35,7 @@ def _own_tqdm_lock() -> None:
 def _child(request: dict, embedder) -> None:
     os.environ.update(request.get("env", {}))
     _own_tqdm_lock()
-    from app import cli
+    from app.cli import main as cli
     from app.services import Services
     from app.settings import Settings
 
@@ -96,7 +96,7 @@ def main() -> None:
     import chromadb  # noqa: F401
     import jieba
 
-    import app.cli  # noqa: F401
+    import app.cli.main  # noqa: F401
     import app.services  # noqa: F401
     from app.services import build_embedder
     from app.settings import Settings

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 import gradio as gr
 import pytest
 
-from app.feedback import FeedbackStore
-from app.ui_admin import KnowledgeBaseAdmin, LoginLimiter
-from app.ui_text import TEXT
+from app.storage.feedback import FeedbackStore
+from app.web.ui.admin import KnowledgeBaseAdmin, LoginLimiter
+from app.web.ui.text import TEXT
 from tests.conftest import DATA
 from tests.reliability.bad_inputs import TEXT_ZH
 

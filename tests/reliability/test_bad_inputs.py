@@ -150,7 +150,7 @@ def test_symlink_loops_are_skipped_with_a_line_and_do_not_hang(fresh_services, t
 
 
 def test_thousands_of_tiny_files_end_in_one_summary_line(fresh_services, tmp_path, monkeypatch, capsys):
-    from app import cli
+    from app.cli import main as cli
 
     folder = tmp_path / "many"
     folder.mkdir()
@@ -175,7 +175,7 @@ def test_cli_exit_status_is_2_when_a_file_is_refused_and_0_otherwise(fresh_servi
     good = good_copy(tmp_path)
 
     def advisor(*args):
-        return subprocess.run([sys.executable, "-m", "app.cli", "ingest", "--quiet", *map(str, args)], env=env,
+        return subprocess.run([sys.executable, "-m", "app.cli.main", "ingest", "--quiet", *map(str, args)], env=env,
                               capture_output=True, text=True, timeout=300)
 
     refused = advisor(tmp_path / "bad.docx", tmp_path / "missing.md")

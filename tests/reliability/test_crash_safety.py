@@ -124,7 +124,7 @@ def test_kill_9_during_ingest_then_ingest_again_leaves_a_whole_index(tmp_path):
 
     # and once more from a fresh interpreter, as a user runs it
     for args in (check, listing):
-        done = subprocess.run([sys.executable, "-m", "app.cli", *map(str, args)], env=env, capture_output=True,
+        done = subprocess.run([sys.executable, "-m", "app.cli.main", *map(str, args)], env=env, capture_output=True,
                               text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
     assert {d["source"]: d["doc_id"] for d in json.loads(done.stdout)} == expected_documents(corpus)

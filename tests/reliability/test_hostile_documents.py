@@ -44,7 +44,7 @@ def ask(services, question: str):
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=[d.name for d in DOCUMENTS])
 def test_a_hostile_document_is_data_not_instructions(hostile_services, doc: HostileDocument):
-    from app.ui_sources import card_metadata, render_sources
+    from app.web.ui.sources import card_metadata, render_sources
 
     answer, sources = ask(hostile_services, doc.question)
     shown = f"answer: {answer.answer!r}\nevidence: {[e.text for e in answer.evidence]}"

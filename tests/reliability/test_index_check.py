@@ -14,7 +14,7 @@ from tests.reliability.bad_inputs import TEXT_ZH
 
 @pytest.fixture
 def advisor(fresh_services, monkeypatch, capsys):
-    from app import cli
+    from app.cli import main as cli
 
     monkeypatch.setattr(cli, "_services", lambda args: fresh_services)
 
@@ -98,7 +98,7 @@ def test_a_lexical_index_out_of_step_is_found_and_rebuilt(fresh_services, adviso
 
 
 def test_check_loads_no_model(settings_for, tmp_path, monkeypatch, capsys):
-    from app import cli
+    from app.cli import main as cli
     from app.services import Services
 
     services = Services(settings_for("nomodel"))

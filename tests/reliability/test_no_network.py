@@ -50,13 +50,13 @@ def test_ingest_and_the_web_app_start_make_no_outbound_connection(tmp_path):
     env = guarded_env(tmp_path, log)
     notice, _ = known_page(chars=150)  # a photo of a notice: the OCR models load from their wheel
     notice.save(tmp_path / "notice.png")
-    ingest = run(env, "-m", "app.cli", "ingest", "--quiet", str(DATA / "policy_sample.zh.md"), str(tmp_path / "notice.png"))
+    ingest = run(env, "-m", "app.cli.main", "ingest", "--quiet", str(DATA / "policy_sample.zh.md"), str(tmp_path / "notice.png"))
     assert ingest.returncode == 0, ingest.stdout + ingest.stderr
     assert "added     notice.png" in ingest.stdout
     # the Gradio app built and launched (no generator: it loads at the first question), its page fetched
     port = free_port()
     app = run(env, "-c", "import sitecustomize\nassert 'netguard' in sitecustomize.__file__  # the guard is on\n"
-              "import httpx\nfrom app.services import Services\nfrom app.ui import build_app\n"
+              "import httpx\nfrom app.services import Services\nfrom app.web.ui.chat import build_app\n"
               f"demo = build_app(Services())\ndemo.launch(server_port={port}, prevent_thread_lock=True)\n"
               f"assert httpx.get('http://127.0.0.1:{port}/', timeout=30).status_code == 200\ndemo.close()\n"
               "import chromadb, os\n"
@@ -71,8 +71,8 @@ def test_ingest_and_the_web_app_start_make_no_outbound_connection(tmp_path):
 def test_ask_with_the_real_generator_makes_no_outbound_connection(tmp_path):
     log = tmp_path / "net.log"
     env = dict(guarded_env(tmp_path, log), ADVISOR_MAX_NEW_TOKENS="48")
-    assert run(env, "-m", "app.cli", "ingest", "--quiet", str(DATA / "policy_sample.zh.md")).returncode == 0
-    asked = run(env, "-m", "app.cli", "ask", "--json", "企业应优先对哪些设备加装数据采集模块？")
+    assert run(env, "-m", "app.cli.main", "ingest", "--quiet", str(DATA / "policy_sample.zh.md")).returncode == 0
+    asked = run(env, "-m", "app.cli.main", "ask", "--json", "企业应优先对哪些设备加装数据采集模块？")
     assert asked.returncode == 0, asked.stdout[-2000:] + asked.stderr[-2000:]
     assert json.loads(asked.stdout)["contexts"], "the question should reach the generator with sources"
     found = attempts(log)

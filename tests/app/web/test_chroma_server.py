@@ -63,7 +63,7 @@ def two_apps(tmp_path_factory):
                        ADVISOR_CHROMA_PORT=str(chroma_port), ADVISOR_PORT=str(port), ADVISOR_DATA_DIR=str(data),
                        ADVISOR_API_TOKEN=TOKEN)
             log = tmp / f"serve-{name}.log"
-            proc = stack.enter_context(process([sys.executable, "-m", "app.cli", "serve"], env, log))
+            proc = stack.enter_context(process([sys.executable, "-m", "app.cli.main", "serve"], env, log))
             urls.append((f"http://127.0.0.1:{port}", proc, log))
         for url, proc, log in urls:
             wait_for(f"{url}/healthz", proc, log, 300)

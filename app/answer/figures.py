@@ -1,5 +1,5 @@
 """What counts as a figure in an answer: amounts, percentages, years, ranges, document numbers. A
-small model asked for an ROI will happily write "3-5 years"; ``app.verification`` checks each
+small model asked for an ROI will happily write "3-5 years"; ``app.answer.verification`` checks each
 figure against the source the sentence cites."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from app.scenario_levels import LEVEL_LINE, LEVEL_OF, specific_descriptors
+from app.selfcheck.scenario_levels import LEVEL_LINE, LEVEL_OF, specific_descriptors
 
 FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 # "…数字化" in quotes or brackets: the group's own (Chinese) name in a "## … group" heading.

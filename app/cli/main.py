@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from app.profile import TIERS, EnterpriseProfile
+from app.answer.profile import TIERS, EnterpriseProfile
 
 EXIT_USAGE = 2
 
@@ -75,7 +75,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from app.index_check import check_index
+    from app.cli.index_check import check_index
 
     report = check_index(_services(args), repair=args.repair)
     print("\n".join(report.lines))
@@ -120,7 +120,7 @@ def _profile(args) -> EnterpriseProfile | None:
 def _load_history(path: str | None) -> list[dict]:
     if not path:
         return []
-    from app.conversation import parse_history
+    from app.answer.conversation import parse_history
 
     try:
         return parse_history(json.loads(Path(path).read_text(encoding="utf-8")))
@@ -149,7 +149,7 @@ def print_sources(answer) -> None:
 
 
 def cmd_ask(args) -> int:
-    from app.conversation import Conversation
+    from app.answer.conversation import Conversation
 
     services = _services(args)
     conversation = Conversation(services.advisor, services.settings.history_turns,
@@ -182,7 +182,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    from app.conversation import Conversation
+    from app.answer.conversation import Conversation
 
     services = _services(args)
     conversation = Conversation(services.advisor, services.settings.history_turns,
@@ -210,7 +210,7 @@ def cmd_chat(args) -> int:
 
 def cmd_selfcheck(args) -> int:
     """The digital-level self-check from a YAML answers file (``--template`` prints one to fill in)."""
-    from app.selfcheck_answers import SelfCheckError, load_answers_file, template
+    from app.selfcheck.answers import SelfCheckError, load_answers_file, template
     from app.settings import Settings
 
     settings = Settings()
@@ -226,21 +226,21 @@ def cmd_selfcheck(args) -> int:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    from app.selfcheck import assess
+    from app.selfcheck.assessment import assess
 
     result = assess(answers, settings.knowledge_dir)
     if not args.no_advice:
-        from app.selfcheck_advice import add_recommendations
+        from app.selfcheck.advice import add_recommendations
 
         for priority in add_recommendations(_services(args).advisor, result):
             print(f"(recommendation for {priority.scenario}: {'done' if not priority.advice_error else 'failed'})",
                   file=sys.stderr)
     if args.out:
-        from app.plan_export import export_docx
+        from app.plan.export import export_docx
 
         print(f"report: {export_docx('', Path(args.out), result)}", file=sys.stderr)
     if args.chart:
-        from app.selfcheck_chart import render_chart
+        from app.selfcheck.chart import render_chart
 
         print(f"chart: {render_chart(result, Path(args.chart))}", file=sys.stderr)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if args.json else result.to_markdown())
@@ -256,13 +256,20 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def cmd_eval(args) -> int:
-    # eval/ is imported only here: the advisor itself never depends on the evaluation code.
-    from eval.cli import add_eval_parser, run_eval
+PLUGIN_GROUP = "transformation_advisor.commands"  # further subcommands, e.g. `eval` from eval/cli.py
 
-    parser = argparse.ArgumentParser(prog="advisor")
-    add_eval_parser(parser.add_subparsers(dest="command", required=True), cmd_eval)
-    return run_eval(parser.parse_args(["eval", *args.eval_args]), _services(args))
+
+def plugin_commands() -> dict:
+    """Subcommands other packages register as entry points (pyproject.toml): the advisor itself
+    never imports the evaluation code; eval/ plugs `advisor eval` in."""
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group=PLUGIN_GROUP)}
+
+
+def cmd_plugin(args) -> int:
+    run = plugin_commands()[args.command].load()
+    return run(args.plugin_args, lambda: _services(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -323,18 +330,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
 
-    # Its options are parsed by eval/cli.py in cmd_eval, so that eval is imported only when run.
-    p = sub.add_parser("eval", add_help=False, help="measure retrieval or answer quality "
-                       "(`advisor eval --help`); writes summary.json, items.jsonl, report.html")
-    p.set_defaults(func=cmd_eval)
+    # A plug-in parses its own options, so that its package is imported only when it runs.
+    for name, ep in plugin_commands().items():
+        summary = (ep.load().__doc__ or "").strip().splitlines()[0]
+        p = sub.add_parser(name, add_help=False, help=f"{summary} (`advisor {name} --help`)")
+        p.set_defaults(func=cmd_plugin)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
-    if args.command == "eval":
-        args.eval_args = rest
+    if args.func is cmd_plugin:
+        args.plugin_args = rest
     elif rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     from pydantic import ValidationError

@@ -1,5 +1,5 @@
 """The Self-check tab of the web app: the questionnaire, built from the knowledge documents
-(``app/selfcheck_knowledge.py``), and its result: chart, reasoning, priorities with grounded
+(``app/selfcheck/knowledge.py``), and its result: chart, reasoning, priorities with grounded
 recommendations and their sources, JSON and Word export. Only layout and wiring: the checking,
 scoring and advice live in ``app/selfcheck*.py``. The result is kept per session (gr.State) and
 written to disk only when the user exports it."""
@@ -13,15 +13,15 @@ from pathlib import Path
 
 import gradio as gr
 
-from app.plan_export import export_docx
-from app.profile import LEVELS
-from app.selfcheck import SelfCheck, assess
-from app.selfcheck_advice import add_recommendations
-from app.selfcheck_answers import SelfCheckError, parse_answers, question_help
-from app.selfcheck_chart import chart_figure
-from app.selfcheck_knowledge import Questionnaire, load_questionnaire
+from app.plan.export import export_docx
+from app.answer.profile import LEVELS
+from app.selfcheck.assessment import SelfCheck, assess
+from app.selfcheck.advice import add_recommendations
+from app.selfcheck.answers import SelfCheckError, parse_answers, question_help
+from app.selfcheck.chart import chart_figure
+from app.selfcheck.knowledge import Questionnaire, load_questionnaire
 from app.services import Services
-from app.ui_text import TEXT, TIER_CHOICES
+from app.web.ui.text import TEXT, TIER_CHOICES
 from prompts import load_table
 
 

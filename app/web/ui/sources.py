@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import html
 
-from app.advisor import Answer, Context
-from app.source_kinds import source_label
+from app.answer.advisor import Answer, Context
+from app.answer.source_kinds import source_label
 
 CARD_CSS = """
 .src-cards {display: flex; flex-direction: column; gap: 8px;}

@@ -19,9 +19,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from app.profile import LEVELS  # noqa: E402
-from app.selfcheck import SelfCheck  # noqa: E402
-from app.selfcheck_knowledge import load_questionnaire  # noqa: E402
+from app.answer.profile import LEVELS  # noqa: E402
+from app.selfcheck.assessment import SelfCheck  # noqa: E402
+from app.selfcheck.knowledge import load_questionnaire  # noqa: E402
 from prompts import load_table  # noqa: E402
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from app.profile import LEVELS, TIERS, EnterpriseProfile
-from app.selfcheck_knowledge import RANGE, Question, Questionnaire, load_questionnaire
+from app.answer.profile import LEVELS, TIERS, EnterpriseProfile
+from app.selfcheck.knowledge import RANGE, Question, Questionnaire, load_questionnaire
 from prompts import load_table
 
 NOT_RELEVANT = {"0", "不相关", "not relevant", "n/a", "na", "none", "无关"}

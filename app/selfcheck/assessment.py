@@ -9,9 +9,9 @@ the sources), so every rule here is the tool's own, stated in the result, and la
   bands are not scored;
 - the indicative level is the lower median of the levels of the relevant scenarios;
 - priorities: the lowest levels among the scenarios the pain points, industry or tier point to
-  (``app/selfcheck_words.yaml``), more relevant first, then the indicators' group order.
+  (``app/selfcheck/words.yaml``), more relevant first, then the indicators' group order.
 The recommendations for the priorities come from the advisor's grounded step
-(``app/selfcheck_advice.py``); the UI, the CLI and the tests all call this module."""
+(``app/selfcheck/advice.py``); the UI, the CLI and the tests all call this module."""
 
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ from pathlib import Path
 
 import yaml
 
-from app.profile import LEVELS
-from app.selfcheck_answers import Answers
-from app.selfcheck_knowledge import Questionnaire, Scenario, Source, load_questionnaire
+from app.answer.profile import LEVELS
+from app.selfcheck.answers import Answers
+from app.selfcheck.knowledge import Questionnaire, Scenario, Source, load_questionnaire
 from prompts import load_table
 
-WORDS_FILE = Path(__file__).with_name("selfcheck_words.yaml")
+WORDS_FILE = Path(__file__).with_name("words.yaml")
 PRIORITY_COUNT = 3
 PAIN_POINTS, INDUSTRY_POINTS, TIER_POINTS = 2, 1, 1
 
@@ -310,7 +310,7 @@ def reasoning_steps(q: Questionnaire, answers: Answers, dimensions: list[Dimensi
 
 
 def assess(answers: Answers, knowledge_dir: Path) -> SelfCheck:
-    """Everything but the model's recommendations (``app.selfcheck_advice.add_recommendations``)."""
+    """Everything but the model's recommendations (``app.selfcheck.advice.add_recommendations``)."""
     q = load_questionnaire(knowledge_dir, answers.lang)
     dimensions = score_dimensions(q, answers)
     band = indicative_band([lv for lv in answers.levels.values() if lv])

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import gradio as gr
 
-from app.feedback import FeedbackStore
+from app.storage.feedback import FeedbackStore
 from app.services import Services
-from app.ui_text import TEXT
-from app.uploads import UploadRejected, accept_upload, check_upload_count
+from app.web.ui.text import TEXT
+from app.storage.uploads import UploadRejected, accept_upload, check_upload_count
 
 
 class OcrProgress:

@@ -10,9 +10,9 @@ import logging
 from dataclasses import asdict
 from typing import Iterator
 
-from app.advisor import Advisor, Request
-from app.profile import LEVELS
-from app.selfcheck import Priority, SelfCheck
+from app.answer.advisor import Advisor, Request
+from app.answer.profile import LEVELS
+from app.selfcheck.assessment import Priority, SelfCheck
 from prompts import load_prompt
 
 log = logging.getLogger(__name__)

@@ -52,7 +52,7 @@ def export_docx(markdown: str, path: Path, selfcheck=None) -> Path:
     """A plan draft (or nothing) followed by the self-check report with its chart, when there is one."""
     if selfcheck is None:
         return markdown_to_docx(markdown, path)
-    from app.selfcheck_chart import render_chart  # matplotlib only when a chart is drawn
+    from app.selfcheck.chart import render_chart  # matplotlib only when a chart is drawn
 
     chart = render_chart(selfcheck, Path(path).with_suffix(".chart.png"))
     combined = (markdown.rstrip() + "\n\n" if markdown.strip() else "") + selfcheck.to_markdown(chart=CHART)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from app.citations import MARKER
+from app.answer.citations import MARKER
 from retrieval.evidence import content_words
 
 ECHO_SHARE = 0.8  # share of a sentence's words that come from the user's own words

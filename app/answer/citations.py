@@ -1,5 +1,5 @@
 """Citation markers ([n], 【n】, [1, 3]), sentences, and the lexical overlap between a sentence and a
-source (character bigrams, words, numbers): deterministic and explainable. ``app.verification``
+source (character bigrams, words, numbers): deterministic and explainable. ``app.answer.verification``
 uses them to check every sentence against the source it cites."""
 
 from __future__ import annotations

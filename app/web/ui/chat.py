@@ -12,16 +12,16 @@ from pathlib import Path
 
 import gradio as gr
 
-from app.conversation import Conversation, parse_history
-from app.feedback import FeedbackStore
-from app.plan import draft_plan
-from app.plan_export import export_docx
-from app.profile import EnterpriseProfile
+from app.answer.conversation import Conversation, parse_history
+from app.storage.feedback import FeedbackStore
+from app.plan.drafts import draft_plan
+from app.plan.export import export_docx
+from app.answer.profile import EnterpriseProfile
 from app.services import Services
-from app.ui_sources import LABELS, card_metadata, cited_set, render_evidence, render_sources
-from app.ui_admin import KnowledgeBaseAdmin
-from app.ui_selfcheck import build_selfcheck_tab
-from app.ui_text import EXAMPLES, LEVEL_CHOICES, TEXT, TIER_CHOICES
+from app.web.ui.sources import LABELS, card_metadata, cited_set, render_evidence, render_sources
+from app.web.ui.admin import KnowledgeBaseAdmin
+from app.web.ui.selfcheck import build_selfcheck_tab
+from app.web.ui.text import EXAMPLES, LEVEL_CHOICES, TEXT, TIER_CHOICES
 from app.web.messages import QUEUE
 from app.web.queue import AdmissionQueue, QueueFull
 from ingest.language import detect_language

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
-from app.advisor import Advisor, Event
-from app.citations import MARKER
-from app.profile import EnterpriseProfile
+from app.answer.advisor import Advisor, Event
+from app.answer.citations import MARKER
+from app.answer.profile import EnterpriseProfile
 from ingest.language import detect_language
 from prompts import load_prompt, load_table
 from retrieval.lexical import tokenize

@@ -14,10 +14,10 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 
-from app.citations import MARKER, terms
-from app.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kind
-from app.figures import DOC_NUMBER, FIGURE, LIST_NUMBER, SMALL
-from app.premises import confirmed, restates
+from app.answer.citations import MARKER, terms
+from app.answer.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kind
+from app.answer.figures import DOC_NUMBER, FIGURE, LIST_NUMBER, SMALL
+from app.answer.premises import confirmed, restates
 from prompts import is_refusal
 from retrieval.evidence import split_units, strip_remote_content
 from retrieval.lexical import STOPWORDS, tokenize
@@ -312,8 +312,8 @@ def verify_sentence(sentence: str, sources: list[str], known: str = "", premise:
                     missing_kinds: tuple[str, ...] = ()) -> tuple[str | None, SentenceCheck]:
     """The sentence with its markers repaired, or None when it must go; and the decision.
     ``known``: the user's facts about the enterprise (figures there are not invented); ``premise``:
-    the user's question, whose claims a sentence may not merely repeat (``app.premises``);
-    ``missing_kinds``: kinds of fact the evidence lacks (``app.fact_kinds``), which no sentence may state."""
+    the user's question, whose claims a sentence may not merely repeat (``app.answer.premises``);
+    ``missing_kinds``: kinds of fact the evidence lacks (``app.answer.fact_kinds``), which no sentence may state."""
     sentence = clean_links(sentence)
     rest = without_header(sentence, sources)
     if rest == "" or (rest is not None and not MARKER.sub("", rest).strip(" 。.")):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from app.profile import EnterpriseProfile
+from app.answer.profile import EnterpriseProfile
 
 TABLE = Path(__file__).with_name("profile_words.yaml")
 # Headcount bands of China's enterprise size classification for industry (人数): micro < 20,

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterator
 
-from app.advisor import Advisor, Citation, Request
-from app.citations import MARKER, cited_numbers
-from app.profile import EnterpriseProfile
+from app.answer.advisor import Advisor, Citation, Request
+from app.answer.citations import MARKER, cited_numbers
+from app.answer.profile import EnterpriseProfile
 from prompts import load_prompt
 
 if TYPE_CHECKING:
-    from app.selfcheck import SelfCheck
+    from app.selfcheck.assessment import SelfCheck
 
 MAX_SECTION_TOKENS = 360
 SELF_CHECK_SECTIONS = ("current_state", "plan")  # the sections a self-check result informs

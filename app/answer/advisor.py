@@ -8,7 +8,7 @@ Facts come from the sources and the model only phrases them:
 - a question that asks for a kind of fact the evidence does not hold (an amount, a payback period,
   a deadline …) gets a plain "the sources give none" and where to verify, whatever the model says;
 - every generated sentence is verified against the source it cites before the user sees it
-  (``app/verification.py``); ``token`` events carry only verified text, so their concatenation is
+  (``app/answer/verification.py``); ``token`` events carry only verified text, so their concatenation is
   the final answer;
 - when the model refuses although the evidence answers, or nothing survives, the answer quotes the
   best evidence sentences, cited and labelled as quotes.
@@ -27,14 +27,14 @@ from typing import Callable, Iterator, Literal
 
 import numpy as np
 
-from app.citations import MARKER, cited_numbers
-from app.fact_kinds import NOT_GIVEN, about_subject, amount_for_enterprise, answered_kinds, asked_kinds, asks_per_enterprise, states_kind
+from app.answer.citations import MARKER, cited_numbers
+from app.answer.fact_kinds import NOT_GIVEN, about_subject, amount_for_enterprise, answered_kinds, asked_kinds, asks_per_enterprise, states_kind
 from app.generation.base import Generator
-from app.profile import TIERS, EnterpriseProfile
-from app.profile_inference import infer_profile
-from app.scope import out_of_scope
-from app.source_kinds import source_kinds, source_label
-from app.verification import SentenceCheck, content_support, verify_sentence
+from app.answer.profile import TIERS, EnterpriseProfile
+from app.answer.profile_inference import infer_profile
+from app.answer.scope import out_of_scope
+from app.answer.source_kinds import source_kinds, source_label
+from app.answer.verification import SentenceCheck, content_support, verify_sentence
 from ingest.language import detect_language, estimate_tokens
 from prompts import format_evidence, format_source, is_refusal, load_prompt, load_table, refusal_phrase, render_answer
 from retrieval.evidence import NUMBER, EvidenceUnit, content_words, select_evidence, term_share, word_share
@@ -159,7 +159,7 @@ class Request:
     profile_assumed: bool = False
     history: str = ""
     known_text: str = ""  # the user's facts (profile, earlier turns): figures there are not invented
-    premise: str = ""  # the user's question: a sentence may not merely repeat its claims (app.premises)
+    premise: str = ""  # the user's question: a sentence may not merely repeat its claims (app.answer.premises)
     prompt: Callable[[list[str], str], str] | None = None  # (source blocks, gap line) -> user message
     max_tokens: int | None = None
     lang: str = ""
@@ -496,7 +496,7 @@ class Advisor:
     def _names_subject(units: list[EvidenceUnit], question: str) -> bool:
         """Some evidence sentence is about the question or what it was searched with (the policies'
         terms for its everyday words, the tier it implies: "五金小厂，钱不多" → 小快轻准 上云 小微企业;
-        ``app.fact_kinds.about_subject``). Near neighbours in embedding space of "世界杯冠军是哪个国家？"
+        ``app.answer.fact_kinds.about_subject``). Near neighbours in embedding space of "世界杯冠军是哪个国家？"
         (sentences about 中国灯塔工厂) are no answer, and a small model would make one of them."""
         return any(about_subject(question, u.text) for u in units)
 

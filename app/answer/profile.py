@@ -28,7 +28,7 @@ class EnterpriseProfile:
     headcount: int | None = None
     digital_level: int = 0
     pain_points: str = ""
-    priority_scenarios: tuple[str, ...] = ()  # from a self-check (app/selfcheck.py), lowest levels first
+    priority_scenarios: tuple[str, ...] = ()  # from a self-check (app/selfcheck/assessment.py), lowest levels first
 
     def __post_init__(self):
         if self.tier not in TIERS:

@@ -1,0 +1,1 @@
+"""The grounded answer: retrieval → evidence → generation → verification, and the rules it checks with."""

@@ -1,0 +1,1 @@
+"""Plan drafts on the PDCA path and their export to documents a consultant can edit."""

@@ -1,0 +1,1 @@
+"""What the app keeps for users: uploaded documents and feedback."""

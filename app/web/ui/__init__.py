@@ -1,0 +1,1 @@
+"""The Gradio pages: chat, sources, self-check, admin."""
