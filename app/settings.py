@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     dense_k: int = 20
     lexical_k: int = 20
     rrf_k: int = 60
-    context_k: int = 4
+    context_k: int = Field(8, description="chunks retrieved whose sentences compete to be evidence")
     context_token_budget: int = Field(600, description="most prompt tokens of evidence; warm-up lowers it to fit "
                                                        "first_token_target_s on a slow machine")
     first_token_target_s: float = Field(8.0, description="time to the first answer token the evidence is sized for")

@@ -165,7 +165,7 @@ def test_a_question_no_evidence_names_is_refused_without_the_model():
 
 
 def test_what_is_quoted_says_the_most_and_an_answer_naming_part_of_a_list_has_not_said_it():
-    from app.answer.advisor import says, worth_quoting
+    from app.answer.quoting import says, worth_quoting
     from retrieval.evidence import EvidenceUnit
 
     levels = ("The model has five levels: Planning (规划级); Standardised (规范级); Integrated (集成级); "

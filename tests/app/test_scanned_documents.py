@@ -54,7 +54,7 @@ def test_a_fact_printed_in_a_scan_is_found_on_its_page(scanned, name, pages, que
 
 
 def test_the_source_card_of_scanned_text_says_it_was_read_by_ocr(scanned):
-    from app.answer.advisor import to_context
+    from app.answer.state import to_context
     from app.web.ui.sources import card_metadata, render_sources
 
     services, _ = scanned

@@ -12,7 +12,7 @@ import docx
 import pytest
 import yaml
 
-from app.answer.advisor import Answer, Event
+from app.answer.state import Answer, Event
 from app.plan.drafts import SECTIONS, SELF_CHECK_SECTIONS, draft_plan
 from app.plan.export import export_docx
 from app.answer.profile import LEVELS

@@ -1,0 +1,60 @@
+"""Every threshold of the answer path, in one frozen object, each with the reason for its value.
+
+The steps read them from ``AnswerPolicy``; what a user may tune (the evidence budget, the time to
+the first token, the answer's length, the pool of sources) comes from Settings
+(``AnswerPolicy.from_settings``); the rest are measured choices, kept here so that a change to
+one is a change to one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    # --- retrieval and evidence ------------------------------------------------------------------
+    source_pool: int = 8  # chunks whose sentences compete to be evidence
+    # Chunks are not packed by tokens here: the evidence is chosen sentence by sentence within
+    # evidence_tokens, so the retriever's chunk budget is lifted.
+    chunk_token_budget: int = 10 ** 6
+    evidence_tokens: int = 600  # most prompt tokens of evidence; warm-up lowers it on a slow machine
+    min_evidence: int = 3  # evidence sentences given to the model however slow the machine
+    kind_bonus: float = 0.05  # a sentence holding the kind of fact asked for: less than the gap between a clearly best unit and the next
+    gap_units: int = 6  # the best evidence sentences searched for the kind of fact asked for
+    # --- sizing the prompt to the machine ------------------------------------------------------------
+    first_token_target_s: float = 8.0  # time to the first token the evidence is sized for
+    token_safety: float = 1.15  # estimate_tokens is rough; leave room
+    prompt_overhead_tokens: int = 120  # template, question, headers, beyond the evidence itself
+    # However slow the machine, a few sentences are needed for an answer worth waiting for: with two,
+    # the 1.5B model repeats itself (measured).
+    min_evidence_tokens: int = 220
+    max_new_tokens: int = 480  # the model's answer, at most
+    # --- when the evidence clearly answers (a refusal is then the model's error) -----------------------
+    strong_evidence: float = 0.86  # cosine (e5) of the best sentence with the question
+    strong_lexical: float = 0.3  # ... and it holds a third of the question's terms
+    strong_words: float = 0.5  # ... and half of its content words (one shared word such as "国家" is not an answer)
+    strong_units: int = 3  # the best sentences looked at for the kind of fact asked for
+    # --- quoting the evidence the answer leaves out ---------------------------------------------------
+    max_quotes: int = 3  # the small model often states one part of what the sources say and drops the rest
+    extractive_items: int = 3  # quotes given instead of an answer that did not hold
+    quote_chars: int = 700  # quotes beyond the first stop here: the answer stays short enough to read
+    said_share: float = 0.5  # share of a unit's content terms the answer already holds: it is said
+    partly_said: float = 0.3  # ... and this share, in a source the answer cites: it drew on the unit and left part out
+    begun_bonus: float = 0.08  # what such a unit gains: less than the gap between a clearly best unit and the next
+    quote_min_dense: float = 0.8  # cosine with the question below which a unit is not worth quoting
+    # Among units about the question, one saying more is worth more: each new word or figure adds this
+    # much to its score, up to info_cap of them (evidence scores of the best units lie within ~0.1).
+    info_weight: float = 0.012
+    info_cap: int = 10
+    # --- what the user sees -------------------------------------------------------------------------
+    snippet_chars: int = 160  # a citation's snippet
+    refusal_max_kept: int = 1  # an answer opening with a refusal and keeping at most this many sentences is a refusal
+
+    @classmethod
+    def from_settings(cls, settings) -> "AnswerPolicy":
+        return cls(source_pool=settings.context_k, evidence_tokens=settings.context_token_budget,
+                   min_evidence=settings.min_evidence, first_token_target_s=settings.first_token_target_s,
+                   max_new_tokens=settings.max_new_tokens)
+
+    def with_evidence_tokens(self, tokens: int) -> "AnswerPolicy":
+        return replace(self, evidence_tokens=tokens)

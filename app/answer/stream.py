@@ -1,0 +1,99 @@
+"""The model's streamed text, cut into sentences and verified one by one as soon as each is
+complete: the user sees only sentences that passed (``app.answer.verification``), never the same
+one twice, with list numbers kept in sequence."""
+
+from __future__ import annotations
+
+import re
+
+from app.answer.citations import MARKER
+from app.answer.verification import SentenceCheck, verify_sentence
+
+# A sentence ends at 。！？, a full stop before a space, or a line end; "1. " opening a list item does not.
+SENTENCE_END = re.compile(r"[。！？!?]+|(?<!^\d)(?<!\n\d)(?<!^\d\d)(?<!\n\d\d)\.(?=\s)|\n")
+TRAILING_MARKERS = re.compile(r"(?:[ \t]*[\[【][\d,，、 ]+[\]】])*")
+LIST_ITEM = re.compile(r"^(\s*)(\d+)([.、)）]\s*)")
+BARE_LABEL = re.compile(r"^(\s*(?:[-*•]\s*|\d+[.、)）]\s*)?)(?:\*\*)?\s*[：:]\s*")
+
+
+class SentenceStream:
+    """Cuts the model's streamed text into sentences, verifies each as soon as it is complete and
+    returns the text the user may see. Refusals are held back while nothing has been said, so that
+    a refusal the evidence contradicts can still be replaced by quotes."""
+
+    def __init__(self, sources: list[str], known: str, premise: str = "", missing_kinds: tuple[str, ...] = ()):
+        self.sources = sources
+        self.known = known
+        self.premise = premise
+        self.missing_kinds = missing_kinds
+        self.buffer = ""
+        self.checks: list[SentenceCheck] = []
+        self.held_refusal = ""
+        self.kept = 0
+        self.list_number = 0
+        self.emitted = ""
+        self.seen: set[str] = set()
+        self.truncated = False  # the model stopped at its token limit: the last piece is cut off
+        self.refused_first = False  # the model opened with a refusal
+
+    def _cut(self, final: bool) -> str | None:
+        m = SENTENCE_END.search(self.buffer)
+        if not m:
+            if final and self.buffer.strip():
+                out, self.buffer = self.buffer, ""
+                return out
+            return None
+        end = m.end()
+        if m.group(0) != "\n":
+            end += TRAILING_MARKERS.match(self.buffer, end).end() - end
+            rest = self.buffer[end:]
+            if not final and re.fullmatch(r"[ \t]*(?:[\[【][\d,，、 ]*)?", rest):
+                return None  # a citation marker may still follow
+        out, self.buffer = self.buffer[:end], self.buffer[end:]
+        return out
+
+    def _emit(self, text: str) -> str:
+        # Never more than one blank line, and none at the start.
+        if not self.emitted.strip():
+            text = text.lstrip("\n")
+        while text.startswith("\n") and self.emitted.endswith("\n\n"):
+            text = text[1:]
+        self.emitted += text
+        return text
+
+    def _handle(self, piece: str, final: bool) -> str:
+        if piece == "\n" or not piece.strip():
+            return self._emit("\n") if "\n" in piece and self.kept else ""
+        newline = "\n" if piece.endswith("\n") else ""
+        body = piece.rstrip("\n")
+        unterminated = final and not SENTENCE_END.search(body) and (self.truncated or not MARKER.search(body))
+        fixed, check = verify_sentence(body, self.sources, self.known, self.premise, self.missing_kinds)
+        if unterminated and fixed is not None and check.decision != "refusal":
+            check.decision, check.reason, fixed = "removed", "cut off mid-sentence (token limit)", None
+        if fixed is not None and check.decision != "refusal":
+            key = re.sub(r"\W|\d", "", MARKER.sub("", LIST_ITEM.sub("", fixed)))
+            if key in self.seen:  # small models repeat themselves
+                check.decision, check.reason, fixed = "removed", "repeats an earlier sentence", None
+            self.seen.add(key)
+        self.checks.append(check)
+        if check.decision == "refusal":
+            if self.kept == 0:
+                self.refused_first = True
+                self.held_refusal += (fixed or "")
+            return ""  # after kept content, "the sources do not say" contradicts what was just said
+        if fixed is None:
+            return self._emit(newline) if newline and self.kept else ""
+        fixed = BARE_LABEL.sub(r"\1", fixed)  # a label the check took away leaves its colon
+        m = LIST_ITEM.match(fixed)
+        if m:
+            self.list_number += 1
+            fixed = f"{m.group(1)}{self.list_number}{m.group(3)}{fixed[m.end():]}"
+        self.kept += 1
+        return self._emit(fixed + newline)
+
+    def feed(self, text: str, final: bool = False) -> str:
+        self.buffer += text
+        out = []
+        while (piece := self._cut(final)) is not None:
+            out.append(self._handle(piece, final and not self.buffer))
+        return "".join(out)
