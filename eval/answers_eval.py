@@ -6,28 +6,32 @@ conversation and score what a consultant cares about. Every metric is "higher is
 - answer_coverage: share of must-mention points the answer states (answerable questions);
 - citation_validity: share of cited [n] that exist and whose source supports the citing sentence;
 - refusal_accuracy: unanswerable questions refused without invented figures, answerable ones not;
-- figure_safety: share of answers with no figure (amount, percentage, year, document number) that
-  is absent from the contexts;
+- figure_safety: share of answers with no figure (amount, percentage, year, count) that the cited
+  source does not hold with the same unit next to the same subject (``eval.judges``, not the
+  product's own check);
 - crag_score: mean of correct 1 / missing or refused 0 / wrong -1 (see ``grade``); an answer that
   states one of the item's ``must_not_mention`` claims (a per-enterprise amount, an invented ROI,
   another batch's figures, a reversed rule) is wrong whatever its coverage (``wrong_claims``).
-Latency (p50/p95 of the total time and of the first token) is reported beside them."""
+Latency (p50/p95 of the total time and of the first token) is reported beside them, and the
+product's own account of each answer (``refusal_reason``, the pipeline ``trace``) is stored with it.
+Every judgement here is the evaluation's own code (``eval.judges``): the product runs, never judges."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from app.answer.citations import MARKER, SENTENCE, cited_numbers, support
 from app.answer.conversation import Conversation
-from app.answer.verification import figure_problems
+from eval.judges import MARKER, cited_numbers, marker_numbers, says_not_given, sentences, strip_markers, support, \
+    unsupported_figures
 from eval.matching import PointMatcher
-from prompts import format_source, is_refusal
 
 QUALITY_METRICS = ("context_recall", "answer_coverage", "citation_validity", "refusal_accuracy", "figure_safety",
                    "claim_safety", "crag_score")
@@ -68,30 +72,39 @@ def load_items(path: Path) -> list[EvalItem]:
 
 
 def citation_checks(answer: str, contexts: list[str], semantic: Callable[[str, str], float] | None) -> list[dict]:
+    """One row per [n] the answer writes: the source exists and holds the citing sentence (its
+    terms, ``eval.judges.support``, or else the embedding cosine)."""
     rows = []
-    for sentence in SENTENCE.findall(answer):
+    for sentence in sentences(answer):
         for m in MARKER.finditer(sentence):
-            for raw in re.split(r"\s*[,，、]\s*", m.group(1)):
-                n = int(raw)
+            for n in marker_numbers(m):
                 if not 1 <= n <= len(contexts):
-                    rows.append({"n": n, "sentence": sentence.strip(), "valid": False, "why": "no such source"})
+                    rows.append({"n": n, "sentence": sentence, "valid": False, "why": "no such source"})
                     continue
                 lexical = support(sentence, contexts[n - 1])
-                cosine = semantic(MARKER.sub("", sentence), contexts[n - 1]) if semantic and lexical < CITATION_LEXICAL else None
+                cosine = semantic(strip_markers(sentence), contexts[n - 1]) if semantic and lexical < CITATION_LEXICAL else None
                 valid = lexical >= CITATION_LEXICAL or (cosine is not None and cosine >= CITATION_SEMANTIC)
-                rows.append({"n": n, "sentence": sentence.strip(), "valid": valid, "lexical": round(lexical, 3),
+                rows.append({"n": n, "sentence": sentence, "valid": valid, "lexical": round(lexical, 3),
                              "semantic": None if cosine is None else round(cosine, 4)})
     return rows
 
 
 def invented_figures(answer: str, contexts: list[str], known: str) -> list[str]:
-    """Figures that the cited source does not support in context: the product's own check
-    (``app.answer.verification.figure_problems``); an uncited sentence is checked against every context."""
+    """Figures that the cited source does not hold with the same unit next to the same subject, nor
+    the user's words (``known``) give: the evaluation's own check (``eval.judges.unsupported_figures``);
+    an uncited sentence is checked against every context."""
     found = []
-    for sentence in SENTENCE.findall(answer):
+    for sentence in sentences(answer):
         cited = [contexts[n - 1] for n in cited_numbers(sentence) if 1 <= n <= len(contexts)]
-        found.extend(figure_problems(sentence, cited or contexts, known))
+        found.extend(unsupported_figures(sentence, cited or contexts, known))
     return found
+
+
+def shown_source(n: int, text: str, title: str, section: str, page: int | None) -> str:
+    """A source as the model saw it, header line included ("[n] title (section — p. 3)"): a figure
+    the title holds (a document number, a year) is in the source too."""
+    where = " — ".join(x for x in (section, f"p. {page}" if page else "") if x)
+    return f"[{n}] {title}" + (f" ({where})" if where else "") + f"\n{text.strip()}"
 
 
 NEGATION = re.compile(r"没有|并非|不是|不能|不会|未|无|不得|不可|\bnot?\b|\bno\b|n't|\bnever\b|\bneither\b", re.I)
@@ -105,7 +118,7 @@ CONTRAST = re.compile(r"[；;]|[，,]?\s*(?:但是?|不过|然而|而是|\bbut\b
 def asserted_sentences(answer: str) -> list[str]:
     """The clauses of an answer that assert something: refusals and negated clauses ("the
     sources give no per-enterprise amount") cannot state a wrong claim."""
-    return [c for s in SENTENCE.findall(answer) if not is_refusal(s)
+    return [c for s in sentences(answer) if not says_not_given(s)
             for c in CONTRAST.split(s) if c.strip() and not NEGATION.search(c)]
 
 
@@ -167,8 +180,7 @@ def run_answers_eval(items: list[EvalItem], advisor, matcher: PointMatcher, sett
             if event.kind == "done":
                 answer = event.answer
         contexts = [c.text for c in answer.contexts]
-        shown = [format_source(c.n, c.text, {"title": c.title, "section": c.section, "page": c.page})
-                 for c in answer.contexts]
+        shown = [shown_source(c.n, c.text, c.title, c.section, c.page) for c in answer.contexts]
         context_text = "\n".join(contexts)
         in_contexts = matcher.match(list(item.must_mention), context_text) if item.must_mention else []
         in_answer = matcher.match(list(item.must_mention), answer.answer) if item.must_mention else []
@@ -196,6 +208,9 @@ def run_answers_eval(items: list[EvalItem], advisor, matcher: PointMatcher, sett
             "quoted": [e.__dict__ for e in answer.quoted], "out_of_scope": answer.out_of_scope,
             "grade": grade(item, answer.refused, coverage, invented, wrong),
             "timings": answer.timings,
+            "refusal_reason": getattr(answer, "refusal_reason", None),
+            "trace": [dataclasses.asdict(step) if dataclasses.is_dataclass(step) else dict(step)
+                      for step in getattr(answer, "trace", None) or []],
         })
         progress(f"[{i}/{len(items)}] {item.id}: grade {rows[-1]['grade']:+d}, "
                  f"coverage {coverage if coverage is None else round(coverage, 2)}, refused {answer.refused}, "
@@ -226,4 +241,12 @@ def summarize(rows: list[dict]) -> dict:
         "crag_score": mean(r["grade"] for r in rows),
         "latency_p50_ms": percentile(totals, 50), "latency_p95_ms": percentile(totals, 95),
         "first_token_p50_ms": percentile(firsts, 50), "first_token_p95_ms": percentile(firsts, 95),
+        "refusal_reasons": refusal_reasons(rows),
     }
+
+
+def refusal_reasons(rows: list[dict]) -> dict[str, int]:
+    """How often each refusal reason was given, over the refused answers, most frequent first; a
+    refused answer without one (an answer from before the field) counts as "unspecified"."""
+    counts = Counter(r.get("refusal_reason") or "unspecified" for r in rows if r.get("refused"))
+    return dict(counts.most_common())

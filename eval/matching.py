@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from app.answer.citations import MARKER
+from eval.judges import MARKER
 from ingest.language import detect_language
 from retrieval.lexical import STOPWORDS, tokenize
 

@@ -80,6 +80,10 @@ def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float])
     for key in ("wrongful_refusals", "missed_refusals", "latency_p50_ms", "latency_p95_ms", "first_token_p50_ms",
                 "first_token_p95_ms"):
         parts.append(f"<tr><td>{key.replace('_', ' ')}</td><td>{_fmt(summary.get(key))}</td><td></td></tr>")
+    reasons = summary.get("refusal_reasons") or {}
+    if reasons:
+        parts.append("<tr><td>refusal reasons</td><td>" + html.escape(", ".join(f"{k} {v}" for k, v in reasons.items()))
+                     + "</td><td></td></tr>")
     parts.append("</table>")
 
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3.6))
@@ -137,20 +141,43 @@ def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float])
             + f" — {html.escape(v['sentence'])}"
             + (f" <span class=\"muted\">({html.escape(v['reason'])})</span>" if v.get("reason") else "") + "</li>"
             for v in r.get("verification", []))
+        reason = (f"<div class=\"muted\">refusal reason: {html.escape(str(r['refusal_reason']))}</div>"
+                  if r.get("refusal_reason") else "")
         parts.append(
             f"<div class=\"item\"><div><span class=\"tag\">{r['id']}</span><span class=\"tag\">{grade}</span>"
             f"<span class=\"tag\">{'answerable' if r['answerable'] else 'not answerable'}</span>"
             f"<span class=\"tag\">{'refused' if r['refused'] else 'answered'}</span>"
             f"<span class=\"tag\">{r['timings']['total_ms'] / 1000:.1f} s</span></div>{turns}"
             f"<h3>{html.escape(r['turns'][-1])}</h3>{searched}<div class=\"answer\">{html.escape(r['answer'])}</div>"
+            + reason
             + "".join(f"<div class=\"muted\"><b>{html.escape(f)}</b></div>" for f in flags)
             + f"<ul>{points}</ul><div class=\"muted\">Sources cited:</div><ul>{cites or '<li>none</li>'}</ul>"
             + (f"<details><summary class=\"muted\">Evidence shown first ({len(r.get('evidence', []))})</summary>"
                f"<ul>{evidence}</ul></details>" if evidence else "")
+            + _trace_html(r.get("trace") or [])
             + (f"<details><summary class=\"muted\">Every sentence checked ({len(r.get('verification', []))})</summary>"
                f"<ul>{decisions}</ul></details>" if decisions else "")
             + "".join(f"<div class=\"bad\">{n}</div>" for n in notes) + "</div>")
     return "".join(parts)
+
+
+TRACE_DETAIL_CHARS = 160  # a step's other fields, cut to one line of the table
+
+
+def _trace_html(trace: list[dict]) -> str:
+    """The pipeline's steps of one answer as a compact table: step → decision, then its other
+    fields on one line; '' when the answer carries no trace."""
+    if not trace:
+        return ""
+    rows = []
+    for step in trace:
+        rest = "; ".join(f"{k}: {v}" for k, v in step.items() if k not in ("step", "decision"))
+        rest = rest if len(rest) <= TRACE_DETAIL_CHARS else rest[:TRACE_DETAIL_CHARS] + "…"
+        rows.append(f"<tr><td>{html.escape(str(step.get('step', '')))}</td>"
+                    f"<td>{html.escape(str(step.get('decision', '')))}</td>"
+                    f"<td class=\"muted\">{html.escape(rest)}</td></tr>")
+    return (f"<details><summary class=\"muted\">Pipeline trace ({len(trace)} steps)</summary><table>"
+            "<tr><th>step</th><th>decision</th><th>details</th></tr>" + "".join(rows) + "</table></details>")
 
 
 def _retrieval_html(summary: dict, rows: list[dict]) -> str:

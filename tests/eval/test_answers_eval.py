@@ -78,9 +78,11 @@ def test_citation_and_figure_checks():
     contexts = ["城市试点省会城市最高1.5亿元。", "灯塔工厂由世界经济论坛评选。"]
     checks = citation_checks("省会城市最高1.5亿元[1]。灯塔工厂由论坛评选[3]。", contexts, None)
     assert [c["valid"] for c in checks] == [True, False]
-    assert invented_figures("每家企业补贴200万元[1]。", contexts, "补贴多少？") == ["200万"]
-    # the product's check: a city cap is not an enterprise's amount, a figure the user gave is known
-    assert invented_figures("每家企业补贴1.5亿元[1]。", contexts, "补贴多少？") == ["1.5亿"]
+    assert invented_figures("每家企业补贴200万元[1]。", contexts, "补贴多少？") == ["200万元"]
+    # the evaluation's own check: a city cap is not an enterprise's amount, a figure the user gave is known
+    assert invented_figures("每家企业补贴1.5亿元[1]。", contexts, "补贴多少？") == ["1.5亿元"]
+    assert invented_figures("每家企业最高补贴1.5亿元[1]。", contexts, "补贴多少？") == ["1.5亿元"]  # "最高" names nothing
+    assert invented_figures("省会城市最高可获1.5亿元[1]。", contexts, "补贴多少？") == []
     assert invented_figures("你们有150人，可先上云[1]。", contexts, "我们厂150人") == []
 
 
@@ -94,3 +96,30 @@ def test_summary_and_bars():
     assert parse_bars(["crag_score=0.4"]) == {"crag_score": 0.4}
     with pytest.raises(ValueError, match="metric must be one of"):
         parse_bars(["speed=1"])
+
+
+def answer_row(**fields) -> dict:
+    """One items.jsonl row as run_answers_eval writes it, with only what the summary and the report read."""
+    row = {"id": "q1", "lang": "zh", "answerable": True, "turns": ["补贴多少？"], "search_query": "补贴多少？",
+           "answer": "资料中没有提供这方面的信息。", "refused": True, "refusal_correct": False, "context_recall": 1.0,
+           "answer_coverage": 0.0, "points": [], "citations": [], "citation_checks": [], "invented_figures": [],
+           "removed_figures": [], "grade": 0, "timings": {"total_ms": 1000.0, "first_token_ms": 500.0}}
+    return dict(row, **fields)
+
+
+def test_refusal_reasons_and_trace_reach_summary_and_report(tmp_path):
+    from eval.report import write_outputs
+
+    trace = [{"step": "retrieve", "decision": "12 sources"}, {"step": "coverage", "decision": "not covered",
+                                                              "score": 0.12}]
+    rows = [answer_row(refusal_reason="not_covered", trace=trace), answer_row(id="q2", refusal_reason="fact_gap:amount"),
+            answer_row(id="q3", refusal_reason="not_covered"),
+            answer_row(id="q4", refused=False, refusal_correct=True, refusal_reason=None),
+            answer_row(id="q5")]  # an answer from before the fields: neither is there
+    summary = summarize(rows)
+    assert summary["refusal_reasons"] == {"not_covered": 2, "fact_gap:amount": 1, "unspecified": 1}
+    page = write_outputs(tmp_path, summary, rows).read_text(encoding="utf-8")
+    assert "refusal reason: not_covered" in page and "refusal reason: fact_gap:amount" in page
+    assert "Pipeline trace (2 steps)" in page and "<td>coverage</td><td>not covered</td>" in page
+    assert "score: 0.12" in page
+    assert json.loads((tmp_path / "summary.json").read_text())["refusal_reasons"]["not_covered"] == 2

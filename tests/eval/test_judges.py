@@ -1,0 +1,102 @@
+"""The evaluation's own judges (eval/judges.py) on hand-written cases, and the rule that the
+evaluation never judges with the product's checks."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from eval.judges import cited_numbers, says_not_given, sentences, strip_markers, support, unsupported_figures
+
+EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
+# The product's checks: the evaluation may run the product, never judge with these.
+PRODUCT_CHECKS = ("app.answer.verification", "app.answer.citations", "app.answer.premises", "app.answer.fact_kinds")
+
+SOURCE = "中央财政对试点城市给予奖补，其中省会城市最高奖补1.5亿元，其他城市最高1亿元。申报材料须附近3个月的财务报表。"
+
+
+def test_a_figure_the_source_holds_with_its_unit_and_subject_passes():
+    assert unsupported_figures("省会城市最高可获得1.5亿元奖补[1]。", [SOURCE]) == []
+    assert unsupported_figures("省会城市最高可获得15000万元奖补[1]。", [SOURCE]) == []  # the same value
+    assert unsupported_figures("Provincial capitals get up to 150 million yuan [1].", [SOURCE]) == []  # across languages
+
+
+def test_a_changed_number_fails():
+    assert unsupported_figures("省会城市最高可获得2亿元奖补[1]。", [SOURCE]) == ["2亿元"]
+
+
+def test_a_figure_beside_another_subject_fails():
+    assert unsupported_figures("每家企业可获得1.5亿元[1]。", [SOURCE]) == ["1.5亿元"]
+    assert unsupported_figures("每家企业最高1.5亿元[1]。", [SOURCE]) == ["1.5亿元"]  # "最高" names no subject
+
+
+def test_the_unit_must_be_the_sources():
+    assert unsupported_figures("申报须附近3年的财务报表[1]。", [SOURCE]) == ["3年"]
+    assert unsupported_figures("申报须附近3个月的财务报表[1]。", [SOURCE]) == []
+    assert unsupported_figures("财务报表须覆盖3年[1]。", ["财务报表须覆盖3期。"]) == ["3年"]  # not a bare 3
+
+
+def test_years_with_and_without_their_character():
+    source = "国家标准GB/T 45341—2025《数字化转型管理 参考架构》发布。《指南》于2025年印发。"
+    assert unsupported_figures("国家标准GB/T 45341-2025于2025年发布[1]。", [source]) == []
+    assert unsupported_figures("《指南》2025年印发[1]。", ["《指南》2025印发，面向中小企业。"]) == []
+    assert unsupported_figures("《指南》2024年印发[1]。", [source]) == ["2024年"]
+    assert unsupported_figures("通知于2025年2月28日印发[1]。", ["本通知自2025-02-28起印发施行。"]) == []
+
+
+def test_figures_the_user_gave_and_small_counts_are_not_checked():
+    assert unsupported_figures("你们有150人，可先上云[1]。", [SOURCE], known="我们厂150人") == []
+    assert unsupported_figures("分3步推进[1]。", [SOURCE]) == []
+
+
+def test_cited_markers():
+    assert cited_numbers("城市奖补[1, 3]，企业自筹【2】；另见[3]与[1，4、5]。标准号[2024]不是引用。") == [1, 3, 2, 4, 5]
+    assert strip_markers("最高1.5亿元[1]【2】。") == "最高1.5亿元。"
+
+
+def test_sentences_keep_their_markers_and_decimals():
+    text = "省会城市最高1.5亿元[1]。其他城市1亿元。[2] The cap is 1.5 million. [3] Firms apply.\n- 第一项\n[4]"
+    assert sentences(text) == ["省会城市最高1.5亿元[1]。", "其他城市1亿元。[2]", "The cap is 1.5 million. [3]",
+                               "Firms apply.", "- 第一项"]
+
+
+def test_lexical_support():
+    assert support("省会城市最高1.5亿元[1]。", SOURCE) == 1.0
+    assert support("灯塔工厂由世界经济论坛评选。", SOURCE) == 0.0
+    assert support("[1]", SOURCE) == 0.0
+
+
+@pytest.mark.parametrize("sentence, refuses", [
+    ("资料中没有提供这方面的信息。", True),
+    ("资料没有给出每家企业的补贴金额[1]。", True),
+    ("现有资料未提供具体金额。", True),
+    ("My sources do not cover this.", True),
+    ("The per-enterprise amount is not given in the sources.", True),
+    ("省会城市最高奖补1.5亿元[1]。", False),
+    ("企业未提供材料的，不予受理[1]。", False),  # a rule, not a refusal
+    ("Subsidies are not given to firms outside the pilot cities [1].", False),
+])
+def test_a_sentence_saying_the_sources_do_not_give_it(sentence, refuses):
+    assert says_not_given(sentence) is refuses
+
+
+def imports(path: Path) -> set[str]:
+    """Every module the file imports, and every ``module.name`` it imports from one."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return found
+
+
+def test_the_evaluation_never_judges_with_the_products_checks():
+    files = sorted(EVAL_DIR.glob("*.py"))
+    assert any(f.name == "answers_eval.py" for f in files)
+    for path in files:
+        found = imports(path)
+        used = [m for m in found if m == "prompts.is_refusal"
+                or any(m == check or m.startswith(check + ".") for check in PRODUCT_CHECKS)]
+        assert not used, f"{path.name} imports {used}"
