@@ -1,12 +1,9 @@
-"""The grounded answer step with fakes (a scripted generator, a fixed retriever): the logic of
-evidence → generate → verify → events, fast. The real models run it in tests/app/test_advisor.py."""
-
-import re
-
-import numpy as np
+"""The grounded answer step with fakes (tests/fakes.py: a scripted generator, a fixed retriever, a
+fake embedder): the logic of evidence → generate → verify → events, fast. The real models run it in
+tests/app/test_advisor.py."""
 
 from app.answer.advisor import Advisor
-from retrieval.hybrid import Retrieval, Source
+from tests import fakes
 
 CHUNKS = [
     ("城市试点：中央财政对每个试点城市最高奖补1.5亿元，这是城市总额上限。一家企业能拿到多少，由各城市的资金管理办法规定。",
@@ -14,44 +11,25 @@ CHUNKS = [
     ("《实施指南》对中小企业提出：因企制宜、重点突破，评估转型潜在价值和可行性，明确转型优先级。小微企业推动业务系统上云。",
      {"title": "实施指南", "section": "策略", "doc_id": "d2", "lang": "zh"}),
 ]
+SOURCES = fakes.sources_from((meta["title"], meta["section"], text, meta) for text, meta in CHUNKS)
+# Every sentence as close as can be to every question: the evidence is 'strong' (what the wording
+# alone decides is tested with the bigram embedder, test_weak_evidence_does_not_overturn_a_refusal).
+CLOSE = fakes.FakeEmbedder(floor=1.0)
+embed_passages = CLOSE.embed_passages
 
 
-class FixedRetriever:
-    def __init__(self, covered=True):
-        self.covered = covered
+class FixedRetriever(fakes.FixedRetriever):
+    """The two chunks above, for any query."""
 
-    def search(self, query, tier=None, context_k=None, token_budget=None):
-        sources = [Source(f"c{i}", text, meta, 1.0 / (i + 1), dense=0.9) for i, (text, meta) in enumerate(CHUNKS)]
-        return Retrieval(query, sources, sources, 0.9, 5.0, self.covered)
-
-    def embed_query(self, text):
-        return np.ones(4) / 2.0
+    def __init__(self, covered=True, embedder=CLOSE):
+        super().__init__(SOURCES, covered, embedder)
 
 
-def embed_passages(texts):
-    """Every sentence close to every question: the evidence is 'strong'."""
-    return np.ones((len(texts), 4)) / 2.0
-
-
-class ScriptedGenerator:
-    name = "scripted"
+class ScriptedGenerator(fakes.ScriptedGenerator):
+    """``{d1}`` / ``{d2}`` in the reply: the number the prompt gave the city-pilot / guidelines source."""
 
     def __init__(self, reply: str):
-        self.reply = reply
-        self.prompts = []
-
-    def stream(self, messages, max_tokens):
-        prompt = messages[-1]["content"]
-        self.prompts.append(prompt)
-        # Cite by document as the prompt numbers them: {d1} -> the number of the city-pilot source.
-        numbers = {f"d{i + 1}": m for i, (_, meta) in enumerate(CHUNKS)
-                   for m in re.findall(rf"\[(\d)\] {meta['title']} ", prompt)}
-        reply = self.reply.format(**{k: numbers.get(k, "9") for k in ("d1", "d2")})
-        for i in range(0, len(reply), 3):  # small pieces, like a real stream
-            yield reply[i:i + 3]
-
-    def warm_up(self, system_prompt):
-        pass
+        super().__init__(reply, sources=SOURCES)
 
 
 def run(reply: str, question: str, covered=True):
@@ -82,6 +60,21 @@ def test_a_refusal_against_strong_evidence_becomes_quotes():
     events, answer, _ = run("资料中没有提供这方面的信息。", "小微企业先做什么？")
     assert answer.extractive and not answer.refused
     assert "“" in answer.answer and "[" in answer.answer
+
+
+def test_a_refusal_stands_when_no_evidence_is_close_to_the_question():
+    # the same question and refusal, with sentences far from the question in embedding space (the
+    # bigram embedder with a low floor): the evidence does not clearly answer, the refusal stands
+    far = fakes.FakeEmbedder(floor=0.5)
+    generator = ScriptedGenerator("资料中没有提供这方面的信息。")
+    advisor = Advisor(FixedRetriever(embedder=far), generator, embed_passages=far.embed_passages)
+    answer = list(advisor.stream("小微企业先做什么？"))[-1].answer
+    queries = [texts[0] for method, texts in far.calls if method == "embed_query"]
+    sentences = [f"{answer.contexts[e.n - 1].section} {e.text}" for e in answer.evidence]
+    # (e5 puts a sentence that answers a question above 0.85)
+    assert queries and sentences and max(far.similarity(q, t) for q in queries for t in sentences) < 0.8
+    assert generator.prompts and answer.refused and not answer.extractive
+    assert "原文" not in answer.answer and "- “" not in answer.answer and "资料中没有提供这方面的信息" in answer.answer
 
 
 def test_asked_for_amount_the_sources_lack_is_said_plainly():
