@@ -14,10 +14,10 @@ from langchain_core.documents import Document
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from ingest.language import estimate_tokens
+from ingest.text import END_MARKS, TABLE_RULE
 
 CN_NUM = "一二三四五六七八九十百零〇两"
 MAX_HEADING_CHARS = 40
-SENTENCE_END = "。！？；!?;…"
 
 # (pattern, level); Markdown headings take their own level 1-6. A line is a heading only when it is
 # short and does not end like a sentence, except 第X条 (articles open with their text on the line).
@@ -33,7 +33,6 @@ HEADING_PATTERNS: list[tuple[re.Pattern, int]] = [
 ARTICLE = re.compile(rf"^(第[{CN_NUM}\d]+条)\s*")
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 LIST_START = re.compile(rf"^\s*([-*+•·]|\d+[.．、)]|[（(][{CN_NUM}\d]+[）)]|[{CN_NUM}]+、|第[{CN_NUM}\d]+条|\|)")
-TABLE_SEPARATOR = re.compile(r"^\|(\s*:?-+:?\s*\|)+$")
 # The line right above a table that names it: any short line that does not end a sentence
 # ("单位：万元"), or a longer one that reads as a caption ("表1 …", "Table 2: …") or introduces the
 # table ("各项指标如下："). It is repeated above every part of a long table, so it stays short.
@@ -62,7 +61,7 @@ def heading_level(line: str) -> tuple[int, str] | None:
     m = MARKDOWN_HEADING.match(line)
     if m:
         return len(m.group(1)), m.group(2).strip()
-    if len(line) > MAX_HEADING_CHARS or line[-1] in SENTENCE_END + "，,：:":
+    if len(line) > MAX_HEADING_CHARS or line[-1] in END_MARKS + "，,：:":
         return None
     for pattern, level in HEADING_PATTERNS:
         if pattern.match(line):
@@ -109,9 +108,9 @@ def split_sections(pages: list[Document]) -> list[Section]:
 def _unfinished_sentence(section: Section) -> list[str]:
     """Take the sentence that a page break cut off out of ``section``, to continue on the next page."""
     text = "\n".join(section.lines).rstrip()
-    if not text or text[-1] in SENTENCE_END + ".":
+    if not text or text[-1] in END_MARKS + ".":
         return []
-    cut = max([text.rfind(ch) for ch in SENTENCE_END] + [text.rfind(". "), text.rfind(".\n")])
+    cut = max([text.rfind(ch) for ch in END_MARKS] + [text.rfind(". "), text.rfind(".\n")])
     tail = text[cut + 1:]
     if not tail.strip() or len(tail) > 300 or "\n|" in "\n" + tail:  # a table stays on its page
         return []
@@ -128,7 +127,7 @@ def unwrap_lines(text: str) -> str:
             out.append("")
             continue
         prev = out[-1] if out else ""
-        if prev and not LIST_START.match(stripped) and prev[-1] not in SENTENCE_END + "：:" and not prev.startswith("|"):
+        if prev and not LIST_START.match(stripped) and prev[-1] not in END_MARKS + "：:" and not prev.startswith("|"):
             joiner = "" if (re.match(r"[\u3000-\u9fff\uff00-\uffef]", prev[-1]) or
                             re.match(r"[\u3000-\u9fff\uff00-\uffef]", stripped[0])) else " "
             out[-1] = prev + joiner + stripped
@@ -144,7 +143,7 @@ def sentence_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacter
     return RecursiveCharacterTextSplitter(
         chunk_size=chunk_size, chunk_overlap=chunk_overlap, keep_separator="end", strip_whitespace=True,
         is_separator_regex=True, length_function=estimate_tokens,
-        separators=["\n\n", "\n", f"(?<=[{SENTENCE_END}])", r"(?<=\.)(?= )", "(?<=[，,、])", " ", ""])
+        separators=["\n\n", "\n", f"(?<=[{END_MARKS}])", r"(?<=\.)(?= )", "(?<=[，,、])", " ", ""])
 
 
 def chunk_documents(pages: list[Document], chunk_size: int, chunk_overlap: int) -> list[Document]:
@@ -190,7 +189,7 @@ def split_tables(body: str) -> list[str | TableBlock]:
         end = i
         while end < len(lines) and lines[end].startswith("|"):
             end += 1
-        if end - i < 2 or not TABLE_SEPARATOR.match(lines[i + 1]):  # not a Markdown table: prose
+        if end - i < 2 or not TABLE_RULE.match(lines[i + 1]):  # not a Markdown table: prose
             prose += lines[i:max(end, i + 1)]
             i = max(end, i + 1)
             continue
@@ -211,7 +210,7 @@ def _take_caption(prose: list[str]) -> str:
     if not prose:
         return ""
     line = prose[-1].strip()
-    short = len(line) <= MAX_CAPTION_CHARS and line[-1] not in SENTENCE_END + "."
+    short = len(line) <= MAX_CAPTION_CHARS and line[-1] not in END_MARKS + "."
     if short or (TABLE_CAPTION.search(line) and len(line) <= MAX_NAMED_CAPTION_CHARS):
         prose.pop()
         return line

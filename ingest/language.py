@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
+from ingest.text import CJK
+
 LATIN = re.compile(r"[A-Za-z]")
 
 

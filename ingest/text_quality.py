@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import jieba
 
 from ingest.refusal_text import REFUSALS
+from ingest.text import CJK
 
 jieba.setLogLevel(60)
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 GLYPH_NAME = re.compile(r"/G[0-9A-Fa-f]{2,4}\b|/uni[0-9A-Fa-f]{4}|\(cid:\d+\)")
 SPACED_CJK = re.compile(r"(?<=[\u4e00-\u9fff])[ \t]+(?=[\u4e00-\u9fff])")

@@ -1,4 +1,4 @@
-"""BM25 over jieba tokens (bm25s), in segments, saved next to Chroma.
+"""BM25 over jieba tokens (bm25s; ``ingest.text.tokenize``), in segments, saved next to Chroma.
 
 Adding a document builds a small segment of its own chunks and removing one marks its chunks
 deleted, so an update costs time in proportion to the document, not to the index. Scores use the
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import time
 import uuid
@@ -21,25 +20,9 @@ from pathlib import Path
 from typing import Callable
 
 import bm25s
-import jieba
 import numpy as np
 
-jieba.setLogLevel(60)
-
-WORDLIKE = re.compile(r"[0-9a-z\u4e00-\u9fff]")
-STOPWORDS = frozenset(
-    "的 了 和 与 及 或 是 在 对 为 以 于 等 中 有 也 就 都 而 之 其 这 那 哪 什么 怎么 如何 哪些 多少 吗 呢 吧 啊 "
-    "我们 你们 他们 我 你 他 她 它 请 要 会 能 可以 应该 一个 "
-    "the a an of to in on for and or is are was were be what which how do does did can could should "
-    "with by as at from that this these those it its our we you your they their there about".split())
-
-
-def tokenize(text: str) -> list[str]:
-    """Search tokens: jieba's search mode (words and their sub-words), lower-cased, punctuation and
-    stop words dropped."""
-    return [t for t in (w.strip() for w in jieba.cut_for_search(text.lower()))
-            if t and WORDLIKE.search(t) and t not in STOPWORDS]
-
+from ingest.text import STOPWORDS, tokenize  # noqa: F401  (STOPWORDS: still imported from here by eval/matching.py)
 
 MAX_SEGMENTS = 6  # beyond this, every segment but the largest is merged into one
 REBUILD_DELETED_SHARE = 0.2  # deleted chunks beyond this share of the index: rebuild it whole

@@ -9,8 +9,22 @@ word), not particular questions, so they carry over to questions nobody has seen
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from ingest.text import DOC_NUMBER, NUMBER, split_sentences
 from retrieval.evidence import specific_words
+
+
+@dataclass(frozen=True)
+class FactKindPolicy:
+    """How near a fact must stand to what it is about, and how much of the evidence is searched."""
+    denial_ranks: int = 3  # a denial among this many of the best evidence sentences about the subject counts
+    number_near_title: int = 80  # characters between a document's name and its number
+    recipient_before: int = 40  # characters before an amount that say whom it is for ("每家企业最高可获……")
+    recipient_after: int = 20  # ... and after it ("……元/家")
+
+
+DEFAULT_FACT_KIND_POLICY = FactKindPolicy()
 
 # --- what the question asks for -----------------------------------------------------------------
 ASKS: dict[str, re.Pattern] = {
@@ -44,7 +58,7 @@ ASKS: dict[str, re.Pattern] = {
 }
 
 # --- the shape of each kind of fact in a sentence -------------------------------------------------
-_NUM = r"\d+(?:[.,]\d+)*"
+_NUM = NUMBER.pattern
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DATE = rf"(?:\d{{4}}\s*年(?:\s*\d{{1,2}}\s*月)?(?:\s*\d{{1,2}}\s*日)?|\d{{4}}-\d{{1,2}}(?:-\d{{1,2}})?|" \
         rf"(?:\d{{1,2}}\s+)?{_MONTHS}(?:\s+\d{{1,2}},?)?\s+\d{{4}}|\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)"
@@ -65,7 +79,7 @@ STATES: dict[str, re.Pattern] = {
         rf"scenarios|items|batches|centres|centers|parks|datasets|projects|standards|departments|members|levels|"
         rf"lighthouses|providers|solutions|cases|regions|provinces)|"
         r"(?:一|二|两|三|四|五|六|七|八|九|十)+\s*(?:个|家|项|批|部门|大)", re.I),
-    "doc_number": re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*No\.?\s*\d+|GB/T\s*\d+", re.I),
+    "doc_number": re.compile(rf"{DOC_NUMBER.pattern}|GB/T\s*\d+", re.I),
     "issuer": re.compile(
         r"工业和信息化部|工信部|财政部|国务院|国资委|工商联|发展改革委|发改委|市场监管总局|标准化管理委员会|科技部|商务部|"
         r"人力资源社会保障部|办公厅|中国电子技术标准化研究院|世界经济论坛|MIIT|Ministry|SASAC|State Council|"
@@ -82,7 +96,6 @@ RECIPIENT_CITY = re.compile(r"(?:每个|每座)?(?:试点)?城市|\bper city\b|\
 
 NEGATED = re.compile(r"不是|并非|不等于|并不|不能|不可|无法|不得|\bnot\b|\bno\b|n't|\bcannot\b", re.I)
 
-DENIAL_RANKS = 3  # a denial among this many of the best evidence sentences about the subject counts
 KIND_ORDER = ("amount", "payback", "deadline", "doc_number", "issuer", "date", "count")
 
 
@@ -105,10 +118,10 @@ def asks_per_enterprise(question: str) -> bool:
     return bool(RECIPIENT_ENTERPRISE.search(question))
 
 
-def amount_for_enterprise(sentence: str) -> bool:
+def amount_for_enterprise(sentence: str, policy: FactKindPolicy = DEFAULT_FACT_KIND_POLICY) -> bool:
     """Does the sentence give an amount for one enterprise (not a city total or a national sum)?"""
     for m in STATES["amount"].finditer(sentence):
-        window = sentence[max(0, m.start() - 40): m.end() + 20]
+        window = sentence[max(0, m.start() - policy.recipient_before): m.end() + policy.recipient_after]
         if NEGATED.search(window):
             continue  # "不是每家企业能拿到的补贴"
         if RECIPIENT_CITY.search(window) and not re.search(r"企业|enterprise|firm|company", window, re.I):
@@ -135,25 +148,26 @@ KIND_NAMES: dict[str, re.Pattern] = {
     "doc_number": re.compile(r"文号|document (?:number|no)|reference number", re.I),
     "issuer": re.compile(r"发布(?:单位|部门|机构)|发文(?:单位|机关)|\bissu(?:er|ing bod)", re.I),
 }
-SENTENCE = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+")
 
 
 def denies_kind(sentence: str, kind: str) -> bool:
-    """Does the sentence say that the sources do not give this kind of fact?"""
-    return any(NOT_GIVEN.search(part) and KIND_NAMES[kind].search(part) for part in SENTENCE.split(sentence))
+    """Does the sentence say that the sources do not give this kind of fact? The denial and the kind's
+    name must stand in one grammatical sentence (a semicolon or a line break does not end it:
+    "报道没有的信息：投资金额；回收期")."""
+    return any(NOT_GIVEN.search(part) and KIND_NAMES[kind].search(part)
+               for part in split_sentences(sentence, semicolons=False, lines=False))
 
 
 # A document's name in the question: 《…》, or a capitalised English title in quotes or italics.
 TITLE = re.compile(r"《([^》]{2,40})》|[(（]([\u4e00-\u9fff]{4,30})[)）]|[\"“*]([A-Z][^\"”*]{6,80})[\"”*]")
-NUMBER_NEAR_TITLE = 80  # characters between a document's name and its number
 
 
-def names_document_number(sentence: str, titles: list[str]) -> bool:
+def names_document_number(sentence: str, titles: list[str], policy: FactKindPolicy = DEFAULT_FACT_KIND_POLICY) -> bool:
     """A document number stated beside one of the named documents (one notice's 文号 does not
     number another document)."""
     low = sentence.lower()
     for m in STATES["doc_number"].finditer(sentence):
-        window = low[max(0, m.start() - NUMBER_NEAR_TITLE): m.end() + NUMBER_NEAR_TITLE]
+        window = low[max(0, m.start() - policy.number_near_title): m.end() + policy.number_near_title]
         if any(t.lower() in window for t in titles):
             return True
     return False
@@ -172,7 +186,7 @@ def about_subject(question: str, sentence: str) -> bool:
                              else w in low for w in wanted)
 
 
-def answered_kinds(question: str, sentences: list[str]) -> dict[str, bool]:
+def answered_kinds(question: str, sentences: list[str], policy: FactKindPolicy = DEFAULT_FACT_KIND_POLICY) -> dict[str, bool]:
     """For each kind the question asks for: does any of ``sentences`` (the best evidence) hold
     that kind of fact about what was asked? A document number must stand beside the document the
     question names; and when one of the best sentences says the sources do not give that kind of
@@ -182,12 +196,12 @@ def answered_kinds(question: str, sentences: list[str]) -> dict[str, bool]:
     titles = [next(g for g in m.groups() if g) for m in TITLE.finditer(question)]
     for kind in asked_kinds(question):
         if kind == "amount" and asks_per_enterprise(question):
-            out[kind] = any(amount_for_enterprise(s) for s in about)
+            out[kind] = any(amount_for_enterprise(s, policy) for s in about)
         elif kind == "doc_number" and titles:
-            out[kind] = any(names_document_number(s, titles) for s in about)
+            out[kind] = any(names_document_number(s, titles, policy) for s in about)
         else:
             out[kind] = any(states_kind(s, kind) for s in about)
         # the best evidence itself says the sources do not give it
-        if any(denies_kind(s, kind) for s in about[:DENIAL_RANKS]):
+        if any(denies_kind(s, kind) for s in about[:policy.denial_ranks]):
             out[kind] = False
     return out

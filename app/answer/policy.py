@@ -7,11 +7,19 @@ one is a change to one line."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+
+from app.answer.fact_kinds import FactKindPolicy
+from app.answer.verification import VerificationPolicy
+from retrieval.evidence import EvidencePolicy
 
 
 @dataclass(frozen=True)
 class AnswerPolicy:
+    # --- the rules' own thresholds, kept beside the rules they tune ----------------------------------
+    verification: VerificationPolicy = field(default_factory=VerificationPolicy)  # each generated sentence's check
+    evidence: EvidencePolicy = field(default_factory=EvidencePolicy)  # choosing the evidence sentences
+    fact_kinds: FactKindPolicy = field(default_factory=FactKindPolicy)  # where a kind of fact stands
     # --- retrieval and evidence ------------------------------------------------------------------
     source_pool: int = 8  # chunks whose sentences compete to be evidence
     # Chunks are not packed by tokens here: the evidence is chosen sentence by sentence within

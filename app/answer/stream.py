@@ -7,11 +7,9 @@ from __future__ import annotations
 import re
 
 from app.answer.citations import MARKER
-from app.answer.verification import SentenceCheck, verify_sentence
+from app.answer.verification import DEFAULT_VERIFICATION_POLICY, SentenceCheck, VerificationPolicy, verify_sentence
+from ingest.text import SENTENCE_END, TRAILING_MARKERS
 
-# A sentence ends at 。！？, a full stop before a space, or a line end; "1. " opening a list item does not.
-SENTENCE_END = re.compile(r"[。！？!?]+|(?<!^\d)(?<!\n\d)(?<!^\d\d)(?<!\n\d\d)\.(?=\s)|\n")
-TRAILING_MARKERS = re.compile(r"(?:[ \t]*[\[【][\d,，、 ]+[\]】])*")
 LIST_ITEM = re.compile(r"^(\s*)(\d+)([.、)）]\s*)")
 BARE_LABEL = re.compile(r"^(\s*(?:[-*•]\s*|\d+[.、)）]\s*)?)(?:\*\*)?\s*[：:]\s*")
 
@@ -21,7 +19,9 @@ class SentenceStream:
     returns the text the user may see. Refusals are held back while nothing has been said, so that
     a refusal the evidence contradicts can still be replaced by quotes."""
 
-    def __init__(self, sources: list[str], known: str, premise: str = "", missing_kinds: tuple[str, ...] = ()):
+    def __init__(self, sources: list[str], known: str, premise: str = "", missing_kinds: tuple[str, ...] = (),
+                 policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY):
+        self.policy = policy
         self.sources = sources
         self.known = known
         self.premise = premise
@@ -67,7 +67,8 @@ class SentenceStream:
         newline = "\n" if piece.endswith("\n") else ""
         body = piece.rstrip("\n")
         unterminated = final and not SENTENCE_END.search(body) and (self.truncated or not MARKER.search(body))
-        fixed, check = verify_sentence(body, self.sources, self.known, self.premise, self.missing_kinds)
+        fixed, check = verify_sentence(body, self.sources, self.known, self.premise, self.missing_kinds,
+                                      policy=self.policy)
         if unterminated and fixed is not None and check.decision != "refusal":
             check.decision, check.reason, fixed = "removed", "cut off mid-sentence (token limit)", None
         if fixed is not None and check.decision != "refusal":

@@ -14,23 +14,46 @@ import os
 import re
 from dataclasses import asdict, dataclass, field
 
-from app.answer.citations import MARKER, terms
+from app.answer.citations import MARKER
 from app.answer.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kind
-from app.answer.figures import DOC_NUMBER, FIGURE, LIST_NUMBER, SMALL
-from app.answer.premises import confirmed, restates
+from app.answer.premises import DEFAULT_PREMISE_POLICY, PremisePolicy, confirmed, restates
+from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, content_terms, share,
+                         split_clauses, split_units, strip_remote_content, tokenize)
 from prompts import is_refusal
-from retrieval.evidence import split_units, strip_remote_content
-from retrieval.lexical import STOPWORDS, tokenize
 
-MIN_SUPPORT = 0.35  # share of a sentence's content terms its cited source must hold
-MIN_SUPPORT_UNCITED = 0.45  # the same, for a sentence the model left uncited (a source is attached)
-ITEM_SUPPORT = 0.5  # each item of an enumeration ("A、B、C") must be this well held by the source
-MOVE_MARGIN = 1.5  # another source must hold this many times more before a marker moves
-LABEL_SHARE = 0.66  # share of the label's words (before "：") that must be in the cited source
-WINDOW = 24  # characters either side of a figure that give its subject
-SOURCE_WINDOW = 2 * WINDOW  # a source may name the subject further from its figure
-SUBJECT_SHARE = 0.3  # share of the words around a figure in the sentence that must be around it in the source
-PASTE_CHARS = 160  # a sentence copying this much of a source verbatim is pasted text, not an answer
+
+@dataclass(frozen=True)
+class VerificationPolicy:
+    """Every threshold of the sentence check, each with the reason for its value."""
+    min_support: float = 0.35  # share of a sentence's content terms its cited source must hold
+    min_support_uncited: float = 0.45  # the same, for a sentence the model left uncited (a source is attached)
+    item_support: float = 0.5  # each item of an enumeration ("A、B、C") must be this well held by the source
+    min_list_items: int = 3  # "A、B" is a pair the model read; from three items on it may complete a list it half knows
+    item_min_terms: int = 2  # an item of fewer content terms ("AI") is too short to judge on its own
+    move_margin: float = 1.5  # another source must hold this many times more before a marker moves
+    move_floor: float = 0.05  # the cited source's share counts as at least this, so a trace of overlap elsewhere moves nothing
+    label_share: float = 0.66  # share of the label's words (before "：") that must be in the cited source
+    window: int = 24  # characters either side of a figure that give its subject
+    latin_reach: int = 2  # Latin words are longer: a window in Latin script is this many times wider
+    source_reach: int = 2  # a source may name the subject this many times further from its figure
+    subject_share: float = 0.3  # share of the words around a figure in the sentence that must be around it in the source
+    small_count: int = 12  # a bare count up to this (no unit, no range) is not treated as a figure
+    paste_chars: int = 160  # a sentence copying this much of a source verbatim is pasted text, not an answer
+    paste_step: int = 40  # stride of the pieces looked up for pasting: finds any copy of paste_chars + paste_step
+    denial_match: float = 0.5  # the source sentence holding this share of the sentence's terms is the one it restates
+    empty_value_chars: int = 200  # only a line shorter than this that ends in "is ." is a statement with its value missing
+    header_min_chars: int = 4  # a shorter line inside a source's header ("政策") is not a copied header
+    title_min_chars: int = 6  # a source title at least this long opening a sentence is a copied header line
+    reason_items: int = 4  # list items named in a removal's reason: enough to see what was invented
+    premises: PremisePolicy = DEFAULT_PREMISE_POLICY  # when a sentence merely repeats the user's claim (app.answer.premises)
+
+    @property
+    def source_window(self) -> int:
+        return self.source_reach * self.window
+
+
+DEFAULT_VERIFICATION_POLICY = VerificationPolicy()
+
 ENTERPRISE = re.compile(r"企业|公司|工厂|厂家|enterprise|firm|company|companies|factory", re.I)
 EMPTY_VALUE = re.compile(r"(?:\b(?:is|are|was|were|of)|为|是|：|:)\s*[。.]?\s*$", re.I)
 SOURCE_HEADER = re.compile(r"^\s*(?:资料编号|资料\s*\d+\s*[:：]|Source\s*\d+\s*:)", re.I)
@@ -38,12 +61,13 @@ LEADING_MARKER = re.compile(r"^(\s*(?:[-*•]|\d+[.、)）])?\s*)((?:[\[【]\s*\
 # Labels a model puts before its own text ("结论：", "Conclusion:"): not a subject to look up.
 GENERIC_LABELS = re.compile(r"^(?:结论|要点|建议|总结|回答|答案|说明|概括|简而言之|conclusion|summary|answer|key points?|"
                             r"points?|in short|recommendations?|note|suggestions?)$", re.I)
-LIST_PREFIX = re.compile(r"^\s*(?:[-*•]|\d+[.、)）])\s*")
 FRAMING = re.compile(r"^[^。！？!?.]{0,40}[:：]$")
 RANGE_NEXT = re.compile(r"\s*[-–—~～至到]\s*\d")
 UNIT_FAMILIES = [("%", "％", "percent"), ("元", "yuan", "rmb"), ("亿",), ("万",), ("年", "year", "years"),
                  ("个月", "month", "months"), ("天", "日", "day", "days"), ("家",), ("个", "项")]
-QUANTITY_FAMILIES = {0, 1, 2, 3, 7, 8}  # shares, money, 亿/万, counts of firms and items: their subject is checked strictly
+# The unit a figure in a source carries right after it, and the one after a range's high end.
+SOURCE_UNIT = re.compile(r"\s*(%|％|percent|万亿|亿|万|千|元|年|个月|月|日|天|个|家|项|yuan|rmb|years?|months?|days?)?", re.I)
+RANGE_UNIT = re.compile(r"\s*[-–—~～至到]\s*[\d.]+\s*(%|％|万亿|亿|万|千|元|年|个月|月|日|天|个|家|项)?")
 
 
 @dataclass
@@ -72,35 +96,39 @@ def _unit_family(unit: str) -> int | None:
     return None
 
 
-# Where a figure's sentence ends; a line break before a list item does not end it: "主要规则是：\n- 约34个城市"
-# names the subject (the rules) on the line before.
-SENTENCE_BREAK = re.compile(r"[。；;！？!?]|\n(?!\s*(?:[-*+•]|\d+[.、)）])\s)")
+# Shares, money, 亿/万, counts of firms and items: their subject is checked strictly.
+QUANTITY_FAMILIES = {_unit_family(u) for u in ("%", "元", "亿", "万", "家", "个")}
+# A stated unit that a bare number in the source does not support: the source must say it right after.
+UNIT_REQUIRED = {_unit_family(u) for u in ("年", "元", "%")}
 
 
-def window(text: str, start: int, end: int, width: int = WINDOW) -> str:
-    """The figure's surroundings: up to ``width`` characters either side (twice that in Latin
-    script, whose words are longer), within its sentence, whole words only."""
-    if not re.search(r"[\u4e00-\u9fff]", text[max(0, start - width): start] + text[end: end + width]):
-        width *= 2
+def window(text: str, start: int, end: int, width: int, policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> str:
+    """The figure's surroundings: up to ``width`` characters either side (``policy.latin_reach``
+    times that in Latin script, whose words are longer), within its clause (``ingest.text.split_clauses``:
+    a line break before a list item does not end it, so "主要规则是：\\n- 约34个城市" names the subject on
+    the line before), whole words only."""
+    if not CJK.search(text[max(0, start - width): start] + text[end: end + width]):
+        width *= policy.latin_reach
     left = text[max(0, start - width): start]
     right = text[end: end + width]
     if start - width > 0 and text[start - width - 1].isalpha():
         left = re.sub(r"^[A-Za-z]+", "", left)
     if end + width < len(text) and text[end + width].isalpha():
         right = re.sub(r"[A-Za-z]+$", "", right)
-    left = SENTENCE_BREAK.split(left)[-1]
-    right = SENTENCE_BREAK.split(right)[0]
+    left = split_clauses(left)[-1]
+    right = split_clauses(right)[0]
     return left + text[start:end] + right
 
 
-def _window_terms(text: str, start: int, end: int, width: int = WINDOW) -> set[str]:
-    """The content words around a figure (numbers and stop words out, English plurals singular)."""
-    around = window(text, start, end, width).replace(text[start:end], " ", 1)  # the figure itself says nothing
-    if width == WINDOW:  # in the sentence, what follows a comma is the next clause, not the figure's subject
+def _window_terms(text: str, start: int, end: int, policy: VerificationPolicy, in_source: bool = False) -> set[str]:
+    """The content words around a figure (numbers and stop words out, English plurals singular); a
+    source may name the subject further away (``policy.source_window``)."""
+    width = policy.source_window if in_source else policy.window
+    around = window(text, start, end, width, policy).replace(text[start:end], " ", 1)  # the figure itself says nothing
+    if not in_source:  # in the sentence, what follows a comma is the next clause, not the figure's subject
         head, _, tail = around.partition(" ")
         around = head + " " + re.split(r"[，,]", tail)[0]
-    return {_singular(t) for t in terms(re.sub(r"\d+(?:[.,]\d+)*", " ", around))
-            if (len(t) > 1 or t.isalpha()) and t not in STOPWORDS}
+    return {_singular(t) for t in content_terms(NUMBER.sub(" ", around)) if len(t) > 1 or t.isalpha()}
 
 
 def _singular(word: str) -> str:
@@ -116,16 +144,17 @@ def _issuer_code_start(text: str, start: int) -> int:
     return m.start() if m else start
 
 
-def same_subject(near: set[str], source_near: set[str], strict: bool = True) -> bool:
+def same_subject(near: set[str], source_near: set[str], strict: bool = True,
+                 policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> bool:
     """The words around a figure in the sentence and in the source name the same subject. For a
     quantity (a count, an amount, a share) or a document number, a share of them must be shared, not
     one generic word: "国家级示范工厂 1200余家" is not "先进级智能工厂1200余家". A year or a bare
     number needs one shared word (its subject is rarely beside it)."""
     shared = len(near & source_near)
-    return shared >= (max(1, math.ceil(SUBJECT_SHARE * len(near))) if strict else 1)
+    return shared >= (max(1, math.ceil(policy.subject_share * len(near))) if strict else 1)
 
 
-def figures_of(sentence: str) -> list[tuple[str, list[str], str, int, int]]:
+def figures_of(sentence: str, policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> list[tuple[str, list[str], str, int, int]]:
     """(as written, numbers, unit, start, end) for each figure the sentence states; bare small counts
     and list numbers are not figures."""
     text = LIST_NUMBER.sub(lambda m: " " * len(m.group(0)), MARKER.sub(lambda m: " " * len(m.group(0)), sentence))
@@ -133,44 +162,45 @@ def figures_of(sentence: str) -> list[tuple[str, list[str], str, int, int]]:
     masked = DOC_NUMBER.sub(lambda m: " " * len(m.group(0)), text)
     for m in FIGURE.finditer(masked):
         low, high, unit = m.group(1), m.group(2), m.group(3) or ""
-        if high is None and not unit and low.isdigit() and int(low) <= SMALL:
+        if high is None and not unit and low.isdigit() and int(low) <= policy.small_count:
             continue
         out.append((m.group(0).strip(), [n.replace(",", "") for n in (low, high) if n], unit, m.start(), m.end()))
     return out
 
 
-def figure_supported(sentence: str, figure: tuple, source: str) -> bool:
+def figure_supported(sentence: str, figure: tuple, source: str,
+                     policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> bool:
     """The figure occurs in the source with a compatible unit and a shared subject nearby."""
     written, numbers, unit, start, end = figure
     if unit == "docno":  # the number, and what it numbers: one notice's 文号 is not another's
         pattern = r"\s*".join(map(re.escape, re.sub(r"\s", "", written)))
         at = [(m.start(), m.end()) for m in re.finditer(pattern, source)]
-        near = _window_terms(sentence, _issuer_code_start(sentence, start), end)
+        near = _window_terms(sentence, _issuer_code_start(sentence, start), end, policy)
         return bool(at) and (not near or any(
-            same_subject(near, _window_terms(source, _issuer_code_start(source, i), j, SOURCE_WINDOW)) for i, j in at))
-    near = _window_terms(sentence, start, end)
-    sentence_window = window(sentence, start, end)
+            same_subject(near, _window_terms(source, _issuer_code_start(source, i), j, policy, in_source=True), policy=policy)
+            for i, j in at))
+    near = _window_terms(sentence, start, end, policy)
+    sentence_window = window(sentence, start, end, policy.window, policy)
     for number in numbers:
         found = False
         for m in re.finditer(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", source.replace(",", "")):
             src = source.replace(",", "")
-            after = re.match(r"\s*(%|％|percent|万亿|亿|万|千|元|年|个月|月|日|天|个|家|项|yuan|rmb|years?|months?|days?)?",
-                             src[m.end():], re.I).group(1) or ""
+            after = SOURCE_UNIT.match(src, m.end()).group(1) or ""
             if not after and RANGE_NEXT.match(src, m.end()):  # "2025—2027年": the unit after the range is its own
-                after = re.match(r"\s*[-–—~～至到]\s*[\d.]+\s*(%|％|万亿|亿|万|千|元|年|个月|月|日|天|个|家|项)?", src[m.end():]).group(1) or ""
+                after = RANGE_UNIT.match(src, m.end()).group(1) or ""
             fam_s, fam_a = _unit_family(after), _unit_family(unit)
             if unit and fam_a is not None and fam_s is not None and fam_s != fam_a:
                 continue
             if unit and fam_a is not None and fam_s is None and after == "":
                 # "3年" against a bare "3": accept only when the source says the unit right after.
-                if fam_a in (_unit_family("年"), _unit_family("元"), _unit_family("%")):
+                if fam_a in UNIT_REQUIRED:
                     continue
-            source_window = window(src, m.start(), m.end())
+            source_window = window(src, m.start(), m.end(), policy.window, policy)
             if ENTERPRISE.search(sentence_window) and RECIPIENT_CITY.search(source_window) \
                     and not ENTERPRISE.search(source_window):
                 continue  # a city's amount stated as an enterprise's
-            if near and not same_subject(near, _window_terms(src, m.start(), m.end(), SOURCE_WINDOW),
-                                         strict=_unit_family(unit) in QUANTITY_FAMILIES):
+            if near and not same_subject(near, _window_terms(src, m.start(), m.end(), policy, in_source=True),
+                                         strict=_unit_family(unit) in QUANTITY_FAMILIES, policy=policy):
                 continue
             found = True
             break
@@ -179,12 +209,13 @@ def figure_supported(sentence: str, figure: tuple, source: str) -> bool:
     return True
 
 
-def figure_problems(sentence: str, cited_sources: list[str], known: str = "") -> list[str]:
+def figure_problems(sentence: str, cited_sources: list[str], known: str = "", *,
+                    policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> list[str]:
     """Figures of the sentence that none of its cited sources supports in context, nor the user's
     own words (question, history, profile) contain."""
     bad = []
-    for figure in figures_of(sentence):
-        if any(figure_supported(sentence, figure, s) for s in cited_sources):
+    for figure in figures_of(sentence, policy):
+        if any(figure_supported(sentence, figure, s, policy) for s in cited_sources):
             continue
         if known and all(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", known) for n in figure[1]):
             continue
@@ -193,9 +224,9 @@ def figure_problems(sentence: str, cited_sources: list[str], known: str = "") ->
 
 
 def content_support(sentence: str, source: str) -> float:
-    """Share of the sentence's content terms (stop words out) that the source holds."""
-    wanted = {t for t in terms(MARKER.sub("", sentence)) if t not in STOPWORDS}
-    return len(wanted & terms(source)) / len(wanted) if wanted else 0.0
+    """Share of the sentence's content terms (stop words and citation markers out) that the source
+    holds: ``ingest.text.share``. Also imported from here by app/answer/quoting.py."""
+    return share(MARKER.sub("", sentence), source)
 
 
 def _label(sentence: str) -> str:
@@ -204,61 +235,63 @@ def _label(sentence: str) -> str:
     return m.group(1).strip() if m and not GENERIC_LABELS.match(m.group(1).strip()) else ""
 
 
-DENIAL_MATCH = 0.5  # the source sentence holding this share of the sentence's terms is the one it restates
-
-
-def drops_denial(sentence: str, source: str) -> bool:
+def drops_denial(sentence: str, source: str, policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> bool:
     """Does the sentence restate a source sentence that says something is not given ("如何合成总体
     等级，现有资料都没有给出官方规则") as if it were given ("总体等级是通过……合成的")?"""
     body = MARKER.sub("", sentence)
     if NOT_GIVEN.search(body) or NEGATED.search(body):
         return False
     best = max(split_units(source), key=lambda p: content_support(body, p), default="")
-    return bool(best) and content_support(body, best) >= DENIAL_MATCH and bool(NOT_GIVEN.search(best))
+    return bool(best) and content_support(body, best) >= policy.denial_match and bool(NOT_GIVEN.search(best))
 
 
-def unsupported_items(sentence: str, source: str) -> list[str]:
+# An English enumeration: "A, B, and C" (three items or more).
+ENGLISH_LIST = re.compile(r"\w+, \w+(?: \w+)*, (?:and |or )?\w+")
+
+
+def unsupported_items(sentence: str, source: str, policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> list[str]:
     """Items of an enumeration ("提升A、提升B、提升C") that the source does not hold: a small model
     completes a list it half knows."""
     body = MARKER.sub("", sentence)
-    if body.count("、") < 2 and not re.search(r"\w+, \w+(?: \w+)*, (?:and |or )?\w+", body):
+    if body.count("、") < policy.min_list_items - 1 and not ENGLISH_LIST.search(body):
         return []
     parts = re.split(r"[、；;]|,\s*(?:and\s+|or\s+)?|\s+and\s+", re.sub(r"^[^：:]{0,24}[：:]", "", body))
     bad = []
     for item in (p.strip(" 。.，,*") for p in parts):
-        item_terms = {t for t in terms(item) if t not in STOPWORDS}
-        if len(item_terms) >= 2 and len(item_terms & terms(source)) / len(item_terms) < ITEM_SUPPORT:
+        item_terms = content_terms(item)
+        if len(item_terms) >= policy.item_min_terms and share(item_terms, source) < policy.item_support:
             bad.append(item)
     return bad
 
 
-def _has_label(label: str, text: str) -> bool:
-    """Two thirds of the label's words, and never fewer than two of a two-word label."""
-    words = [t for t in tokenize(label) if len(t) > 1]
-    low = text.lower()
-    return not words or sum(w in low for w in words) >= math.ceil(len(words) * LABEL_SHARE)
+def _has_label(label: str, text: str, policy: VerificationPolicy) -> bool:
+    """Two thirds of the label's words (``policy.label_share``), and never fewer than two of a
+    two-word label."""
+    words = {t for t in tokenize(label) if len(t) > 1}
+    return not words or share(words, text, substring=True) >= policy.label_share
 
 
-def label_supported(label: str, source: str, sentence: str = "") -> bool:
+def label_supported(label: str, source: str, sentence: str = "",
+                    policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> bool:
     """The subject a sentence names before its colon is what its source speaks of: named in the
     source's heading line, or in the very sentence of the source that holds the claim (a source
     that merely lists the subject among others does not hold another subject's descriptor)."""
     if not sentence:
-        return _has_label(label, source)
+        return _has_label(label, source, policy)
     header, _, body = source.partition("\n")
-    if _has_label(label, header):
+    if _has_label(label, header, policy):
         return True
     claim = re.sub(r"^[^：:]{0,24}[：:]", "", MARKER.sub("", sentence))
     units = split_units(body) or [body]
     best = max(units, key=lambda u: content_support(claim, u))
-    return _has_label(label, best)
+    return _has_label(label, best, policy)
 
 
 # A numbered label alone on its line ("四、开展成效评估", "(二) 实施阶段"): a heading, not a claim.
 NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*[^。！？!?.,，；;：:]{1,16}$")
 
 
-def is_format_noise(sentence: str) -> str:
+def is_format_noise(sentence: str, policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> str:
     """Why a line is not part of an answer (a heading, a pasted source header, a dangling "is ."),
     or ''."""
     body = MARKER.sub("", sentence).strip()
@@ -268,7 +301,7 @@ def is_format_noise(sentence: str) -> str:
         return "heading"
     if SOURCE_HEADER.match(sentence):
         return "pasted source header"
-    if EMPTY_VALUE.search(body.replace("*", "").rstrip("。.").rstrip() + "。") and len(body) < 200 \
+    if EMPTY_VALUE.search(body.replace("*", "").rstrip("。.").rstrip() + "。") and len(body) < policy.empty_value_chars \
             and re.search(r"(?:\bis|\bare|为|是)\s*[。.]\s*$", body):
         return "statement with its value missing"
     return ""
@@ -280,20 +313,20 @@ def _headers(sources: list[str]) -> list[str]:
     return [re.sub(r"^\s*\[\d+\]\s*", "", f).strip().lower() for f in firsts if re.match(r"\s*\[\d+\]", f)]
 
 
-def without_header(sentence: str, sources: list[str]) -> str | None:
+def without_header(sentence: str, sources: list[str], policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> str | None:
     """A sentence that copies a source's header line: what is left of it once the header is taken
     away ('' when nothing is), or None when it copies no header."""
-    body = LIST_PREFIX.sub("", MARKER.sub("", sentence).replace("*", "")).strip()
+    body = LIST_MARK.sub("", MARKER.sub("", sentence).replace("*", "")).strip()
     core = body.strip(" -—:：()（）。.").lower()
     headers = _headers(sources)
-    if len(core) >= 4 and any(core in h for h in headers):
+    if len(core) >= policy.header_min_chars and any(core in h for h in headers):
         return ""
     tail = re.match(r"^.{5,}?[)）]", body)  # the end of a header cut by a sentence end: "…领航级)：text"
     if tail and any(h.endswith(tail.group(0).lower()) for h in headers) and tail.group(0) in sentence:
         return sentence[sentence.find(tail.group(0)) + len(tail.group(0)):].lstrip(" -—:：")
     for header in headers:
         title = header.split(" (", 1)[0]
-        if len(title) >= 6 and body.lower().startswith(title):
+        if len(title) >= policy.title_min_chars and body.lower().startswith(title):
             rest = sentence[sentence.lower().find(title) + len(title):].lstrip()
             section = header[len(title):].lstrip()  # " (section)", whole or cut off by a sentence end
             copied = os.path.commonprefix([rest.lower(), section])
@@ -301,21 +334,25 @@ def without_header(sentence: str, sources: list[str]) -> str | None:
     return None
 
 
-def pasted(sentence: str, sources: list[str]) -> bool:
+def pasted(sentence: str, sources: list[str], policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> bool:
+    """Does the sentence copy ``policy.paste_chars`` characters of a source verbatim?"""
     body = MARKER.sub("", sentence).strip()
-    if len(body) < PASTE_CHARS:
+    size = policy.paste_chars
+    if len(body) < size:
         return False
-    return any(body[i:i + PASTE_CHARS] in s for s in sources for i in range(0, len(body) - PASTE_CHARS + 1, 40))
+    return any(body[i:i + size] in s for s in sources for i in range(0, len(body) - size + 1, policy.paste_step))
 
 
 def verify_sentence(sentence: str, sources: list[str], known: str = "", premise: str = "",
-                    missing_kinds: tuple[str, ...] = ()) -> tuple[str | None, SentenceCheck]:
+                    missing_kinds: tuple[str, ...] = (), *,
+                    policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> tuple[str | None, SentenceCheck]:
     """The sentence with its markers repaired, or None when it must go; and the decision.
     ``known``: the user's facts about the enterprise (figures there are not invented); ``premise``:
     the user's question, whose claims a sentence may not merely repeat (``app.answer.premises``);
-    ``missing_kinds``: kinds of fact the evidence lacks (``app.answer.fact_kinds``), which no sentence may state."""
+    ``missing_kinds``: kinds of fact the evidence lacks (``app.answer.fact_kinds``), which no sentence may state;
+    ``policy``: the thresholds."""
     sentence = clean_links(sentence)
-    rest = without_header(sentence, sources)
+    rest = without_header(sentence, sources, policy)
     if rest == "" or (rest is not None and not MARKER.sub("", rest).strip(" 。.")):
         return None, SentenceCheck(sentence.strip(), "dropped_format", reason="a source's header line copied")
     if rest is not None:
@@ -327,66 +364,95 @@ def verify_sentence(sentence: str, sources: list[str], known: str = "", premise:
     for m in MARKER.finditer(sentence):
         cited += [int(n) for n in re.split(r"\s*[,，、]\s*", m.group(1))]
     check = SentenceCheck(sentence.strip(), "kept", cited=cited)
-    noise = is_format_noise(sentence)
-    if noise:
-        check.decision, check.reason = "dropped_format", noise
-        return None, check
-    if FRAMING.match(MARKER.sub("", sentence).replace("*", "").strip()):
-        check.decision, check.reason = "dropped_format", "a framing line with nothing of its own"
-        return None, check
-    if is_refusal(sentence):
-        check.decision = "refusal"
-        check.figures = figure_problems(sentence, sources, known)
-        return (None if check.figures else sentence), check
-    if pasted(sentence, sources):
-        check.decision, check.reason = "removed", "source text pasted verbatim"
-        return None, check
-    stated = [k for k in missing_kinds if states_kind(MARKER.sub("", sentence), k)]
-    if stated:
-        check.decision, check.reason = "removed", f"states a kind of fact the sources do not hold ({stated[0]})"
-        return None, check
-    if restates(sentence, premise) and not confirmed(sentence, sources):
-        check.decision, check.reason = "removed", "repeats the question's own claim, which no source sentence states"
-        return None, check
-    scores = [content_support(sentence, s) for s in sources]
-    valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(sources)]
-    label = _label(sentence)
-
-    def acceptable(n: int, floor: float = MIN_SUPPORT) -> bool:
-        src = sources[n - 1]
-        return scores[n - 1] >= floor and (not label or label_supported(label, src, sentence)) \
-            and not figure_problems(sentence, [src], known) and not unsupported_items(sentence, src) \
-            and not drops_denial(sentence, src)
-
-    final = [n for n in valid if acceptable(n)]
-    if not final:
-        ranked = sorted(range(1, len(sources) + 1), key=lambda n: -scores[n - 1])
-        own = max((scores[n - 1] for n in valid), default=0.0)
-        for n in ranked:
-            if acceptable(n, MIN_SUPPORT if valid else MIN_SUPPORT_UNCITED) and (not valid or scores[n - 1] >= MOVE_MARGIN * max(own, 0.05) or own < MIN_SUPPORT):
-                final = [n]
-                check.decision = "moved" if valid else "attached"
-                break
+    if _screened_out(sentence, check, sources, known, premise, missing_kinds, policy):
+        return (sentence if check.decision == "refusal" and not check.figures else None), check
+    final = _supporting_sources(sentence, check, sources, known, policy)
     if not final:
         check.decision = "removed"
-        check.support = round(max((scores[n - 1] for n in valid), default=max(scores, default=0.0)), 3)
-        check.figures = figure_problems(sentence, [sources[n - 1] for n in valid] or sources, known)
-        if check.figures:
-            check.reason = "figures not in the cited source next to the same subject: " + ", ".join(check.figures)
-        elif label and valid and not any(label_supported(label, sources[n - 1], sentence) for n in valid):
-            check.reason = f"the cited source does not speak of “{label}”"
-        elif any(drops_denial(sentence, src) for src in ([sources[n - 1] for n in valid] or sources)):
-            check.reason = "states as given what its source says is not given"
-        elif valid and all(unsupported_items(sentence, sources[n - 1]) for n in valid):
-            items = unsupported_items(sentence, sources[valid[0] - 1])
-            check.reason = "list items not in the cited source: " + "、".join(items[:4])
-        elif not cited:
-            check.reason = "no citation and no source holds the sentence"
-        else:
-            check.reason = "the cited source does not hold the sentence"
+        check.reason = _removal_reason(sentence, check, sources, known, policy)
         return None, check
     check.final = final
-    check.support = round(max(scores[n - 1] for n in final), 3)
+    return _with_markers(sentence, final, bool(cited)), check
+
+
+def _screened_out(sentence: str, check: SentenceCheck, sources: list[str], known: str, premise: str,
+                  missing_kinds: tuple[str, ...], policy: VerificationPolicy) -> bool:
+    """Decide at once what needs no source comparison: format noise, framing lines, refusals,
+    pasted source text, a kind of fact the sources lack, an echo of the question's own claim."""
+    body = MARKER.sub("", sentence)
+    noise = is_format_noise(sentence, policy)
+    stated = [k for k in missing_kinds if states_kind(body, k)]
+    if noise:
+        check.decision, check.reason = "dropped_format", noise
+    elif FRAMING.match(body.replace("*", "").strip()):
+        check.decision, check.reason = "dropped_format", "a framing line with nothing of its own"
+    elif is_refusal(sentence):
+        check.decision = "refusal"
+        check.figures = figure_problems(sentence, sources, known, policy=policy)
+    elif pasted(sentence, sources, policy):
+        check.decision, check.reason = "removed", "source text pasted verbatim"
+    elif stated:
+        check.decision, check.reason = "removed", f"states a kind of fact the sources do not hold ({stated[0]})"
+    elif restates(sentence, premise, policy.premises) and not confirmed(sentence, sources):
+        check.decision, check.reason = "removed", "repeats the question's own claim, which no source sentence states"
+    else:
+        return False
+    return True
+
+
+def _holds(sentence: str, src: str, score: float, floor: float, known: str, policy: VerificationPolicy) -> bool:
+    """The source holds the sentence: enough of its terms, its label, its figures in context, its
+    list items, and no denial of what it states."""
+    label = _label(sentence)
+    return score >= floor and (not label or label_supported(label, src, sentence, policy)) \
+        and not figure_problems(sentence, [src], known, policy=policy) and not unsupported_items(sentence, src, policy) \
+        and not drops_denial(sentence, src, policy)
+
+
+def _supporting_sources(sentence: str, check: SentenceCheck, sources: list[str], known: str,
+                        policy: VerificationPolicy) -> list[int]:
+    """The cited sources that hold the sentence; else the one source that clearly holds it better
+    (the marker moves, or is attached to an uncited sentence); else none."""
+    scores = [content_support(sentence, s) for s in sources]
+    valid = [n for n in dict.fromkeys(check.cited) if 1 <= n <= len(sources)]
+    own = max((scores[n - 1] for n in valid), default=0.0)
+    check.support = round(own if valid else max(scores, default=0.0), 3)
+    final = [n for n in valid if _holds(sentence, sources[n - 1], scores[n - 1], policy.min_support, known, policy)]
+    if final:
+        check.support = round(max(scores[n - 1] for n in final), 3)
+        return final
+    floor = policy.min_support if valid else policy.min_support_uncited
+    for n in sorted(range(1, len(sources) + 1), key=lambda n: -scores[n - 1]):
+        clearly_better = not valid or scores[n - 1] >= policy.move_margin * max(own, policy.move_floor) \
+            or own < policy.min_support
+        if clearly_better and _holds(sentence, sources[n - 1], scores[n - 1], floor, known, policy):
+            check.decision = "moved" if valid else "attached"
+            check.support = round(scores[n - 1], 3)
+            return [n]
+    return []
+
+
+def _removal_reason(sentence: str, check: SentenceCheck, sources: list[str], known: str,
+                    policy: VerificationPolicy) -> str:
+    valid = [n for n in dict.fromkeys(check.cited) if 1 <= n <= len(sources)]
+    cited_sources = [sources[n - 1] for n in valid]
+    label = _label(sentence)
+    check.figures = figure_problems(sentence, cited_sources or sources, known, policy=policy)
+    if check.figures:
+        return "figures not in the cited source next to the same subject: " + ", ".join(check.figures)
+    if label and valid and not any(label_supported(label, s, sentence, policy) for s in cited_sources):
+        return f"the cited source does not speak of “{label}”"
+    if any(drops_denial(sentence, src, policy) for src in (cited_sources or sources)):
+        return "states as given what its source says is not given"
+    if valid and all(unsupported_items(sentence, s, policy) for s in cited_sources):
+        items = unsupported_items(sentence, cited_sources[0], policy)
+        return "list items not in the cited source: " + "、".join(items[:policy.reason_items])
+    return "the cited source does not hold the sentence" if check.cited else "no citation and no source holds the sentence"
+
+
+def _with_markers(sentence: str, final: list[int], cited: bool) -> str:
+    """The sentence citing ``final``: its first marker replaced (the others dropped), or the markers
+    added before its closing punctuation."""
     markers = "".join(f"[{n}]" for n in final)
     if cited:
         first = True
@@ -395,9 +461,7 @@ def verify_sentence(sentence: str, sources: list[str], known: str = "", premise:
             nonlocal first
             out, first = (markers if first else ""), False
             return out
-        fixed = MARKER.sub(put, sentence)
-    else:
-        body = sentence.rstrip("\n")
-        m = re.search(r"[。！？!?.]?\s*$", body)
-        fixed = body[:m.start()] + markers + body[m.start():] + sentence[len(body):]
-    return fixed, check
+        return MARKER.sub(put, sentence)
+    body = sentence.rstrip("\n")
+    m = re.search(r"[。！？!?.]?\s*$", body)
+    return body[:m.start()] + markers + body[m.start():] + sentence[len(body):]

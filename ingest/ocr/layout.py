@@ -12,6 +12,7 @@ from statistics import median
 from dataclasses import dataclass
 
 from ingest.ocr.engine import OcrLine
+from ingest.text import CJK, END_MARKS
 
 # Bands at the top and bottom of a page where running headers, footers and page numbers start (GB/T
 # standards print the standard's number 9-10 % from the top; body text starts below 13 %).
@@ -38,8 +39,6 @@ MIN_COLUMN_WIDTH = 0.25
 CLAUSE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})(?=[\u4e00-\u9fff])")
 SECTION_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?=[\u4e00-\u9fff])")
 HEADING_CHARS = 30
-SENTENCE_END = "。！？；!?;"
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -150,7 +149,7 @@ def _continues(previous: Row, row: Row, left_edge: float, right_edge: float) -> 
             and previous.right >= right_edge - SHORT_LINE * unit
             and row.left < left_edge + INDENT * unit
             and row.top - previous.bottom <= PARAGRAPH_GAP * unit
-            and previous.text[-1:] not in SENTENCE_END + "：:")
+            and previous.text[-1:] not in END_MARKS + "：:")
 
 
 def _split_section_number(text: str) -> str:
@@ -159,7 +158,7 @@ def _split_section_number(text: str) -> str:
     heading line ("4地理标志产品保护范围"), not "2025年…"."""
     if CLAUSE_NUMBER.match(text):
         return CLAUSE_NUMBER.sub(r"\1 ", text, count=1)
-    if len(text) <= HEADING_CHARS and text[-1:] not in SENTENCE_END + "，,":
+    if len(text) <= HEADING_CHARS and text[-1:] not in END_MARKS + "，,":
         return SECTION_NUMBER.sub(r"\1 ", text, count=1)
     return text
 

@@ -77,3 +77,10 @@ def test_a_document_number_must_stand_beside_the_document_the_question_names():
     assert answered_kinds("《中小企业数字化水平评测指标》的文号是什么？", [other]) == {"doc_number": True}
     assert answered_kinds("What's the 文号 of the SME Digital Transformation Guide (中小企业数字化转型指南)?",
                           ["The Guide (《中小企业数字化转型指南》, 工信厅企业〔2099〕1号) was issued in 2022."]) == {"doc_number": True}
+
+
+def test_how_near_a_document_number_must_stand_is_the_policy_s():
+    from app.answer.fact_kinds import FactKindPolicy, names_document_number
+    sentence = "《中小企业数字化转型指南》由工业和信息化部办公厅印发，文号为工信厅企业〔2022〕33号。"
+    assert names_document_number(sentence, ["中小企业数字化转型指南"])
+    assert not names_document_number(sentence, ["中小企业数字化转型指南"], FactKindPolicy(number_near_title=5))

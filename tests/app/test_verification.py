@@ -154,3 +154,31 @@ def test_a_sentence_may_not_state_as_given_what_its_source_says_is_not_given():
     kept, _ = verify_sentence("2024版评测的总分和16个场景的等级是通过三个维度的得分和16个业务场景的等级合成为一至四级的总体等级[1]。",
                               [chunk])
     assert kept is None
+
+
+def test_the_thresholds_come_from_the_policy():
+    from dataclasses import FrozenInstanceError, replace
+
+    from app.answer.premises import PremisePolicy
+    from app.answer.verification import DEFAULT_VERIFICATION_POLICY, VerificationPolicy
+    kept = "试点城市最高可获得中央财政1.5亿元奖补[1]。"
+    assert verify_sentence(kept, SOURCES, policy=DEFAULT_VERIFICATION_POLICY)[0] == kept
+    strict = replace(DEFAULT_VERIFICATION_POLICY, min_support=1.01, min_support_uncited=1.01)
+    fixed, check = verify_sentence(kept, SOURCES, policy=strict)
+    assert fixed is None and check.decision == "removed"
+    # a bare count up to small_count is no figure; with a lower bound it is one the source must hold
+    assert figure_problems("试点城市分为5类[1]。", [SOURCES[0]]) == []
+    assert figure_problems("试点城市分为5类[1]。", [SOURCES[0]], policy=VerificationPolicy(small_count=3)) == ["5"]
+    # the echo check's threshold is the premises' own policy, carried by the verification policy
+    question = "第三批是30个城市吧？"
+    echo = "第三批是30个城市[1]。"
+    sources = ["第三批试点城市名单公布。"]
+    assert verify_sentence(echo, sources, premise=question)[0] is None
+    lenient = VerificationPolicy(premises=PremisePolicy(echo_share=1.01))
+    assert verify_sentence(echo, sources, premise=question, policy=lenient)[1].reason != \
+        "repeats the question's own claim, which no source sentence states"
+    try:
+        DEFAULT_VERIFICATION_POLICY.min_support = 0.0
+        raise AssertionError("the policy must be frozen")
+    except FrozenInstanceError:
+        pass

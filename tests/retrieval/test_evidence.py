@@ -1,7 +1,8 @@
 """Evidence selection: units, lexical scoring, the budget, the kind bonus (no model: the dense
 stage is skipped when no embedder is given, and tested end to end in tests/app/test_advisor.py)."""
 
-from retrieval.evidence import evidence_units, select_evidence, split_units
+from ingest.text import split_units
+from retrieval.evidence import evidence_units, select_evidence
 from retrieval.query_expansion import expand_query, expansion_terms
 
 CHUNKS = ["## 策略\n中小企业要因企制宜、重点突破。\n- 评估转型潜在价值和可行性，明确转型优先级。\n- 小微企业推动业务系统上云。",
@@ -129,3 +130,16 @@ def test_a_clause_number_or_a_figure_at_the_start_of_a_line_is_not_a_list_mark()
     assert evidence_units("4.2 盘锦大米地理标志产品保护范围面积为4017km²。\n1.5倍于上年的投入用于设备联网。") == [
         "4.2 盘锦大米地理标志产品保护范围面积为4017km²。", "1.5倍于上年的投入用于设备联网。"]
     assert evidence_units("1. 先摸清关键设备的底数。\n2、再分批加装采集模块。") == ["先摸清关键设备的底数。", "再分批加装采集模块。"]
+
+
+def test_the_thresholds_come_from_the_policy():
+    from dataclasses import replace
+
+    from retrieval.evidence import DEFAULT_EVIDENCE_POLICY, EvidencePolicy
+    one = select_evidence("小微企业怎么上云？", CHUNKS, ["", "", ""], None, None, token_budget=10 ** 4,
+                          policy=replace(DEFAULT_EVIDENCE_POLICY, max_items=1))
+    assert [u.text for u in one] == ["小微企业推动业务系统上云。"]
+    # a list lead carries at most max_block_items items
+    items = "".join(f"\n- 第{i}项内容是一个足够长的要点，说明了很多具体的要求和做法。" for i in range(1, 6))
+    units = evidence_units("主要任务包括：" + items, EvidencePolicy(max_block_items=2))
+    assert "第2项" in units[0] and "第3项" not in units[0]

@@ -12,7 +12,7 @@ from prompts import load_table
 
 def find_gaps(state: AnswerState, tools: Tools) -> Iterator[Event]:
     best = [u.text for u in state.units[:tools.policy.gap_units]]
-    state.gaps = [k for k, ok in answered_kinds(state.request.question, best).items() if not ok]
+    state.gaps = [k for k, ok in answered_kinds(state.request.question, best, tools.policy.fact_kinds).items() if not ok]
     state.record("fact_gaps", ", ".join(state.gaps) or "none", asked=state.asked_kinds)
     table = load_table("fact_gaps", state.lang)
     for kind in state.gaps:

@@ -17,7 +17,7 @@ from retrieval.hybrid import Source
 def generate(state: AnswerState, tools: Tools) -> Iterator[Event]:
     req = state.request
     shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(state.sources, start=1)]
-    state.stream = SentenceStream(shown, req.known_text, req.premise, tuple(state.gaps))
+    state.stream = SentenceStream(shown, req.known_text, req.premise, tuple(state.gaps), tools.policy.verification)
     messages = [{"role": "system", "content": tools.system_prompt}, {"role": "user", "content": user_message(state)}]
     limit = req.max_tokens or tools.policy.max_new_tokens
     produced = 0

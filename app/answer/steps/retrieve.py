@@ -38,7 +38,8 @@ def choose_evidence(state: AnswerState, tools: Tools, sources: list[Source]) -> 
 
     def kind_bonus(text: str) -> float:
         for kind in asked:
-            holds = amount_for_enterprise(text) if kind == "amount" and per_enterprise else states_kind(text, kind)
+            holds = amount_for_enterprise(text, policy.fact_kinds) if kind == "amount" and per_enterprise \
+                else states_kind(text, kind)
             if holds:
                 return policy.kind_bonus
         return 0.0
@@ -46,7 +47,7 @@ def choose_evidence(state: AnswerState, tools: Tools, sources: list[Source]) -> 
     query = req.asked if req.search_query == req.asked else f"{req.asked} {req.search_query}"
     return select_evidence(query, [s.text for s in sources], [s.metadata.get("section", "") for s in sources],
                            tools.retriever.embed_query, tools.embed_passages, policy.evidence_tokens,
-                           min_items=policy.min_evidence, kind_of=kind_bonus)
+                           min_items=policy.min_evidence, kind_of=kind_bonus, policy=policy.evidence)
 
 
 def number_sources(pool: list[Source], units: list[EvidenceUnit]) -> tuple[list[Source], list[EvidenceUnit]]:
