@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     lexical_floor: float = Field(3.5, description="best BM25 score that confirms a match just under the floor")
     lexical_margin: float = Field(0.04, description="how far under the floor a BM25-confirmed match may be")
     profile_boost: float = Field(0.3, description="fused-score bonus share for chunks that apply to the profile's tier")
+    same_language_bonus: float = Field(0.25, description="fused-score bonus share for chunks in the question's language")
 
     # --- generation
     generator: Literal["llama_cpp", "transformers", "openai"] = "llama_cpp"

@@ -17,8 +17,6 @@ from retrieval.fusion import reciprocal_rank_fusion
 from retrieval.lexical import LexicalIndex
 from retrieval.vector_store import ChromaStore, StoredChunk, ids_fingerprint
 
-SAME_LANGUAGE_BONUS = 0.25
-
 
 @dataclass(frozen=True)
 class RetrievalConfig:
@@ -38,6 +36,7 @@ class RetrievalConfig:
     lexical_floor: float = 3.5
     lexical_margin: float = 0.04
     profile_boost: float = 0.3
+    same_language_bonus: float = 0.25  # fused-score bonus share for a chunk in the query's language
 
 
 @dataclass
@@ -146,7 +145,7 @@ class HybridRetriever:
                 continue
             bonus = 1.0
             if chunk.metadata.get("lang") == language:
-                bonus += SAME_LANGUAGE_BONUS
+                bonus += cfg.same_language_bonus
             if tier and written_for(chunk.metadata, tier):
                 bonus += cfg.profile_boost
             candidates.append(Source(chunk_id, chunk.text, chunk.metadata, score * bonus,

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import TYPE_CHECKING, Iterable, Iterator, Literal
 
-from app.answer.advisor import Advisor, Event
+from app.answer.advisor import Advisor
+from app.answer.state import Event
 from app.answer.citations import MARKER
 from app.answer.profile import EnterpriseProfile
 from ingest.language import detect_language
 from prompts import load_prompt, load_table
 from retrieval.lexical import tokenize
+
+if TYPE_CHECKING:
+    from app.settings import Settings
 
 RewriteMode = Literal["llm", "rule", "off"]
 REWRITE_MAX_TOKENS = 64
@@ -97,6 +101,14 @@ class Conversation:
     history: list[dict] = field(default_factory=list)
     rewrite_mode: RewriteMode = "llm"
     last_rewrite_problem: str = ""
+
+    @classmethod
+    def from_settings(cls, advisor: Advisor, settings: Settings, history: Iterable[dict] = (),
+                      rewrite_mode: RewriteMode | None = None) -> Conversation:
+        """A conversation as the settings size it (``history_turns``, ``history_char_budget``,
+        ``rewrite_mode``), with a copy of ``history`` preloaded; ``rewrite_mode`` overrides the setting."""
+        return cls(advisor, settings.history_turns, settings.history_char_budget, history=list(history),
+                   rewrite_mode=rewrite_mode or settings.rewrite_mode)
 
     def recent(self) -> list[dict]:
         return self.history[-2 * self.max_turns:]

@@ -46,6 +46,7 @@ class AnswerPolicy:
     max_quotes: int = 3  # the small model often states one part of what the sources say and drops the rest
     extractive_items: int = 3  # quotes given instead of an answer that did not hold
     quote_chars: int = 700  # quotes beyond the first stop here: the answer stays short enough to read
+    min_clause_chars: int = 4  # a shorter piece between clause marks ("3）") is not a clause of its own
     said_share: float = 0.5  # share of a unit's content terms the answer already holds: it is said
     partly_said: float = 0.3  # ... and this share, in a source the answer cites: it drew on the unit and left part out
     begun_bonus: float = 0.08  # what such a unit gains: less than the gap between a clearly best unit and the next

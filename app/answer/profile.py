@@ -7,18 +7,23 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from prompts import LANGUAGES, load_table
+
 Tier = Literal["leading", "large", "sme", "micro"]
-TIERS: dict[str, dict[str, str]] = {
-    "leading": {"zh": "行业龙头企业", "en": "industry-leading enterprise"},
-    "large": {"zh": "大型企业", "en": "large enterprise"},
-    "sme": {"zh": "中小企业", "en": "small or medium-sized enterprise (SME)"},
-    "micro": {"zh": "小微企业", "en": "small or micro enterprise"},
-}
-LEVELS = {
-    0: {"zh": "未知", "en": "unknown"},
-    1: {"zh": "一级", "en": "level 1"}, 2: {"zh": "二级", "en": "level 2"},
-    3: {"zh": "三级", "en": "level 3"}, 4: {"zh": "四级", "en": "level 4"},
-}
+
+
+def wording(lang: str) -> dict:
+    """The profile's words in ``lang`` (prompts/profile.<lang>.md)."""
+    return load_table("profile", lang)
+
+
+def _by_key(part: str) -> dict:
+    """{key: {lang: text}} from one part of both tables, in the order of the Chinese one."""
+    return {key: {lang: wording(lang)[part][key] for lang in LANGUAGES} for key in wording("zh")[part]}
+
+
+TIERS: dict[str, dict[str, str]] = _by_key("tiers")  # leading, large, sme, micro
+LEVELS: dict[int, dict[str, str]] = _by_key("levels")  # 0 (unknown), 1-4
 
 
 @dataclass(frozen=True)
@@ -40,29 +45,18 @@ class EnterpriseProfile:
 
     def describe(self, lang: str) -> str:
         """One line for the prompt, and for the answer's 'assumed profile' note."""
-        t = TIERS[self.tier][lang]
-        level = LEVELS[self.digital_level][lang]
-        if lang == "zh":
-            parts = [f"企业类型：{t}"]
-            self.industry and parts.append(f"行业：{self.industry}")
-            self.headcount is not None and parts.append(f"人数：{self.headcount}")
-            parts.append(f"数字化水平：{level}")
-            self.pain_points and parts.append(f"主要痛点：{self.pain_points}")
-            self.priority_scenarios and parts.append(f"自评优先场景：{'、'.join(self.priority_scenarios)}")
-            return "提问企业情况（" + "；".join(parts) + "）。请针对这类企业回答。"
-        parts = [f"type: {t}"]
-        self.industry and parts.append(f"industry: {self.industry}")
-        self.headcount is not None and parts.append(f"headcount: {self.headcount}")
-        parts.append(f"digital level: {level}")
-        self.pain_points and parts.append(f"main pain points: {self.pain_points}")
-        self.priority_scenarios and parts.append(f"self-check priority scenarios: {', '.join(self.priority_scenarios)}")
-        return "The asking enterprise (" + "; ".join(parts) + "). Tailor the answer to this kind of enterprise."
+        w = wording(lang)
+        values = {"tier": TIERS[self.tier][lang], "industry": self.industry,
+                  "headcount": "" if self.headcount is None else str(self.headcount),
+                  "digital_level": LEVELS[self.digital_level][lang], "pain_points": self.pain_points,
+                  "priority_scenarios": w["list_sep"].join(self.priority_scenarios)}
+        fields = [w["field"].format(label=w["labels"][key], value=value) for key, value in values.items()
+                  if value or key in ("tier", "digital_level")]
+        return w["describe"].format(fields=w["field_sep"].join(fields))
 
     def search_hint(self, lang: str) -> str:
         """Words added to the search query so retrieval finds the sections about this tier."""
-        return {"zh": {"leading": "行业龙头企业", "large": "大型企业", "sme": "中小企业", "micro": "小微企业"},
-                "en": {"leading": "industry-leading enterprises", "large": "large enterprises", "sme": "SMEs",
-                       "micro": "small and micro enterprises"}}[lang][self.tier]
+        return wording(lang)["search_hints"][self.tier]
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -11,13 +11,12 @@ from ingest.text import NUMBER, content_words, split_clauses
 from retrieval.evidence import EvidenceUnit
 
 DEFAULT_POLICY = AnswerPolicy()
-MIN_CLAUSE_CHARS = 4  # a shorter piece between clause marks ("3）") is not a clause of its own
 
 
 def says(answer: str, unit: str, policy: AnswerPolicy = DEFAULT_POLICY) -> bool:
     """Does the answer already say the unit: each of its clauses (a list's items one by one) mostly
     in the answer's terms, and each of its figures in it? Saying three of five levels is not saying them."""
-    clauses = [c for c in split_clauses(unit) if len(c.strip()) >= MIN_CLAUSE_CHARS] or [unit]
+    clauses = [c for c in split_clauses(unit) if len(c.strip()) >= policy.min_clause_chars] or [unit]
     return all(content_support(c, answer) >= policy.said_share for c in clauses) \
         and all(n in answer for n in NUMBER.findall(unit))
 

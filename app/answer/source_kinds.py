@@ -1,10 +1,13 @@
 """The kind of each source a starter document rests on (front matter ``sources[].kind``), shown to
 users as a plain label: 官方文件 / 官方解读 / 新闻报道 / 第三方资料. The fact sheet's reliability codes
-stay in the front matter and are never shown."""
+stay in the front matter and are never shown. A document's type (front matter ``doc_type``) is
+shown by its name in the reader's language (prompts/doc_types.<lang>.md), never as its code."""
 
 from __future__ import annotations
 
 import json
+
+from prompts import load_table
 
 SOURCE_KIND_LABELS = {
     "official_document": {"zh": "官方文件", "en": "Official document"},
@@ -36,3 +39,9 @@ def source_label(metadata: dict, lang: str) -> str:
     """E.g. "官方文件、新闻报道" or "Official document, News report"; '' for a user's own file."""
     sep = "、" if lang == "zh" else ", "
     return sep.join(SOURCE_KIND_LABELS[k][lang] for k in source_kinds(metadata))
+
+
+def doc_type_label(doc_type: str, lang: str) -> str:
+    """E.g. "指南" or "Guide" for ``guide``; a type the table does not list is shown as written."""
+    code = str(doc_type or "").strip()
+    return str(load_table("doc_types", lang).get(code, code)) if code else ""

@@ -152,9 +152,7 @@ def cmd_ask(args) -> int:
     from app.answer.conversation import Conversation
 
     services = _services(args)
-    conversation = Conversation(services.advisor, services.settings.history_turns,
-                                services.settings.history_char_budget, history=_load_history(args.history),
-                                rewrite_mode=services.settings.rewrite_mode)
+    conversation = Conversation.from_settings(services.advisor, services.settings, _load_history(args.history))
     answer = None
     profile = _profile(args)
     if profile and not args.json:
@@ -185,8 +183,7 @@ def cmd_chat(args) -> int:
     from app.answer.conversation import Conversation
 
     services = _services(args)
-    conversation = Conversation(services.advisor, services.settings.history_turns,
-                                services.settings.history_char_budget, rewrite_mode=services.settings.rewrite_mode)
+    conversation = Conversation.from_settings(services.advisor, services.settings)
     print("Ask a question (empty line or Ctrl-D to quit).")
     while True:
         try:

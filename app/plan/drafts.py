@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterator
 
-from app.answer.advisor import Advisor, Citation, Request
+from app.answer.advisor import Advisor
+from app.answer.state import Citation, Request
 from app.answer.citations import MARKER, cited_numbers
 from app.answer.profile import EnterpriseProfile
-from prompts import load_prompt
+from prompts import LANGUAGES, load_prompt, load_table
 
 if TYPE_CHECKING:
     from app.selfcheck.assessment import SelfCheck
@@ -29,28 +30,15 @@ class SectionSpec:
     instruction: dict[str, str]
 
 
-SECTIONS = [
-    SectionSpec("current_state", {"zh": "一、现状评估", "en": "1. Current state"},
-                {"zh": "中小企业数字化水平评测 数字化基础 等级 自评", "en": "digital level evaluation indicators levels self-assessment"},
-                {"zh": "说明如何用数字化水平评测指标评估企业现状和所处等级。",
-                 "en": "explain how to assess where the enterprise stands with the digital-level evaluation indicators."}),
-    SectionSpec("plan", {"zh": "二、制定转型规划：优先场景", "en": "2. Plan: priority scenarios"},
-                {"zh": "转型策略 优先级 重点突破 业务场景", "en": "transformation strategy priorities business scenarios"},
-                {"zh": "结合企业类型，说明应优先推进哪些业务场景及原因。",
-                 "en": "say which business scenarios to take first for this kind of enterprise, and why."}),
-    SectionSpec("implement", {"zh": "三、组织落地实施：分阶段步骤", "en": "3. Do: phased implementation"},
-                {"zh": "组织落地实施 分步推进 上云 小快轻准 解决方案", "en": "organise implementation steps cloud small fast light precise solutions"},
-                {"zh": "给出分阶段的实施步骤和可利用的支持措施。",
-                 "en": "give phased implementation steps and the support the policies offer."}),
-    SectionSpec("evaluate", {"zh": "四、开展成效评估", "en": "4. Check: evaluate results"},
-                {"zh": "开展成效评估 评测 等级 成熟度", "en": "effectiveness evaluation assessment maturity level"},
-                {"zh": "说明如何评估转型成效，可参考哪些评测指标或标准。",
-                 "en": "explain how to evaluate results and which indicators or standards to use."}),
-    SectionSpec("iterate", {"zh": "五、推进迭代优化", "en": "5. Act: iterate and improve"},
-                {"zh": "推进迭代优化 持续改进 PDCA 循环", "en": "iterative optimisation continuous improvement PDCA"},
-                {"zh": "说明评估之后如何迭代优化、进入下一轮。",
-                 "en": "explain how to iterate after the evaluation and start the next round."}),
-]
+def wording(lang: str) -> dict:
+    """The draft's words in ``lang`` (prompts/plan_draft.<lang>.md)."""
+    return load_table("plan_draft", lang)
+
+
+# The PDCA path, in the order of the Chinese table; each section's words in both languages.
+SECTIONS = [SectionSpec(key, *({lang: wording(lang)["sections"][key][part] for lang in LANGUAGES}
+                               for part in ("title", "query", "instruction")))
+            for key in wording("zh")["sections"]]
 
 
 @dataclass
@@ -71,13 +59,13 @@ class Plan:
     sources: list[Citation] = field(default_factory=list)  # numbered across the draft
 
     def to_markdown(self) -> str:
-        heading = {"zh": "数字化转型方案（草稿）", "en": "Digital transformation plan (draft)"}[self.lang]
-        lines = [f"# {heading}", "", self.profile.describe(self.lang).split("。")[0].split(". Tailor")[0], ""]
+        w = wording(self.lang)
+        lines = [f"# {w['heading']}", "", self.profile.describe(self.lang).split("。")[0].split(". Tailor")[0], ""]
         if self.goal:
-            lines += [("转型目标：" if self.lang == "zh" else "Goal: ") + self.goal, ""]
+            lines += [w["goal"].format(goal=self.goal), ""]
         for s in self.sections:
             lines += [f"## {s.title}", "", s.text.strip(), ""]
-        lines += [f"## {'资料来源' if self.lang == 'zh' else 'Sources'}", ""]
+        lines += [f"## {w['sources']}", ""]
         for c in self.sources:
             where = " — ".join(x for x in (c.section, f"p. {c.page}" if c.page else "") if x)
             lines.append(f"[{c.n}] {c.title}" + (f" ({where})" if where else "")
@@ -114,8 +102,7 @@ def section_request(spec: SectionSpec, profile: EnterpriseProfile, goal: str, la
 
     query = f"{profile.search_hint(lang)} {spec.query[lang]} {focus} {goal}".strip()
     return Request(question=instruction, search_query=query, profile=profile,
-                   known_text=f"{described}\n{goal}", prompt=prompt, max_tokens=MAX_SECTION_TOKENS, lang=lang,
-                   quote_missing=False, check_topic=False)  # a plan section cites its sources in its own structure
+                   known_text=f"{described}\n{goal}", prompt=prompt, max_tokens=MAX_SECTION_TOKENS, lang=lang)
 
 
 def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: str,

@@ -10,7 +10,8 @@ import logging
 from dataclasses import asdict
 from typing import Iterator
 
-from app.answer.advisor import Advisor, Request
+from app.answer.advisor import Advisor
+from app.answer.state import Request
 from app.answer.profile import LEVELS
 from app.selfcheck.assessment import Priority, SelfCheck
 from prompts import load_prompt
@@ -36,7 +37,7 @@ def priority_request(result: SelfCheck, priority: Priority) -> Request:
         query = f"{profile.search_hint(lang)} {query}"
     known = "\n".join([described, result.plan_facts(), *result.answers.notes.values()])
     return Request(question=t["question"].format(**fields), search_query=query, profile=profile, known_text=known,
-                   prompt=prompt, max_tokens=MAX_ADVICE_TOKENS, lang=lang, quote_missing=False, check_topic=False)
+                   prompt=prompt, max_tokens=MAX_ADVICE_TOKENS, lang=lang)
 
 
 def add_recommendations(advisor: Advisor, result: SelfCheck) -> Iterator[Priority]:

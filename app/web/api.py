@@ -16,6 +16,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.answer.conversation import Conversation
 from app.storage.uploads import UploadRejected, accept_upload
@@ -28,7 +29,7 @@ from app.web.requests import AskRequest, parse_ask, parse_chat, parse_json
 
 MAX_JSON_BYTES = 1024 * 1024
 HEARTBEAT_S = 10.0
-MAX_UPLOAD_FILES = 20
+MAX_FORM_FIELDS = 20  # non-file fields of an upload form; files are limited by settings.max_upload_files
 MB = 1024 * 1024
 
 router = APIRouter()
@@ -64,9 +65,7 @@ def admit(ctx: WebContext) -> Ticket:
 def conversation_events(ctx: WebContext, req: AskRequest):
     """A new Conversation per request, its history preloaded: follow-ups are rewritten exactly as
     in the chat, and no two requests share anything."""
-    s = ctx.services.settings
-    conversation = Conversation(ctx.services.advisor, s.history_turns, s.history_char_budget,
-                                history=list(req.history), rewrite_mode=s.rewrite_mode)
+    conversation = Conversation.from_settings(ctx.services.advisor, ctx.services.settings, req.history)
     return conversation.stream(req.question, req.profile)
 
 
@@ -194,7 +193,10 @@ async def upload_documents(request: Request):
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + MB:  # + room for the multipart framing
         raise APIError(413, "body_too_large", limit=f"{settings.max_upload_mb} MB")
-    form = await request.form(max_files=MAX_UPLOAD_FILES, max_fields=MAX_UPLOAD_FILES)
+    try:  # the form parser stops at the limits while it reads: more files are refused as a whole
+        form = await request.form(max_files=settings.max_upload_files, max_fields=MAX_FORM_FIELDS)
+    except StarletteHTTPException as exc:
+        raise APIError(400, "bad_form", detail=exc.detail, max_files=settings.max_upload_files) from None
     files = [f for f in form.getlist("file") if hasattr(f, "filename")]
     if not files:
         raise APIError(400, "no_files")

@@ -15,6 +15,8 @@ ERRORS = {
     "body_too_large": "the request body is over the {limit} limit",
     "upload_too_large": "{name}: {size:.1f} MB is over the {limit} MB limit",
     "upload_refused": "{detail}",
+    "bad_form": "the upload was refused: {detail} One upload may hold at most {max_files} files (max_upload_files); "
+                "send more in several uploads",
     "no_files": "send the documents as multipart/form-data in one or more `file` fields",
     "all_refused": "no document was ingested: {reasons}",
     "queue_full": "the advisor is busy: {waiting} requests are already waiting; retry after {retry} s",

@@ -93,3 +93,17 @@ def test_a_rewrite_that_answers_falls_back_to_the_rule():
                                                        {"role": "assistant", "content": "三个维度。"}])
     assert conversation.standalone_query("其中数字化基础占多少分？") == "评测指标有哪些维度？ 其中数字化基础占多少分？"
     assert conversation.last_rewrite_problem
+
+
+def test_from_settings_sizes_the_conversation_from_the_settings_and_copies_the_history():
+    from app.settings import Settings
+
+    settings = Settings(history_turns=5, history_char_budget=321, rewrite_mode="rule")
+    history = [{"role": "user", "content": "第一个问题"}, {"role": "assistant", "content": "回答。"}]
+    advisor = object()
+    conversation = Conversation.from_settings(advisor, settings, history)
+    assert (conversation.advisor, conversation.max_turns, conversation.char_budget, conversation.rewrite_mode) == \
+        (advisor, 5, 321, "rule")
+    assert conversation.history == history and conversation.history is not history  # sessions never share one
+    assert Conversation.from_settings(advisor, settings).history == []
+    assert Conversation.from_settings(advisor, settings, rewrite_mode="llm").rewrite_mode == "llm"

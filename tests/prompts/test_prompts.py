@@ -58,3 +58,26 @@ def test_refusal_detection_in_both_languages():
     assert not is_refusal("指南提出了四个方面的转型路径[1]。")
     assert is_refusal("**Conclusion:** The Guidelines do not guarantee a specific payback period. Firms should assess.")
     assert not is_refusal("SMEs should assess value [1]. The sources do not give a payback period [2].")
+
+
+def _shape(value):
+    return {k: _shape(v) for k, v in value.items()} if isinstance(value, dict) else type(value).__name__
+
+
+@pytest.mark.parametrize("name", ["profile", "plan_draft", "doc_types"])
+def test_word_tables_have_the_same_entries_in_both_languages(name):
+    assert _shape(load_table(name, "zh")) == _shape(load_table(name, "en"))
+
+
+def test_the_profile_is_described_from_its_table():
+    from app.answer.profile import LEVELS, TIERS, EnterpriseProfile
+
+    assert list(TIERS) == ["leading", "large", "sme", "micro"] and list(LEVELS) == [0, 1, 2, 3, 4]
+    assert TIERS["sme"] == {"zh": "中小企业", "en": "small or medium-sized enterprise (SME)"}
+    profile = EnterpriseProfile("micro", "五金加工", 0, 2, "缺人", ("质量管理", "设备管理"))
+    assert profile.describe("zh") == ("提问企业情况（企业类型：小微企业；行业：五金加工；人数：0；数字化水平：二级；主要痛点：缺人；"
+                                      "自评优先场景：质量管理、设备管理）。请针对这类企业回答。")
+    assert EnterpriseProfile("large").describe("en") == (
+        "The asking enterprise (type: large enterprise; digital level: unknown). "
+        "Tailor the answer to this kind of enterprise.")
+    assert profile.search_hint("zh") == "小微企业" and profile.search_hint("en") == "small and micro enterprises"

@@ -55,8 +55,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
     t0 = TEXT["zh"]
 
     def conversation_for(history: list[dict]) -> Conversation:
-        return Conversation(services.advisor, settings.history_turns, settings.history_char_budget,
-                            history=list(history), rewrite_mode=settings.rewrite_mode)
+        return Conversation.from_settings(services.advisor, settings, history)
 
     # ---------------------------------------------------------------- chat
     def chat(question, messages, history, answers, *profile_values):
@@ -90,7 +89,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
         messages = list(messages) + [{"role": "user", "content": question}, {"role": "assistant", "content": note}]
         yield messages, f'<div class="src-note">{LABELS[lang]["waiting"]}</div>', history, answers, ""
         conversation = conversation_for(history)
-        shown, sources, evidence_md = note, [], ""
+        shown, sources, evidence = note, [], []
         for event in conversation.stream(question, profile):
             if event.kind == "sources":
                 sources = event.sources
@@ -98,17 +97,19 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                                       search_query=event.search_query, question=question)
                 yield messages, html, history, answers, ""
             elif event.kind == "evidence":
-                # The key passages, quoted, until the model's first verified sentence replaces them.
-                evidence_md = render_evidence(event.evidence, lang)
-                messages[-1] = {"role": "assistant", "content": note + evidence_md}
+                # The key passages, quoted, shown at once; under the answer they stay, each once and
+                # none the answer already says.
+                evidence = event.evidence or []
+                messages[-1] = {"role": "assistant", "content": note + render_evidence(evidence, lang)}
                 yield messages, gr.skip(), history, answers, ""
             elif event.kind == "token":
                 shown += event.text
-                messages[-1] = {"role": "assistant", "content": shown + "\n\n" + evidence_md}
+                messages[-1] = {"role": "assistant", "content": shown + "\n\n" + render_evidence(evidence, lang, shown)}
                 yield messages, gr.skip(), history, answers, ""
             else:
                 answer = event.answer
-                messages[-1] = {"role": "assistant", "content": note + answer.answer + "\n\n" + evidence_md}
+                messages[-1] = {"role": "assistant", "content": note + answer.answer + "\n\n"
+                                + render_evidence(evidence, lang, answer.answer)}
                 html = render_sources(answer.contexts, card_metadata(sources, lang), lang, cited_set(answer),
                                       search_query=answer.search_query, question=question)
                 answers = dict(answers, **{str(len(messages) - 1): answer.to_json()})

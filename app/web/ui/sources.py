@@ -4,9 +4,11 @@ user can check every [n] against its text."""
 from __future__ import annotations
 
 import html
+import re
 
-from app.answer.advisor import Answer, Context
-from app.answer.source_kinds import source_label
+from app.answer.state import Answer, Context
+from app.answer.citations import MARKER
+from app.answer.source_kinds import doc_type_label, source_label
 
 CARD_CSS = """
 .src-cards {display: flex; flex-direction: column; gap: 8px;}
@@ -34,7 +36,7 @@ def _card(c: Context, metadata: dict, cited: bool, lang: str) -> str:
     t = LABELS[lang]
     where = " · ".join(x for x in (c.section, t["page"].format(c.page) if c.page else "") if x)
     tags = "".join(f'<span class="src-tag">{html.escape(str(v))}</span>' for v in
-                   (metadata.get("doc_type"), metadata.get("issuer"), metadata.get("date")) if v)
+                   (doc_type_label(metadata.get("doc_type"), lang), metadata.get("issuer"), metadata.get("date")) if v)
     label = metadata.get("source_label", "")
     if label:  # 官方文件 / 新闻报道 …, never the fact sheet's codes
         tags += f'<span class="src-tag src-kind">{html.escape(label)}</span>'
@@ -66,8 +68,40 @@ def card_metadata(sources, lang: str) -> list[dict]:
     return [dict(s.metadata, source_label=source_label(s.metadata, lang)) for s in sources]
 
 
-def render_evidence(evidence: list[dict], lang: str) -> str:
-    """The key passages, quoted with their [n], shown before the model's first word (Markdown)."""
+LIST_MARK = re.compile(r"^\s*(?:>\s*)*(?:[-*+•]|\d+[.、)）](?!\d)|[（(][一二三四五六七八九十\d]+[)）])?", re.M)
+NOT_WORDS = re.compile(r"[\W_]+")  # punctuation, whitespace, Markdown marks
+
+
+def plain(text: str) -> str:
+    """The words of a text only: citation markers, list and quote marks, punctuation and whitespace gone."""
+    return NOT_WORDS.sub("", LIST_MARK.sub("", MARKER.sub("", text))).lower()
+
+
+def says_nothing_new(line: str, other: str) -> bool:
+    """Whether ``other`` already says ``line``: its words, in order, are part of ``other``'s (an
+    empty line says nothing)."""
+    return plain(line) in plain(other)
+
+
+def distinct_evidence(evidence: list[dict], shown: str = "") -> list[dict]:
+    """The evidence worth showing under ``shown`` (the answer so far): a line the answer already
+    says, or that another evidence line holds (a list item and the sentence that carries it), is
+    left out; of two equal lines the first stays."""
+    kept = []
+    for i, e in enumerate(evidence):
+        if says_nothing_new(e["text"], shown):
+            continue
+        if any(says_nothing_new(e["text"], f["text"]) and (j < i or plain(f["text"]) != plain(e["text"]))
+               for j, f in enumerate(evidence) if j != i):
+            continue
+        kept.append(e)
+    return kept
+
+
+def render_evidence(evidence: list[dict], lang: str, shown: str = "") -> str:
+    """The key passages, quoted with their [n], shown before the model's first word (Markdown);
+    each once, and none the answer ``shown`` so far already says."""
+    evidence = distinct_evidence(evidence, shown)
     if not evidence:
         return ""
     quotes = "\n".join(f"> [{e['n']}] {e['text']}" for e in evidence)
