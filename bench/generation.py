@@ -80,8 +80,7 @@ def capture_prompts(advisor, settings: Settings) -> dict[str, list[dict[str, str
     recorder = Recorder(advisor.generator)
     advisor.generator = recorder
     try:
-        conversation = Conversation(advisor, settings.history_turns, settings.history_char_budget,
-                                    rewrite_mode="llm")
+        conversation = Conversation.from_settings(advisor, settings, rewrite_mode="llm")
         first = sent(advisor, recorder, lambda: conversation.stream(QUESTION))
         follow = sent(advisor, recorder, lambda: conversation.stream(FOLLOW_UP))
         other = sent(advisor, recorder, lambda: Conversation(advisor, rewrite_mode="llm").stream(NEXT_QUESTION))

@@ -170,8 +170,7 @@ def run_answers_eval(items: list[EvalItem], advisor, matcher: PointMatcher, sett
                      progress: Callable[[str], None] = print) -> tuple[dict, list[dict]]:
     rows = []
     for i, item in enumerate(items, start=1):
-        conversation = Conversation(advisor, settings.history_turns, settings.history_char_budget,
-                                    rewrite_mode=settings.rewrite_mode)
+        conversation = Conversation.from_settings(advisor, settings)
         for turn in item.turns[:-1]:
             for _ in conversation.stream(turn):
                 pass

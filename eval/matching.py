@@ -16,7 +16,7 @@ import numpy as np
 
 from eval.judges import MARKER
 from ingest.language import detect_language
-from retrieval.lexical import STOPWORDS, tokenize
+from ingest.text import STOPWORDS, tokenize
 
 TERM_SHARE = 0.6  # share of the point's key terms found in the text
 SEMANTIC = 0.87  # cosine between the point (query) and the best sentence (passage)

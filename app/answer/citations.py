@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import re
 
-# SENTENCE and terms are re-exported for tests/app/test_plan.py, which still imports them from here:
-# import them from ingest.text instead.
-from ingest.text import SENTENCE, terms  # noqa: F401
-
 MARKER = re.compile(r"[\[【]\s*(\d{1,2}(?:\s*[,，、]\s*\d{1,2})*)\s*[\]】]")
 
 

@@ -9,18 +9,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Iterator, Literal
 
 from app.answer.advisor import Advisor
-from app.answer.state import Event
 from app.answer.citations import MARKER
+from app.answer.policy import AnswerPolicy
 from app.answer.profile import EnterpriseProfile
+from app.answer.state import Event
 from ingest.language import detect_language
+from ingest.text import NUMBER, tokenize
 from prompts import load_prompt, load_table
-from retrieval.lexical import tokenize
 
 if TYPE_CHECKING:
     from app.settings import Settings
 
 RewriteMode = Literal["llm", "rule", "off"]
-REWRITE_MAX_TOKENS = 64
+DEFAULT_POLICY = AnswerPolicy()
 
 
 def parse_history(data) -> list[dict]:
@@ -45,11 +46,9 @@ def strip_citations(text: str) -> str:
 
 QUESTION_SHAPE = re.compile(r"[?？]\s*$|^(?:what|which|who|when|where|why|how|is|are|do|does|did|can|could|should|will)\b|"
                             r"什么|哪|谁|几|多少|怎么|怎样|如何|是否|吗|呢|有没有|能否|可否", re.I)
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-MAX_NEW_WORDS = 2  # words a rewrite may add beyond the history and the follow-up (e.g. "中国", "企业")
 
 
-def rewrite_problem(rewritten: str, question: str, history_text: str) -> str:
+def rewrite_problem(rewritten: str, question: str, history_text: str, policy: AnswerPolicy = DEFAULT_POLICY) -> str:
     """Why a model-written rewrite cannot be used, or ''. It must be a question in the follow-up's
     language that adds no figure and (almost) no word absent from the history and the follow-up:
     a rewrite that answers or invents steers retrieval away."""
@@ -64,7 +63,7 @@ def rewrite_problem(rewritten: str, question: str, history_text: str) -> str:
     if new_numbers:
         return "adds figures: " + ", ".join(new_numbers)
     new_words = [w for w in tokenize(rewritten) if len(w) > 1 and w not in allowed]
-    if len(set(new_words)) > MAX_NEW_WORDS:
+    if len(set(new_words)) > policy.rewrite_max_new_words:
         return "adds words: " + ", ".join(sorted(set(new_words))[:6])
     return ""
 
@@ -124,12 +123,13 @@ class Conversation:
         lang = detect_language(question)
         history = format_history(self.recent(), lang, self.char_budget)
         prompt = load_prompt("rewrite", lang).text.format(history=history, question=question)
-        pieces = self.advisor.generator.stream([{"role": "user", "content": prompt}], REWRITE_MAX_TOKENS)
+        pieces = self.advisor.generator.stream([{"role": "user", "content": prompt}], self.advisor.policy.rewrite_max_tokens)
         lines = "".join(pieces).strip().splitlines()
         rewritten = lines[0].strip().strip("\"“”'") if lines else ""
         for prefix in ("改写后的问题：", "改写后的问题:", "Rewritten question:"):
             rewritten = rewritten.removeprefix(prefix).strip()
-        self.last_rewrite_problem = rewrite_problem(rewritten, question, "\n".join(t["content"] for t in self.history))
+        self.last_rewrite_problem = rewrite_problem(rewritten, question, "\n".join(t["content"] for t in self.history),
+                                                    self.advisor.policy)
         if self.last_rewrite_problem or len(rewritten) > 4 * len(question) + 80:
             return rule_rewrite(question, user_turns)
         return rewritten

@@ -55,6 +55,9 @@ class AnswerPolicy:
     # much to its score, up to info_cap of them (evidence scores of the best units lie within ~0.1).
     info_weight: float = 0.012
     info_cap: int = 10
+    # --- follow-up questions rewritten by the model into standalone ones ------------------------------
+    rewrite_max_tokens: int = 64  # a standalone question is short; more is the model answering instead
+    rewrite_max_new_words: int = 2  # words a rewrite may add beyond the history and the follow-up (e.g. "中国", "企业")
     # --- what the user sees -------------------------------------------------------------------------
     snippet_chars: int = 160  # a citation's snippet
     refusal_max_kept: int = 1  # an answer opening with a refusal and keeping at most this many sentences is a refusal

@@ -4,6 +4,7 @@ conversation never leaking into another."""
 import pytest
 
 from app.answer.conversation import Conversation, format_history, parse_history
+from app.answer.policy import AnswerPolicy
 
 
 def test_history_is_trimmed_by_budget_never_an_error():
@@ -88,6 +89,7 @@ def test_a_rewrite_that_answers_falls_back_to_the_rule():
 
     class FakeAdvisor:
         generator = Answering()
+        policy = AnswerPolicy()
 
     conversation = Conversation(FakeAdvisor(), history=[{"role": "user", "content": "评测指标有哪些维度？"},
                                                        {"role": "assistant", "content": "三个维度。"}])

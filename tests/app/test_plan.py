@@ -3,7 +3,7 @@ import re
 import docx
 import pytest
 
-from app.answer.citations import SENTENCE, terms
+from ingest.text import SENTENCE, terms
 from app.selfcheck.scenario_levels import load_scenarios, specific_descriptors
 from app.settings import REPO_ROOT
 
