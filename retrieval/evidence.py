@@ -194,6 +194,12 @@ def select_evidence(query: str, texts: Sequence[str], sections: Sequence[str],
             # question's own terms and numbers; both are 0..1-ish.
             u.score = u.dense + policy.dense_lexical_weight * u.lexical + u.kind_bonus + prior(u)
     pool.sort(key=lambda u: -u.score)
+    return _with_referents(_within_budget(pool, token_budget, min_items, max_items, policy), units)
+
+
+def _within_budget(pool: list[EvidenceUnit], token_budget: int, min_items: int, max_items: int,
+                   policy: EvidencePolicy) -> list[EvidenceUnit]:
+    """The best units, each sentence once, within the token budget (at least ``min_items``)."""
     chosen, used, seen = [], 0, set()
     for u in pool:
         key = re.sub(r"\W", "", u.text)
@@ -205,9 +211,14 @@ def select_evidence(query: str, texts: Sequence[str], sections: Sequence[str],
         seen.add(key)
         chosen.append(u)
         used += cost
+    return chosen
+
+
+def _with_referents(chosen: list[EvidenceUnit], units: list[EvidenceUnit]) -> list[EvidenceUnit]:
+    """"They …", "… has therefore become …": the sentence before says what a unit refers to."""
     by_place = {(u.source_index, u.position): u for u in units}
     picked = {(u.source_index, u.position) for u in chosen}
-    for u in chosen:  # "They …", "… has therefore become …": the sentence before says what it refers to
+    for u in chosen:
         before = by_place.get((u.source_index, u.position - 1))
         if ANAPHORA.search(u.text) and before is not None and (before.source_index, before.position) not in picked:
             u.text = _join_sentences(before.text, u.text)

@@ -22,7 +22,7 @@ from typing import Callable
 import bm25s
 import numpy as np
 
-from ingest.text import STOPWORDS, tokenize  # noqa: F401  (STOPWORDS: still imported from here by eval/matching.py)
+from ingest.text import tokenize
 
 MAX_SEGMENTS = 6  # beyond this, every segment but the largest is merged into one
 REBUILD_DELETED_SHARE = 0.2  # deleted chunks beyond this share of the index: rebuild it whole

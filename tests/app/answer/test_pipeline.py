@@ -134,7 +134,8 @@ def _functions(path: Path):
 
 
 def test_no_function_of_the_answer_pipeline_is_longer_than_50_lines():
-    files = [*(REPO / "app/answer/steps").glob("*.py"), *(REPO / "app/answer").glob("*.py")]
+    files = [*(REPO / "app/answer/steps").glob("*.py"), *(REPO / "app/answer").glob("*.py"),
+             REPO / "retrieval/evidence.py", REPO / "retrieval/hybrid.py", *(REPO / "ingest/text").glob("*.py")]
     long = [f"{f.name}:{fn.name} {fn.end_lineno - fn.lineno + 1}" for f in files for fn in _functions(f)
             if fn.end_lineno - fn.lineno + 1 > 50]
     assert not long, long
