@@ -30,7 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
 
     advisor = services.advisor
     advisor.warm_up(calibrate=False)  # the configured evidence budget: the prompt does not depend on the load
-    advisor.max_new_tokens = args.max_tokens
+    advisor.policy = replace(advisor.policy, max_new_tokens=args.max_tokens)
     prompts = capture_prompts(advisor, settings)
     generator = advisor.generator
     raw = llama_cpp.Llama(model_path=str(generator_model_path(settings)), n_ctx=settings.n_ctx,
