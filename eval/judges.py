@@ -181,6 +181,21 @@ def subject_terms(text: str, start: int, end: int) -> set[str]:
     return terms(around) - FRAMING_PAIRS
 
 
+SENTENCE_START = re.compile(r"[。！？!?]|\.\s")
+LEAD_END = re.compile(r"[:：]")
+
+
+def lead_terms(text: str, start: int) -> set[str]:
+    """The content terms of the lead of the figure's sentence, when the figure stands in a list after
+    it ("each pilot city gets a fixed reward, capped by city type: capitals: at most 150 million
+    yuan"): the lead names what every item of the list counts."""
+    begin = max((m.end() for m in SENTENCE_START.finditer(text, 0, start)), default=0)
+    colon = LEAD_END.search(text, begin, start)
+    if colon is None:
+        return set()
+    return terms(re.sub(r"\d+(?:[.,]\d+)*", " ", text[begin:colon.start()])) - FRAMING_PAIRS
+
+
 def scripts(words: set[str]) -> set[str]:
     """The scripts the terms are written in: "zh" for Chinese pairs, "latin" for words."""
     return {"zh" if re.match(rf"[{CJK}]", w) else "latin" for w in words}
@@ -201,7 +216,8 @@ def figure_supported(sentence: str, figure: Figure, source: str) -> bool:
     for candidate in figures(text):
         if abs(candidate.value - figure.value) > 1e-9 * max(1.0, abs(figure.value)) or not same_unit(figure, candidate):
             continue
-        if same_subject(near, subject_terms(text, candidate.start, candidate.end)):
+        source_near = subject_terms(text, candidate.start, candidate.end) | lead_terms(text, candidate.start)
+        if same_subject(near, source_near):
             return True
     return False
 

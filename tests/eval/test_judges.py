@@ -100,3 +100,12 @@ def test_the_evaluation_never_judges_with_the_products_checks():
         used = [m for m in found if m == "prompts.is_refusal"
                 or any(m == check or m.startswith(check + ".") for check in PRODUCT_CHECKS)]
         assert not used, f"{path.name} imports {used}"
+
+
+def test_a_figure_in_a_list_takes_its_subject_from_the_list_lead():
+    source = ("Media report that the central government gives each pilot city a fixed reward, capped by city type: "
+              "provincial capitals, cities specifically designated in the state plan and the XPCC: at most 150 million "
+              "yuan in total; other prefecture-level cities and municipal districts and counties: at most 100 million yuan.")
+    honest = "The city pilot provides a fixed reward of up to 150 million yuan per city, capped by city type[1]."
+    assert unsupported_figures(honest, [source]) == []
+    assert unsupported_figures("Each firm's subsidy for software licences is 150 million yuan[1].", [source]) != []
