@@ -7,7 +7,7 @@ one is a change to one line."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from app.answer.fact_kinds import FactKindPolicy
 from app.answer.verification import VerificationPolicy
@@ -67,6 +67,3 @@ class AnswerPolicy:
         return cls(source_pool=settings.context_k, evidence_tokens=settings.context_token_budget,
                    min_evidence=settings.min_evidence, first_token_target_s=settings.first_token_target_s,
                    max_new_tokens=settings.max_new_tokens)
-
-    def with_evidence_tokens(self, tokens: int) -> "AnswerPolicy":
-        return replace(self, evidence_tokens=tokens)

@@ -9,10 +9,6 @@ from app.answer.fact_kinds import NOT_GIVEN
 from app.answer.quoting import quote_lines
 from app.answer.state import AnswerState, Event, Tools
 
-REASONS = ("out_of_scope", "not_covered", "fact_gap:<kinds>", "sources_say_not_given", "model_refused",
-           "nothing_verified")
-
-
 def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
     """None when the user got an answer."""
     stream = state.stream
