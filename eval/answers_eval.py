@@ -71,6 +71,27 @@ def load_items(path: Path) -> list[EvalItem]:
     return items
 
 
+def sample_items(items: list[EvalItem], n: int | None) -> list[EvalItem]:
+    """``n`` items spread evenly through the file within each kind (answerable or not, language), in
+    file order: the same items every run, the mix of the whole set. ``None`` or ``n`` >= the set: all."""
+    if n is None or n >= len(items):
+        return list(items)
+    if n < 1:
+        raise ValueError(f"--sample {n}: need at least 1 item")
+    groups: dict[tuple, list[int]] = {}
+    for index, item in enumerate(items):
+        groups.setdefault((item.answerable, item.lang), []).append(index)
+    quotas = {key: max(1, round(n * len(group) / len(items))) for key, group in groups.items()}
+    while sum(quotas.values()) > n:  # rounding up for small kinds: take back from the largest share
+        largest = max((k for k in quotas if quotas[k] > 1), key=lambda k: quotas[k] / len(groups[k]))
+        quotas[largest] -= 1
+    while sum(quotas.values()) < n:
+        smallest = min((k for k in quotas if quotas[k] < len(groups[k])), key=lambda k: quotas[k] / len(groups[k]))
+        quotas[smallest] += 1
+    chosen = {group[i * len(group) // quotas[key]] for key, group in groups.items() for i in range(quotas[key])}
+    return [items[i] for i in sorted(chosen)]
+
+
 def citation_checks(answer: str, contexts: list[str], semantic: Callable[[str, str], float] | None) -> list[dict]:
     """One row per [n] the answer writes: the source exists and holds the citing sentence (its
     terms, ``eval.judges.support``, or else the embedding cosine)."""

@@ -33,6 +33,9 @@ def add_eval_parser(sub, func) -> None:
     a = kinds.add_parser("answers", help="answer quality on a question or conversation file (JSONL)")
     a.add_argument("--questions", required=True, type=Path)
     a.add_argument("--out", type=Path, default=Path("eval-out/answers"))
+    a.add_argument("--sample", type=int, metavar="N",
+                   help="N items spread evenly through the file within each kind (answerable, language): "
+                        "a quicker check on the same mix")
     a.add_argument("--fail-under", nargs="*", default=[], metavar="METRIC=VALUE",
                    help="exit 1 when a metric is below its bar")
     if func is not None:
@@ -67,14 +70,14 @@ def run_eval(args: argparse.Namespace, services) -> int:
         print(f"report: {report}")
         return 0
 
-    from eval.answers_eval import load_items, run_answers_eval
+    from eval.answers_eval import load_items, run_answers_eval, sample_items
     from eval.matching import PointMatcher
     from eval.translation import PointTranslator
 
     bars = parse_bars(args.fail_under)
     if not args.questions.is_file():
         raise ValueError(f"no such file: {args.questions}")
-    items = load_items(args.questions)
+    items = sample_items(load_items(args.questions), args.sample)
     embedder = services.embedder
     translator = PointTranslator(services.generator, services.settings.cache_dir / "eval-point-translations.json")
     matcher = PointMatcher(embedder.embed_queries, embedder.embed_passages, translate=translator.other_language)

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from eval.answers_eval import EvalItem, asserted_sentences, citation_checks, grade, invented_figures, load_items, summarize
+from eval.answers_eval import EvalItem, asserted_sentences, citation_checks, grade, invented_figures, load_items, \
+    sample_items, summarize
 from eval.cli import parse_bars
 from tests.conftest import shared_path
 
@@ -72,6 +73,18 @@ def test_held_out_sets_load_with_their_traps():
         assert len(items) >= 15
     traps = load_items(REPO_ROOT / "eval" / "sets" / "traps.jsonl")
     assert sum(bool(t.must_not_mention) for t in traps) >= 10
+
+
+def test_a_sample_keeps_the_mix_of_the_set_and_is_the_same_every_time():
+    items = [EvalItem(f"q{i}", "en" if i % 3 else "zh", ("?",), ("x",), i % 7 != 0) for i in range(20)]
+    sample = sample_items(items, 10)
+    assert len(sample) == 10 and sample == sample_items(items, 10)
+    assert [s.id for s in sample] == sorted((s.id for s in sample), key=lambda i: int(i[1:]))  # file order
+    kinds = {(i.answerable, i.lang) for i in items}
+    assert {(s.answerable, s.lang) for s in sample} == kinds  # every kind, however small
+    assert sample_items(items, None) == items and sample_items(items, 50) == items
+    with pytest.raises(ValueError, match="--sample 0"):
+        sample_items(items, 0)
 
 
 def test_citation_and_figure_checks():
