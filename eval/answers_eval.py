@@ -12,6 +12,11 @@ conversation and score what a consultant cares about. Every metric is "higher is
 - crag_score: mean of correct 1 / missing or refused 0 / wrong -1 (see ``grade``); an answer that
   states one of the item's ``must_not_mention`` claims (a per-enterprise amount, an invented ROI,
   another batch's figures, a reversed rule) is wrong whatever its coverage (``wrong_claims``).
+Beside them, counts where lower is better (``LOWER_IS_BETTER``, gated with ``--fail-over``): wrong
+claims, wrongful and missed refusals, and the answer's form: ``repeated_units`` (a sentence, quote
+or list line saying again what another of the same answer says) and ``fragments`` (a heading,
+a bare title, a note about the document, a unit left over from a list, a short unit with no
+predicate), both by ``eval.judges``.
 Latency (p50/p95 of the total time and of the first token) is reported beside them, and the
 product's own account of each answer (``refusal_reason``, the pipeline ``trace``) is stored with it.
 Every judgement here is the evaluation's own code (``eval.judges``): the product runs, never judges."""
@@ -29,12 +34,14 @@ from typing import Callable
 import numpy as np
 
 from app.answer.conversation import Conversation
-from eval.judges import MARKER, cited_numbers, marker_numbers, says_not_given, sentences, strip_markers, support, \
-    unsupported_figures
+from eval.judges import MARKER, cited_numbers, fragments, marker_numbers, repeats, says_not_given, sentences, \
+    strip_markers, support, unsupported_figures
 from eval.matching import PointMatcher
 
 QUALITY_METRICS = ("context_recall", "answer_coverage", "citation_validity", "refusal_accuracy", "figure_safety",
                    "claim_safety", "crag_score")
+# Counts, "lower is better": ``--fail-over`` gates them, ``--fail-under`` refuses them.
+LOWER_IS_BETTER = ("wrong_claims", "wrongful_refusals", "missed_refusals", "repeated_units", "fragments")
 CITATION_LEXICAL = 0.2  # share of the sentence's terms in the cited source
 CITATION_SEMANTIC = 0.84  # or: cosine between the sentence and the cited source
 CORRECT_COVERAGE = 0.5
@@ -119,6 +126,13 @@ def invented_figures(answer: str, contexts: list[str], known: str) -> list[str]:
         cited = [contexts[n - 1] for n in cited_numbers(sentence) if 1 <= n <= len(contexts)]
         found.extend(unsupported_figures(sentence, cited or contexts, known))
     return found
+
+
+def form_checks(text: str) -> dict:
+    """The text's repeated units (each with the earlier unit it repeats) and its fragments, as
+    rows for items.jsonl (``eval.judges.repeats`` and ``fragments``)."""
+    return {"repeats": [dataclasses.asdict(r) for r in repeats(text)],
+            "fragments": [dataclasses.asdict(f) for f in fragments(text)]}
 
 
 def shown_source(n: int, text: str, title: str, section: str, page: int | None) -> str:
@@ -231,6 +245,7 @@ def run_answers_eval(items: list[EvalItem], advisor, matcher: PointMatcher, sett
             "refusal_reason": getattr(answer, "refusal_reason", None),
             "trace": [dataclasses.asdict(step) if dataclasses.is_dataclass(step) else dict(step)
                       for step in getattr(answer, "trace", None) or []],
+            **form_checks(answer.answer),
         })
         progress(f"[{i}/{len(items)}] {item.id}: grade {rows[-1]['grade']:+d}, "
                  f"coverage {coverage if coverage is None else round(coverage, 2)}, refused {answer.refused}, "
@@ -262,6 +277,9 @@ def summarize(rows: list[dict]) -> dict:
         "latency_p50_ms": percentile(totals, 50), "latency_p95_ms": percentile(totals, 95),
         "first_token_p50_ms": percentile(firsts, 50), "first_token_p95_ms": percentile(firsts, 95),
         "refusal_reasons": refusal_reasons(rows),
+        "repeated_units": sum(len(r.get("repeats", [])) for r in rows),
+        "answers_with_repeats": sum(1 for r in rows if r.get("repeats")),
+        "fragments": sum(len(r.get("fragments", [])) for r in rows),
     }
 
 

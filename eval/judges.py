@@ -1,13 +1,15 @@
-"""The evaluation's own judges: citation markers, sentences, lexical support, figures and refusal
-sentences. They are written here, apart from the product's checks (``app.answer``), so that the
-evaluation never grades the product with the code it grades: a bug in a product check would
-otherwise pass its own test. They are simpler than the product's and deterministic."""
+"""The evaluation's own judges: citation markers, sentences, lexical support, figures, refusal
+sentences, and the form of a text (repeated units, fragments). They are written here, apart from
+the product's checks (``app.answer``), so that the evaluation never grades the product with the
+code it grades: a bug in a product check would otherwise pass its own test. They are simpler than
+the product's and deterministic."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 # --- citation markers -------------------------------------------------------------------------
 
@@ -257,3 +259,194 @@ def says_not_given(sentence: str) -> bool:
     """Does the sentence say that the sources do not give something ("资料中没有提供……", "未提供
     具体金额", "the amount is not given")? Such a sentence refuses; it claims nothing."""
     return bool(NOT_GIVEN.search(normalize(strip_markers(sentence)).replace("*", "")))
+
+
+# --- repeats and fragments -------------------------------------------------------------------
+
+# What a reader sees twice: a unit (sentence, quote or list line) is a repeat of another when most
+# of it lies inside the other once markers, quote marks, bold and list numbers are set aside:
+# "省会城市最高1.5亿元[2]。" and "省会城市最高1.5亿元[3]。", or a lead sentence and "Conclusion: <it>".
+REPEAT_SHARE = 0.85  # share of the unit's characters, or of its terms, inside the other unit
+REPEAT_BLOCK = 3  # characters matched in runs of at least this many: scattered letters are no repeat
+REPEAT_MIN_TERMS = 4  # a unit with fewer terms ("质量管理", "Equipment uptime") is too short to repeat
+QUOTE_MARKS = re.compile(r"[“”‘’\"'「」『』]")
+LIST_BULLET = re.compile(r"^\s*(?:[-*•+]\s+|\d{1,2}[.、)）](?!\d)\s*|[（(]\d{1,2}[)）]\s*|[一二三四五六七八九十]{1,3}、)")
+
+
+def line_units(line: str) -> list[str]:
+    """One line's units: its sentences (``sentences``), the list number or bullet kept on the first
+    one ("2. 推动业务系统上云。" is one unit, not "2." and a sentence)."""
+    bullet = LIST_BULLET.match(line)
+    head = bullet.group(0) if bullet else ""
+    parts = sentences(line[len(head):])
+    if parts and head.strip():
+        parts[0] = head.lstrip() + parts[0]
+    return parts
+
+
+def units(text: str) -> list[str]:
+    """The text's units, line by line (``line_units``): sentences, quotes and list lines."""
+    return [unit for line in text.splitlines() for unit in line_units(line)]
+
+
+def unit_body(unit: str) -> str:
+    """What a unit says, for comparing units: markers, quote marks, bold and the list number out,
+    spaces folded, end punctuation off ("1. “推动业务系统上云。”[2]" → "推动业务系统上云")."""
+    text = QUOTE_MARKS.sub("", normalize(strip_markers(unit))).replace("*", "")
+    text = LIST_BULLET.sub("", text)
+    return re.sub(r"\s+", " ", text).strip(" 。．.！？!?；;，,：:")
+
+
+def inside_share(part: str, whole: str) -> float:
+    """Share of ``part``'s characters that ``whole`` holds in the same order, in runs of at least
+    ``REPEAT_BLOCK`` characters (0..1)."""
+    if not part:
+        return 0.0
+    blocks = SequenceMatcher(None, part, whole, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= REPEAT_BLOCK) / len(part)
+
+
+@dataclass(frozen=True)
+class Repeat:
+    first: str  # the earlier unit, as written
+    repeat: str  # the later unit that says it again
+    share: float  # how much of the shorter one lies inside the other
+    by: str  # "characters" or "terms"
+
+
+def repeats(text: str) -> list[Repeat]:
+    """The units of the text that say again what an earlier unit says (``REPEAT_SHARE`` of either
+    one's characters or terms inside the other), each once, with the earlier unit it repeats.
+    Two list items that share a lead word, or a sentence and a longer one sharing a few terms, are
+    no repeat."""
+    parts = units(text)
+    bodies = [unit_body(u) for u in parts]
+    unit_terms = [terms(b) for b in bodies]
+    found = []
+    for j in range(len(parts)):
+        for i in range(j):
+            best = None
+            for part, whole in ((i, j), (j, i)):
+                if len(unit_terms[part]) < REPEAT_MIN_TERMS:
+                    continue
+                by_terms = len(unit_terms[part] & unit_terms[whole]) / len(unit_terms[part])
+                by_chars = inside_share(bodies[part], bodies[whole])
+                for share, by in ((by_chars, "characters"), (by_terms, "terms")):
+                    if share >= REPEAT_SHARE and (best is None or share > best[0]):
+                        best = (share, by)
+            if best:
+                found.append(Repeat(parts[i], parts[j], round(best[0], 3), best[1]))
+                break
+    return found
+
+
+# A kept line or unit that a reader cannot use as a statement:
+# - "heading": a markdown heading, or a line that is only bold text ("**Equipment Uptime**[8]",
+#   "**3[9]. Do: phased implementation**[9]"; a bolded full sentence ending in 。.!? is a sentence);
+# - "title": a line that is only a document's title ("《中小企业数字化转型指南》[2]");
+# - "meta": a disclaimer or note about the document itself ("（关于本资料）", "本资料……", "资料缺口：…",
+#   "This summary …");
+# - "dangling": a unit that opens with a colon, a closing bracket or a "-" left over from a list
+#   (") - First batch (2023): …");
+# - "no_predicate": a short unit that states nothing: in Chinese, under ``PREDICATE_MIN_CHARS``
+#   characters of content and none of ``ZH_PREDICATE``; in English, under ``PREDICATE_MIN_WORDS``
+#   words and no verb form (``EN_VERBS``, or a word in -ed or -s after the first). A list item under a
+#   lead that ends in a colon is the lead's item: it needs no predicate of its own.
+HEADING_LINE = re.compile(r"^\s*#{1,6}\s")
+BOLD_ONLY = re.compile(r"^\*\*(.+?)\*\*[:：]?$")
+TITLE_ONLY = re.compile(r"^(?:《[^》]+》[、和与及,，\s]*)+$")
+META_OPENER = re.compile(r"^[（(\[【]?\s*(?:关于本资料|本资料|本文(?!件)|本摘要|资料缺口|(?:about\s+)?this\s+(?:summary|text|material)\b)",
+                         re.I)
+DANGLING_OPENER = re.compile(r"^[:：)）\]】}\-]")
+PUNCTUATION = re.compile(r"[^\w]+")
+PREDICATE_MIN_CHARS = 8  # content characters (Chinese, letters, digits) of a Chinese unit
+PREDICATE_MIN_WORDS = 6  # words of an English unit
+# Characters that make a short Chinese unit say something (是, 有, 要, 应, 推, 建 …): a small list,
+# without those common in nouns (管 in 管理, 能 in 智能, 设 in 设备, 发 in 研发, 进 in 先进).
+ZH_PREDICATE = frozenset("是有为要应须需可将把被让使在到给做无没不未含括属达提推建开施选查申获带降加减增改上看找买接称叫")
+EN_VERBS = frozenset("""is are was were be been being am has have had do does did done can could should must may
+might will would shall need needs get gets give gives go goes make makes take takes use uses start starts move
+moves apply applies help helps offer offers provide provides cover covers set sets ask asks say says include
+includes support supports require requires let lets see sees check checks assess assesses build builds add adds
+keep keeps choose chooses find finds list lists mean means become becomes begin begins focus focuses aim aims
+run runs""".split())
+# After the first word, "-ed" and "-s" may be a verb ("information prevails", "the plan worked"): a
+# plural noun read as a verb lets a fragment pass, which is the safer mistake.
+EN_VERB_ENDING = re.compile(r"(?:ed|[^su'’]s)$")
+
+
+@dataclass(frozen=True)
+class Fragment:
+    text: str  # the line or unit, as written
+    kind: str  # "heading", "title", "meta", "dangling" or "no_predicate"
+
+
+def _bare(text: str) -> str:
+    """A line or unit without its markers, its list bullet and its end punctuation."""
+    return LIST_BULLET.sub("", strip_markers(text).strip()).strip().rstrip("。．.；;，,！？!? \t")
+
+
+def line_kind(line: str) -> str | None:
+    """"heading" or "title" when the whole line is one, else None."""
+    if HEADING_LINE.match(line):
+        return "heading"
+    bare = _bare(line)
+    bold = BOLD_ONLY.match(bare)
+    if bold and not re.search(r"[。！？!?]$|(?<![A-Z0-9])\.$", bold.group(1).strip()):
+        return "heading"
+    if TITLE_ONLY.match(bare.replace("*", "").strip()):
+        return "title"
+    return None
+
+
+def states_something(unit: str) -> bool:
+    """Does a unit have a predicate? Long units do; short ones need a verb-like character (Chinese)
+    or a verb form (English)."""
+    text = normalize(LIST_BULLET.sub("", strip_markers(unit).strip()))
+    if re.search(rf"[{CJK}]", text):
+        content = PUNCTUATION.sub("", text).replace("_", "")
+        return len(content) >= PREDICATE_MIN_CHARS or any(c in ZH_PREDICATE for c in content)
+    words = re.findall(r"[a-z]+(?:['’][a-z]+)?", text)
+    return (len(words) >= PREDICATE_MIN_WORDS or any(w in EN_VERBS or w.endswith("n't") for w in words)
+            or any(EN_VERB_ENDING.search(w) for w in words[1:]))
+
+
+def unit_kind(unit: str, first: bool, carried: bool) -> str | None:
+    """The fragment kind of one unit of a line (``first``: it opens the line; ``carried``: the line
+    is an item of a lead ending in a colon), or None for a statement."""
+    text = strip_markers(unit).strip()
+    if first:
+        text = LIST_BULLET.sub("", text)
+    text = text.replace("*", "").strip()
+    if DANGLING_OPENER.match(text):
+        return "dangling"
+    if META_OPENER.match(text):
+        return "meta"
+    if not carried and not states_something(unit):
+        return "no_predicate"
+    return None
+
+
+def classified_units(text: str) -> list[tuple[str, str | None]]:
+    """The text's units in order, each with its fragment kind (None for a statement): a heading or
+    title line is one unit, any other line is split into its units (``line_units``)."""
+    found = []
+    after_lead = False  # the lines since a lead ending in a colon have been its list items
+    for line in text.splitlines():
+        if not strip_markers(line).strip(" \t*-•"):
+            continue
+        is_item = bool(LIST_BULLET.match(line))
+        kind = line_kind(line)
+        if kind:
+            found.append((line.strip(), kind))
+        else:
+            carried = is_item and after_lead
+            found += [(unit, unit_kind(unit, first=i == 0, carried=carried)) for i, unit in enumerate(line_units(line))]
+        ends_lead = bool(re.search(r"[:：]$", strip_markers(line).strip().replace("*", "").strip()))
+        after_lead = ends_lead or (after_lead and is_item)
+    return found
+
+
+def fragments(text: str) -> list[Fragment]:
+    """The lines and units of a text that are fragments, not statements (kinds above), in order."""
+    return [Fragment(unit, kind) for unit, kind in classified_units(text) if kind]

@@ -51,14 +51,20 @@ def _fmt(value) -> str:
     return f"{value:.3f}" if isinstance(value, float) else html.escape(str(value))
 
 
-def write_outputs(out: Path, summary: dict, rows: list[dict], thresholds: dict[str, float] | None = None) -> Path:
+def write_outputs(out: Path, summary: dict, rows: list[dict], thresholds: dict[str, float] | None = None,
+                  ceilings: dict[str, float] | None = None) -> Path:
+    """``thresholds``: the ``--fail-under`` bars; ``ceilings``: the ``--fail-over`` ones."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     with open(out / "items.jsonl", "w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    body = _answers_html(summary, rows, thresholds or {}) if summary["kind"] == "answers" else \
-        _retrieval_html(summary, rows)
+    if summary["kind"] == "answers":
+        body = _answers_html(summary, rows, thresholds or {}, ceilings or {})
+    elif summary["kind"] == "plans":
+        body = _plans_html(summary, rows, thresholds or {}, ceilings or {})
+    else:
+        body = _retrieval_html(summary, rows)
     page = (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Advisor evaluation</title>"
             f"<style>{CSS}</style></head><body>{body}</body></html>")
     path = out / "report.html"
@@ -66,8 +72,41 @@ def write_outputs(out: Path, summary: dict, rows: list[dict], thresholds: dict[s
     return path
 
 
-def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float]) -> str:
-    from eval.answers_eval import QUALITY_METRICS
+COUNT_LABELS = {
+    "repeated_units": "Repeated units — sentences, quotes or list lines saying again what another says",
+    "fragments": "Fragments — headings, bare titles, notes on the document, list leftovers, units with no predicate",
+    "wrong_claims": "Wrong claims stated", "wrongful_refusals": "Wrongful refusals",
+    "missed_refusals": "Missed refusals",
+    "bare_headings": "Bare headings — heading or title lines inside a section",
+}
+
+
+def _count_rows(summary: dict, keys: tuple[str, ...], ceilings: dict[str, float]) -> list[str]:
+    """Summary table rows for lower-is-better counts, each with its ``--fail-over`` bar."""
+    rows = []
+    for key in keys:
+        value, bar = summary.get(key), ceilings.get(key)
+        cls = "" if bar is None or value is None else ("ok" if value <= bar else "bad")
+        rows.append(f"<tr><td>{COUNT_LABELS.get(key, key.replace('_', ' '))} (lower is better)</td>"
+                    f"<td class=\"{cls}\">{_fmt(value)}</td><td>{'' if bar is None else '≤ ' + _fmt(bar)}</td></tr>")
+    return rows
+
+
+def _form_html(row: dict) -> str:
+    """An answer's or draft's repeated units and fragments, as notes (section keys where given)."""
+    parts = []
+    for r in row.get("repeats") or []:
+        parts.append(f"<div class=\"bad\">repeated ({r['by']} {r['share']:.2f}): {html.escape(r['repeat'])} "
+                     f"<span class=\"muted\">— says again: {html.escape(r['first'])}</span></div>")
+    for f in row.get("fragments") or []:
+        where = f" in {f['section']}" if f.get("section") else ""
+        parts.append(f"<div class=\"bad\">fragment ({html.escape(f['kind'])}{html.escape(where)}): "
+                     f"{html.escape(f['text'])}</div>")
+    return "".join(parts)
+
+
+def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float], ceilings: dict[str, float]) -> str:
+    from eval.answers_eval import LOWER_IS_BETTER, QUALITY_METRICS
 
     parts = [f"<h1>Answer quality</h1><p class=\"muted\">{summary['items']} questions, answered by the advisor "
              "exactly as <code>advisor ask --json</code> answers them. Points are matched by numbers, key terms "
@@ -77,8 +116,8 @@ def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float])
         value, bar = summary.get(key), thresholds.get(key)
         cls = "" if bar is None or value is None else ("ok" if value >= bar else "bad")
         parts.append(f"<tr><td>{LABELS[key]}</td><td class=\"{cls}\">{_fmt(value)}</td><td>{_fmt(bar)}</td></tr>")
-    for key in ("wrongful_refusals", "missed_refusals", "latency_p50_ms", "latency_p95_ms", "first_token_p50_ms",
-                "first_token_p95_ms"):
+    parts += _count_rows(summary, LOWER_IS_BETTER, ceilings)
+    for key in ("answers_with_repeats", "latency_p50_ms", "latency_p95_ms", "first_token_p50_ms", "first_token_p95_ms"):
         parts.append(f"<tr><td>{key.replace('_', ' ')}</td><td>{_fmt(summary.get(key))}</td><td></td></tr>")
     reasons = summary.get("refusal_reasons") or {}
     if reasons:
@@ -149,7 +188,7 @@ def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float])
             f"<span class=\"tag\">{'refused' if r['refused'] else 'answered'}</span>"
             f"<span class=\"tag\">{r['timings']['total_ms'] / 1000:.1f} s</span></div>{turns}"
             f"<h3>{html.escape(r['turns'][-1])}</h3>{searched}<div class=\"answer\">{html.escape(r['answer'])}</div>"
-            + reason
+            + reason + _form_html(r)
             + "".join(f"<div class=\"muted\"><b>{html.escape(f)}</b></div>" for f in flags)
             + f"<ul>{points}</ul><div class=\"muted\">Sources cited:</div><ul>{cites or '<li>none</li>'}</ul>"
             + (f"<details><summary class=\"muted\">Evidence shown first ({len(r.get('evidence', []))})</summary>"
@@ -178,6 +217,69 @@ def _trace_html(trace: list[dict]) -> str:
                     f"<td class=\"muted\">{html.escape(rest)}</td></tr>")
     return (f"<details><summary class=\"muted\">Pipeline trace ({len(trace)} steps)</summary><table>"
             "<tr><th>step</th><th>decision</th><th>details</th></tr>" + "".join(rows) + "</table></details>")
+
+
+PLAN_LABELS = {
+    "sections_with_content": "Sections with content — cited content, no bare heading, no refusal",
+    "rubric_coverage": "Rubric coverage — share of each case's rubric points the draft states (mean)",
+}
+
+
+def _plans_html(summary: dict, rows: list[dict], thresholds: dict[str, float], ceilings: dict[str, float]) -> str:
+    from eval.plans_eval import PLAN_LOWER_IS_BETTER, PLAN_METRICS
+
+    parts = [f"<h1>Plan drafts</h1><p class=\"muted\">{summary['items']} cases, {summary['sections']} sections, "
+             "drafted by the product's <code>draft_plan</code> and judged by the evaluation's own code "
+             "(eval/plans_eval.py). Rubric points are matched as answers' points are (eval/matching.py).</p>",
+             "<h2>Summary</h2><table><tr><th>metric</th><th>value</th><th>bar</th></tr>"]
+    for key in PLAN_METRICS:
+        value, bar = summary.get(key), thresholds.get(key)
+        cls = "" if bar is None or value is None else ("ok" if value >= bar else "bad")
+        parts.append(f"<tr><td>{PLAN_LABELS[key]}</td><td class=\"{cls}\">{_fmt(value)}</td><td>{_fmt(bar)}</td></tr>")
+    parts += _count_rows(summary, PLAN_LOWER_IS_BETTER, ceilings)
+    for key in ("refused_sections", "drafts_with_repeats", "draft_p50_s"):
+        parts.append(f"<tr><td>{key.replace('_', ' ')}</td><td>{_fmt(summary.get(key))}</td><td></td></tr>")
+    parts.append("</table>")
+    if rows:
+        fig, ax = plt.subplots(figsize=(10, 0.4 * len(rows) + 1.2))
+        ids = [r["id"] for r in rows]
+        ax.barh(ids, [r["rubric_coverage"] or 0.0 for r in rows], color="#2f81f7", label="rubric coverage")
+        ax.barh(ids, [sum(s["ok"] for s in r["sections"]) / max(1, len(r["sections"])) for r in rows], height=0.3,
+                color="#1a7f37", label="sections with content")
+        ax.set_xlim(0, 1)
+        ax.invert_yaxis()
+        ax.legend(loc="lower right")
+        ax.set_title("Per case")
+        parts.append(_png(fig))
+
+    parts.append("<h2>Every case</h2>")
+    for r in rows:
+        p = r["profile"]
+        profile = ", ".join(f"{k} {html.escape(str(v))}" for k, v in p.items() if v not in (None, "", 0, [], ()))
+        points = "".join(
+            f"<li><span class=\"{'ok' if m['matched'] else 'bad'}\">{'✔' if m['matched'] else '✘'}</span> "
+            f"{html.escape(m['point'])} <span class=\"muted\">({m['how'] or 'no match'}; terms {m['terms']:.2f}, "
+            f"cosine {m['semantic']:.3f})</span></li>" for m in r["rubric"])
+        sections = []
+        for s in r["sections"]:
+            checks = [("cited content", s["cited_content"]), ("no bare heading", not s["bare_headings"]),
+                      ("no refusal", not s["refusal"])]
+            tags = "".join(f"<span class=\"tag {'ok' if on else 'bad'}\">{'✔' if on else '✘'} {name}</span>"
+                           for name, on in checks)
+            sections.append(f"<h4>{html.escape(s['title'])} {tags}</h4>"
+                            f"<div class=\"answer\">{html.escape(s['text'].strip()) or '<i>empty</i>'}</div>")
+        sources = "".join(f"<li>[{c['n']}] {html.escape(c['title'])} — {html.escape(c['section'])}</li>"
+                          for c in r["sources"])
+        coverage = "—" if r["rubric_coverage"] is None else f"{r['rubric_coverage']:.2f}"
+        parts.append(
+            f"<div class=\"item\"><div><span class=\"tag\">{html.escape(r['id'])}</span>"
+            f"<span class=\"tag\">{html.escape(r['lang'])}</span><span class=\"tag\">rubric {coverage}</span>"
+            f"<span class=\"tag\">{r['seconds']:.0f} s</span></div>"
+            f"<h3>{html.escape(r['goal'])}</h3><div class=\"muted\">profile: {profile}</div>"
+            + "".join(sections) + _form_html(r)
+            + f"<div class=\"muted\">Rubric:</div><ul>{points or '<li>none</li>'}</ul>"
+            + f"<div class=\"muted\">Sources:</div><ul>{sources or '<li>none</li>'}</ul></div>")
+    return "".join(parts)
 
 
 def _retrieval_html(summary: dict, rows: list[dict]) -> str:

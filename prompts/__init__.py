@@ -85,3 +85,18 @@ def render_answer(lang: str, question: str, blocks: list[str], profile: str = ""
     template = load_prompt("answer", lang).text
     return template.format(profile=profile + "\n\n" if profile else "", history=history + "\n\n" if history else "",
                            sources="\n\n".join(blocks), question=question.strip(), gap=gap + "\n" if gap else "")
+
+
+def render_lead(lang: str, question: str, blocks: list[str], asks: list[str], profile: str = "", history: str = "",
+                gap: str = "") -> str:
+    """The lead step's user message: the evidence that will follow the lead, then the question and,
+    when it asks several things, its asks."""
+    template = load_prompt("lead", lang).text
+    asks_line = ""
+    if len(asks) > 1:
+        sep = "；" if lang == "zh" else "; "
+        listed = sep.join(f"{i}. {a.strip().rstrip('，,；;？?。. ')}" for i, a in enumerate(asks, start=1))
+        asks_line = load_table("answer_notes", lang)["asks"].format(n=len(asks), asks=listed)
+    return template.format(profile=profile + "\n\n" if profile else "", history=history + "\n\n" if history else "",
+                           sources="\n\n".join(blocks), question=question.strip(), asks=asks_line,
+                           gap=gap + "\n" if gap else "")

@@ -14,6 +14,8 @@ are replaced.
   the right source (or, with a doc id the prompt lacks, a wrong one).
 - ``make_source`` / ``sources_from``: ``Source`` objects from (title, section, text) rows.
 - ``make_advisor``: the real ``Advisor`` over these fakes.
+- ``make_plan_advisor``: ``make_advisor`` for plan drafts: every section cites both of its two
+  sources, except the last (迭代优化, "iterate"), whose retrieval covers nothing: it is refused.
 """
 
 from __future__ import annotations
@@ -244,3 +246,14 @@ def make_advisor(sources: Sequence[Source] | Iterable[Row], *replies: Reply, cov
     generator = ScriptedGenerator(*replies, sources=sources)
     advisor_kwargs.setdefault("embed_passages", embedder.embed_passages)
     return Advisor(retriever, generator, **advisor_kwargs), generator, retriever
+
+
+PLAN_ROWS = [("制造业企业数字化转型实施指南", "现状评估", "企业应开展数字化转型诊断评估，摸清设备联网和数据采集的现状。"),
+             ("中小企业数字化水平评测指标", "设备管理", "中小企业应推动设备联网，实现设备运行数据实时采集。")]
+PLAN_REPLY = "企业应开展数字化转型诊断评估，摸清设备联网现状[{d1}]。中小企业应推动设备联网，实现设备运行数据实时采集[{d2}]。"
+
+
+def make_plan_advisor() -> tuple[Advisor, ScriptedGenerator, FixedRetriever]:
+    """The real ``Advisor`` for plan drafts over ``PLAN_ROWS``: each section's reply cites both
+    sources; the "iterate" section's search (its query holds 迭代 / iterat…) covers nothing."""
+    return make_advisor(PLAN_ROWS, PLAN_REPLY, covered=lambda query: not re.search("迭代|iterat", query, re.I))

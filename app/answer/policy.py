@@ -43,7 +43,6 @@ class AnswerPolicy:
     strong_words: float = 0.5  # ... and half of its content words (one shared word such as "国家" is not an answer)
     strong_units: int = 3  # the best sentences looked at for the kind of fact asked for
     # --- quoting the evidence the answer leaves out ---------------------------------------------------
-    max_quotes: int = 3  # the small model often states one part of what the sources say and drops the rest
     extractive_items: int = 3  # quotes given instead of an answer that did not hold
     quote_chars: int = 700  # quotes beyond the first stop here: the answer stays short enough to read
     min_clause_chars: int = 4  # a shorter piece between clause marks ("3）") is not a clause of its own
@@ -55,6 +54,15 @@ class AnswerPolicy:
     # much to its score, up to info_cap of them (evidence scores of the best units lie within ~0.1).
     info_weight: float = 0.012
     info_cap: int = 10
+    # --- the answer composed from the evidence (app.answer.composition) --------------------------------
+    body_units: int = 4  # evidence sentences per ask: enough for a list and its neighbours, short enough to read
+    body_chars: int = 700  # ... within this many characters beyond the first
+    unit_chars: int = 240  # a longer sentence is cut at a clause boundary (a list is kept whole)
+    section_words: int = 2  # a unit is about the ask through its section heading only when the heading names this many of its words
+    repeat_share: float = 0.85  # a sentence with this share of its characters inside another says it again
+    lead_tokens: int = 160  # the model's lead: two plain sentences, and a little room for their markers
+    lead_sentences: int = 2  # the lead stops after this many verified sentences
+    part_min_chars: int = 4  # a shorter piece between question marks ("呢？") is no ask of its own
     # --- follow-up questions rewritten by the model into standalone ones ------------------------------
     rewrite_max_tokens: int = 64  # a standalone question is short; more is the model answering instead
     rewrite_max_new_words: int = 2  # words a rewrite may add beyond the history and the follow-up (e.g. "中国", "企业")

@@ -16,6 +16,8 @@ from retrieval.evidence import EvidenceUnit
 from retrieval.hybrid import HybridRetriever, Retrieval, Source
 
 if TYPE_CHECKING:
+    from app.answer.composition import BodyUnit
+    from app.answer.parts import QuestionPart
     from app.answer.policy import AnswerPolicy
     from app.answer.stream import SentenceStream
     from app.generation.base import Generator
@@ -36,6 +38,7 @@ class Citation:
     reliability: str = ""  # the human label of its sources' kinds, e.g. "官方文件、新闻报道"
     source_kinds: list[str] = field(default_factory=list)
     ocr_confidence: float | None = None  # set when the cited text was read from a scan by OCR
+    about: str = ""  # the document's provenance and disclaimer (front matter ``about``), for the source card
 
 
 @dataclass
@@ -146,6 +149,9 @@ class AnswerState:
     evidence: list[Evidence] = field(default_factory=list)
     retrieve_ms: float = 0.0
     asked_kinds: list[str] = field(default_factory=list)  # kinds of fact the question asks for
+    asks: list[QuestionPart] = field(default_factory=list)  # the question's asks (app.answer.parts)
+    not_given: list[int] = field(default_factory=list)  # asks no evidence answers (indices into asks)
+    body: list[BodyUnit] = field(default_factory=list)  # the evidence that answers them, shown after the lead
     covered: bool = True  # the sources speak of what is asked
     gaps: list[str] = field(default_factory=list)  # kinds asked for that the evidence does not hold
     stream: SentenceStream | None = None  # the model's verified sentences
@@ -200,7 +206,7 @@ def to_citation(n: int, s: Source, lang: str = "zh", snippet_chars: int = 160) -
     snippet = s.text if len(s.text) <= snippet_chars else s.text[:snippet_chars].rstrip() + "…"
     return Citation(n, s.doc_id, m.get("title", ""), m.get("source", ""), m.get("page"), m.get("section", ""), snippet,
                     m.get("doc_type", ""), m.get("issuer", ""), str(m.get("date", "")), source_label(m, lang),
-                    source_kinds(m), m.get("ocr_confidence") if m.get("ocr") else None)
+                    source_kinds(m), m.get("ocr_confidence") if m.get("ocr") else None, str(m.get("about") or ""))
 
 
 def to_evidence(units: list[EvidenceUnit]) -> list[Evidence]:

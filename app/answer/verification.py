@@ -19,6 +19,7 @@ from app.answer.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kin
 from app.answer.premises import DEFAULT_PREMISE_POLICY, PremisePolicy, confirmed, restates
 from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, content_terms, share,
                          split_clauses, split_units, strip_remote_content, tokenize)
+from app.answer.qualifiers import DEFAULT_QUALIFIER_POLICY, QualifierPolicy, qualifier_problem
 from prompts import is_refusal
 
 
@@ -46,6 +47,7 @@ class VerificationPolicy:
     title_min_chars: int = 6  # a source title at least this long opening a sentence is a copied header line
     reason_items: int = 4  # list items named in a removal's reason: enough to see what was invented
     premises: PremisePolicy = DEFAULT_PREMISE_POLICY  # when a sentence merely repeats the user's claim (app.answer.premises)
+    qualifiers: QualifierPolicy = DEFAULT_QUALIFIER_POLICY  # scope, quantity, modality, subject (app.answer.qualifiers)
 
     @property
     def source_window(self) -> int:
@@ -406,7 +408,7 @@ def _holds(sentence: str, src: str, score: float, floor: float, known: str, poli
     label = _label(sentence)
     return score >= floor and (not label or label_supported(label, src, sentence, policy)) \
         and not figure_problems(sentence, [src], known, policy=policy) and not unsupported_items(sentence, src, policy) \
-        and not drops_denial(sentence, src, policy)
+        and not drops_denial(sentence, src, policy) and not qualifier_problem(sentence, src, known, policy.qualifiers)
 
 
 def _supporting_sources(sentence: str, check: SentenceCheck, sources: list[str], known: str,
@@ -444,6 +446,9 @@ def _removal_reason(sentence: str, check: SentenceCheck, sources: list[str], kno
         return f"the cited source does not speak of “{label}”"
     if any(drops_denial(sentence, src, policy) for src in (cited_sources or sources)):
         return "states as given what its source says is not given"
+    qualifier = [q for src in (cited_sources or sources) if (q := qualifier_problem(sentence, src, known, policy.qualifiers))]
+    if qualifier and len(qualifier) == len(cited_sources or sources):
+        return qualifier[0]
     if valid and all(unsupported_items(sentence, s, policy) for s in cited_sources):
         items = unsupported_items(sentence, cited_sources[0], policy)
         return "list items not in the cited source: " + "、".join(items[:policy.reason_items])

@@ -1,5 +1,5 @@
-"""``advisor``: set up, ingest, list, remove, ask, chat, serve, eval. Every failure a user can cause
-ends in one plain ``error:`` line and exit status 2, never a traceback."""
+"""``advisor``: set up, ingest, list, remove, ask, chat, plan, selfcheck, serve, eval. Every failure a
+user can cause ends in one plain ``error:`` line and exit status 2, never a traceback."""
 
 from __future__ import annotations
 
@@ -138,10 +138,10 @@ def print_evidence(evidence: list[dict]) -> None:
     print(file=sys.stderr)
 
 
-def print_sources(answer) -> None:
-    if answer.citations:
+def print_sources(citations) -> None:
+    if citations:
         print("\nSources:")
-        for c in answer.citations:
+        for c in citations:
             where = ", ".join(x for x in (c.section, f"p. {c.page}" if c.page else "") if x)
             label = f" · {c.reliability}" if c.reliability else ""
             label += f" · OCR {c.ocr_confidence:.0%}" if c.ocr_confidence is not None else ""
@@ -175,7 +175,7 @@ def cmd_ask(args) -> int:
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
         return 0
-    print_sources(answer)
+    print_sources(answer.citations)
     return 0
 
 
@@ -201,7 +201,7 @@ def cmd_chat(args) -> int:
                 print(event.text, end="", flush=True)
             elif event.kind == "done":
                 print()
-                print_sources(event.answer)
+                print_sources(event.answer.citations)
     return 0
 
 
@@ -241,6 +241,63 @@ def cmd_selfcheck(args) -> int:
 
         print(f"chart: {render_chart(result, Path(args.chart))}", file=sys.stderr)
     print(json.dumps(result.to_json(), ensure_ascii=False, indent=2) if args.json else result.to_markdown())
+    return 0
+
+
+# How the plan's input problems name the fields here: by their options.
+PLAN_OPTIONS = {"goal": "--goal", "lang": "--lang", "profile": "the profile", "tier": "--tier",
+                "industry": "--industry", "headcount": "--headcount", "digital_level": "--digital-level",
+                "pain_points": "--pain-points"}
+
+
+def cmd_plan(args) -> int:
+    """A plan draft on the PDCA path: streamed section by section, or one JSON object (README)."""
+    from app.plan.service import EXPORT_SUFFIXES, PlanInputError, draft, export_plan, plan_json, plan_request
+    from app.selfcheck.answers import SelfCheckError, load_answers_file
+
+    out = Path(args.out) if args.out else None
+    if out is not None and (out.suffix.lower() not in EXPORT_SUFFIXES or out.is_dir()):
+        print(f"error: --out must name a {' or '.join(EXPORT_SUFFIXES)} file, not {args.out}", file=sys.stderr)
+        return EXIT_USAGE
+    services = _services(args)
+    knowledge_dir = services.settings.knowledge_dir
+    profile = {"tier": args.tier, "industry": args.industry, "headcount": args.headcount,
+               "digital_level": args.digital_level, "pain_points": args.pain_points}
+    try:
+        answers = load_answers_file(Path(args.selfcheck), knowledge_dir) if args.selfcheck else None
+    except SelfCheckError as exc:
+        for problem in exc.problems:
+            print(f"error: --selfcheck: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        request = plan_request(args.goal, profile, args.lang, answers, knowledge_dir, names=PLAN_OPTIONS)
+    except PlanInputError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    described = request.profile.describe("en").split(". Tailor")[0].removeprefix("The asking enterprise ")
+    print(f"(profile: {described}{'; with the self-check result' if request.selfcheck else ''})", file=sys.stderr)
+    plan, count = None, 0
+    for event in draft(services.advisor, request):
+        if event.kind == "section":  # a section is ~30 s of generation on 2 cores: say which one runs
+            count += 1
+            print(f"(drafting {count}: {event.section.title})", file=sys.stderr, flush=True)
+        elif event.kind == "section_done" and not args.json:
+            # whole sections, once verified and numbered across the draft (streamed tokens carry the
+            # section's own source numbers)
+            print(f"## {event.section.title}\n\n{event.section.text.strip()}\n", flush=True)
+        elif event.kind == "done":
+            plan = event.plan
+    if args.json:
+        print(json.dumps(plan_json(plan), ensure_ascii=False, indent=2))
+    else:
+        print_sources(plan.sources)
+    if out is not None:
+        try:
+            print(f"plan: {export_plan(plan, out, request.selfcheck)}", file=sys.stderr)
+        except OSError as exc:
+            print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
     return 0
 
 
@@ -309,6 +366,23 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--digital-level", type=int, choices=[0, 1, 2, 3, 4])
         p.add_argument("--pain-points")
         p.set_defaults(func=func)
+
+    # Values are checked by the plan's own rules (app/plan/service.py), not argparse's, so that every
+    # problem is one `error:` line, as for the JSON API.
+    p = sub.add_parser("plan", help="draft a transformation plan (PDCA sections, cited sources)")
+    p.add_argument("--goal", help="what the enterprise wants from the plan (required)")
+    p.add_argument("--tier", help=f"enterprise profile: size tier ({', '.join(TIERS)}); required unless "
+                                  "the self-check answers give it")
+    p.add_argument("--industry")
+    p.add_argument("--headcount", metavar="N")
+    p.add_argument("--digital-level", metavar="L", help="0 (unknown) or 1-4; default: the self-check's level")
+    p.add_argument("--pain-points")
+    p.add_argument("--lang", metavar="zh|en", help="language of the plan (default: the self-check's, else zh)")
+    p.add_argument("--selfcheck", metavar="ANSWERS.yaml",
+                   help="self-check answers (`advisor selfcheck --template`): their result informs the plan")
+    p.add_argument("--json", action="store_true", help="print one JSON object (see README, JSON plan)")
+    p.add_argument("--out", metavar="PLAN.docx|PLAN.md", help="also write the plan as Word or Markdown")
+    p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("selfcheck", help="digital-level self-check (indicative) from a YAML answers file")
     which = p.add_mutually_exclusive_group(required=True)

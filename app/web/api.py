@@ -1,6 +1,7 @@
 """The HTTP API: OpenAI-compatible chat completions (streamed or not), the advisor's own /v1/ask,
-health, and document management behind a bearer token. Answers go through the admission queue
-and run in a thread of their own (app/web/pump.py); a client that leaves frees the model."""
+plan drafts (/v1/plans), health, and document management behind a bearer token. Answers and
+drafts go through the admission queue and run in a thread of their own (app/web/pump.py); a
+client that leaves frees the model."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable, Iterator
 
 import anyio
 from fastapi import APIRouter, Request
@@ -19,13 +20,14 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.answer.conversation import Conversation
+from app.plan.service import PlanRequest, draft, plan_json
 from app.storage.uploads import UploadRejected, accept_upload
 from app.web.context import WebContext
 from app.web.errors import APIError, describe_failure, error_body
 from app.web.openai_shapes import chunk, completion, completion_id, model_list, sse, sse_comment
 from app.web.pump import EventPump
 from app.web.queue import QueueFull, Ticket
-from app.web.requests import AskRequest, parse_ask, parse_chat, parse_json
+from app.web.requests import AskRequest, parse_ask, parse_chat, parse_json, parse_plan
 
 MAX_JSON_BYTES = 1024 * 1024
 HEARTBEAT_S = 10.0
@@ -76,16 +78,21 @@ class Waiting:
     ahead: int
 
 
-async def answer_events(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest) -> AsyncIterator:
-    """``Waiting`` while in line, then the advisor's events. Stops when the client disconnects,
-    which cancels the answer between two tokens and hands the model to the next in line."""
+def plan_events(ctx: WebContext, req: PlanRequest):
+    return draft(ctx.services.advisor, req)
+
+
+async def queued_events(request: Request, ticket: Ticket, make_events: Callable[[], Iterator]) -> AsyncIterator:
+    """``Waiting`` while in line, then the events of ``make_events()`` (an answer's or a plan
+    draft's). Stops when the client disconnects, which cancels the work between two tokens and
+    hands the model to the next in line."""
     pump = None
     try:
         while not await ticket.wait_async(request.is_disconnected, timeout_s=HEARTBEAT_S):
             if ticket.released:  # the client left
                 return
             yield Waiting(ticket.ahead())
-        pump = EventPump(lambda: conversation_events(ctx, req), on_finish=ticket.release).start()
+        pump = EventPump(make_events, on_finish=ticket.release).start()
         async for event in pump:
             yield event
             if await request.is_disconnected():
@@ -97,12 +104,22 @@ async def answer_events(request: Request, ctx: WebContext, ticket: Ticket, req: 
             pump.cancel()
 
 
-async def final_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest) -> dict | None:
-    async with contextlib.aclosing(answer_events(request, ctx, ticket, req)) as events:
+def answer_events(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest) -> AsyncIterator:
+    return queued_events(request, ticket, lambda: conversation_events(ctx, req))
+
+
+async def final_event(events: AsyncIterator):
+    """The ``done`` event of queued events, or None when the client left."""
+    async with contextlib.aclosing(events) as events:
         async for event in events:
             if not isinstance(event, Waiting) and event.kind == "done":
-                return event.answer.to_json()
-    return None  # the client left
+                return event
+    return None
+
+
+async def final_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest) -> dict | None:
+    done = await final_event(answer_events(request, ctx, ticket, req))
+    return done.answer.to_json() if done else None
 
 
 async def sse_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest, model: str):
@@ -146,6 +163,18 @@ async def ask(request: Request):
     req = parse_ask(parse_json(await read_body(request, MAX_JSON_BYTES)))
     ticket = admit(ctx)
     return JSONResponse(await final_answer(request, ctx, ticket, req) or {})
+
+
+@router.post("/v1/plans")
+async def plans(request: Request):
+    """A plan draft, whole: the JSON of ``advisor plan --json``. Minutes of generation on a CPU, in
+    the same queue as the answers (a client that leaves frees the model)."""
+    ctx = context(request)
+    body = parse_json(await read_body(request, MAX_JSON_BYTES))
+    req = await anyio.to_thread.run_sync(parse_plan, body, ctx.services.settings.knowledge_dir)  # reads knowledge/
+    ticket = admit(ctx)
+    done = await final_event(queued_events(request, ticket, lambda: plan_events(ctx, req)))
+    return JSONResponse(plan_json(done.plan) if done else {})
 
 
 @router.get("/v1/models")

@@ -12,6 +12,8 @@ ERRORS = {
     "bad_history": "`history`: {detail}",
     "bad_profile": "`profile`: {detail}",
     "bad_field": "`{field}` must be {kind}",
+    "bad_plan": "{detail}",
+    "bad_selfcheck": "`selfcheck`: {detail}",
     "body_too_large": "the request body is over the {limit} limit",
     "upload_too_large": "{name}: {size:.1f} MB is over the {limit} MB limit",
     "upload_refused": "{detail}",

@@ -1,17 +1,22 @@
 """Request bodies of the API, checked field by field so that a bad request gets one sentence that
-names the field, never a validation dump: the OpenAI chat format and the advisor's own /v1/ask."""
+names the field, never a validation dump: the OpenAI chat format, the advisor's own /v1/ask, and
+/v1/plans (checked by the plan's own rules, app/plan/service.py)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from app.answer.conversation import parse_history
 from app.answer.profile import EnterpriseProfile
+from app.plan.service import PlanInputError, PlanRequest, plan_request
+from app.selfcheck.answers import SelfCheckError, parse_answers
 from app.web.errors import APIError
 
 MAX_QUESTION_CHARS = 4000
 CHAT_ROLES = {"system", "developer", "user", "assistant"}  # system/developer: the advisor has its own
+PLAN_FIELDS = ("goal", "profile", "lang", "selfcheck")
 
 
 @dataclass
@@ -105,3 +110,22 @@ def parse_ask(body: dict) -> AskRequest:
     except ValueError as exc:
         raise APIError(400, "bad_history", detail=str(exc)) from None
     return AskRequest(checked_question(question), history, parse_profile(body.get("profile")))
+
+
+def parse_plan(body: dict, knowledge_dir: Path) -> PlanRequest:
+    """``/v1/plans``: ``{goal, profile?, lang?, selfcheck?}``; ``selfcheck`` holds the answers as the
+    self-check's YAML file does. Input that is JSON but cannot make a plan is 422, every problem
+    of the plan's fields in one message."""
+    unknown = [key for key in body if key not in PLAN_FIELDS]
+    if unknown:
+        raise APIError(422, "bad_plan", detail=f"unknown field {unknown[0]!r}; known: {', '.join(PLAN_FIELDS)}")
+    answers = None
+    if body.get("selfcheck") is not None:
+        try:
+            answers = parse_answers(body["selfcheck"], knowledge_dir)
+        except SelfCheckError as exc:
+            raise APIError(422, "bad_selfcheck", detail="; ".join(exc.problems)) from None
+    try:
+        return plan_request(body.get("goal"), body.get("profile"), body.get("lang"), answers, knowledge_dir)
+    except PlanInputError as exc:
+        raise APIError(422, "bad_plan", detail="; ".join(exc.problems)) from None

@@ -70,3 +70,25 @@ def test_bad_settings_give_one_error_line(tmp_path):
     done = advisor(env, "list")
     assert done.returncode == 2 and done.stderr.startswith("error: invalid settings: context_k")
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_plan_json_cites_or_refuses_every_section(kb_env):
+    """One real draft (~2–3 minutes on 2 cores): every section has cited content or says it is refused,
+    and the sources are numbered 1..n across the draft, each cited by some section."""
+    done = advisor(kb_env, "plan", "--json", "--tier", "sme", "--industry", "注塑", "--headcount", "80",
+                   "--pain-points", "设备意外停机", "--goal", "减少设备停机，提高良品率", timeout=900)
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    sources = plan["sources"]
+    numbers = list(range(1, len(sources) + 1))
+    assert sources and [s["n"] for s in sources] == numbers
+    assert all(set(s) >= {"n", "doc_id", "title", "source", "page", "section", "snippet"} for s in sources)
+    assert [s["key"] for s in plan["sections"]] == ["current_state", "plan", "implement", "evaluate", "iterate"]
+    for section in plan["sections"]:
+        assert section["refused"] is (not section["citations"]), section
+        if not section["refused"]:
+            assert set(section["citations"]) <= set(numbers)
+            assert all(f"[{n}]" in section["text"] for n in section["citations"]), section
+    assert any(not s["refused"] for s in plan["sections"]), plan["sections"]  # a plan, not five refusals
+    assert {n for s in plan["sections"] for n in s["citations"]} == set(numbers)  # no source listed uncited

@@ -48,6 +48,8 @@ def test_tokens_are_verified_and_add_up_to_the_answer():
     assert "1.5亿" not in answer.answer and answer.removed_figures == ["1.5亿"]
     assert "重点突破" in answer.answer and "上云" in answer.answer and not answer.refused
     assert [v["decision"] for v in answer.verification] == ["kept", "removed", "kept"]
+    # the third sentence says a source sentence of the body: it is not quoted again below
+    assert answer.answer.count("小微企业推动业务系统上云") == 1 and "- “小微企业推动业务系统上云。”" not in answer.answer
 
 
 def test_evidence_comes_before_the_first_token():
@@ -103,7 +105,7 @@ def test_assumed_profile_is_said_first():
 
 
 def test_list_numbers_are_kept_in_order_after_removals():
-    events, answer, _ = run("1. 中小企业要因企制宜、重点突破[{d2}]。\n2. 每家企业可获得1.5亿元补贴[{d1}]。\n3. 小微企业推动业务系统上云[{d2}]。\n",
+    events, answer, _ = run("1. 中小企业要因企制宜、重点突破[{d2}]。\n2. 每家企业可获得1.5亿元补贴[{d1}]。\n3. 小微企业要先推动业务系统上云[{d2}]。\n",
                             "中小企业转型有什么策略？")
     assert "1. 中小企业" in answer.answer and "2. 小微企业" in answer.answer and "3." not in answer.answer
 
@@ -116,13 +118,21 @@ def test_a_sentence_cut_off_at_the_token_limit_is_dropped():
     assert any(v["reason"].startswith("cut off") for v in answer.verification)
 
 
-def test_evidence_the_answer_leaves_out_is_quoted_after_it():
-    events, answer, _ = run("小微企业推动业务系统上云[{d2}]。", "中小企业转型有什么策略？")
-    said, _, quotes = answer.answer.partition("资料中还提到（原文摘录）：")
-    assert "上云" in said and "明确转型优先级" in quotes and not answer.refused
-    assert [q.text for q in answer.quoted] == ["《实施指南》对中小企业提出：因企制宜、重点突破，评估转型潜在价值和可行性，明确转型优先级。"]
+def test_the_body_is_the_evidence_in_its_own_words_after_the_lead():
+    events, answer, _ = run("中小企业要先评估，再抓重点[{d2}]。", "中小企业转型有什么策略？")
+    lead, _, body = answer.answer.partition("\n\n- ")
+    assert "先评估" in lead and "明确转型优先级" in body and not answer.refused
+    assert answer.quoted[0].text == "《实施指南》对中小企业提出：因企制宜、重点突破，评估转型潜在价值和可行性，明确转型优先级。"
     assert "1.5亿" not in answer.answer  # evidence without the question's words is not quoted
     assert "".join(e.text for e in events if e.kind == "token") == answer.answer
+    assert [t["step"] for t in answer.trace].index("lead") < [t["step"] for t in answer.trace].index("body_shown")
+
+
+def test_a_source_sentence_the_lead_copies_is_not_quoted_again():
+    _, answer, _ = run("小微企业推动业务系统上云[{d2}]。", "中小企业转型有什么策略？")
+    assert not answer.extractive and not answer.refused
+    assert answer.answer.count("小微企业推动业务系统上云") == 1 and "明确转型优先级" in answer.answer
+    assert [q.text for q in answer.quoted] == [CHUNKS[1][0].split("。")[0] + "。"]
 
 
 def test_nothing_is_quoted_when_the_answer_already_says_it():

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from eval.answers_eval import EvalItem, asserted_sentences, citation_checks, grade, invented_figures, load_items, \
-    sample_items, summarize
-from eval.cli import parse_bars
+from eval.answers_eval import LOWER_IS_BETTER, QUALITY_METRICS, EvalItem, asserted_sentences, citation_checks, \
+    form_checks, grade, invented_figures, load_items, sample_items, summarize
+from eval.cli import missed_bars, parse_bars
 from tests.conftest import shared_path
 
 
@@ -136,3 +136,38 @@ def test_refusal_reasons_and_trace_reach_summary_and_report(tmp_path):
     assert "Pipeline trace (2 steps)" in page and "<td>coverage</td><td>not covered</td>" in page
     assert "score: 0.12" in page
     assert json.loads((tmp_path / "summary.json").read_text())["refusal_reasons"]["not_covered"] == 2
+
+
+def test_repeats_and_fragments_reach_summary_and_report(tmp_path):
+    from eval.report import write_outputs
+
+    repeated = "省会城市最高可获得1.5亿元奖补[2]。其他城市最高1亿元[1]。省会城市最高可获得1.5亿元奖补[3]。"
+    broken = "**Equipment Uptime**[8]\nThe Guidelines ask SMEs to set priorities [1].\n《中小企业数字化转型指南》[2]"
+    rows = [answer_row(id=f"q{i}", answer=text, refused=False, refusal_correct=True, **form_checks(text))
+            for i, text in enumerate([repeated, broken, "小微企业应推动业务系统上云[1]。"])]
+    assert [len(r["repeats"]) for r in rows] == [1, 0, 0] and [len(r["fragments"]) for r in rows] == [0, 2, 0]
+    summary = summarize(rows)
+    assert (summary["repeated_units"], summary["answers_with_repeats"], summary["fragments"]) == (1, 1, 2)
+    assert summarize([answer_row()])["fragments"] == 0  # rows from before the fields count none
+    page = write_outputs(tmp_path, summary, rows, ceilings={"fragments": 1.0}).read_text(encoding="utf-8")
+    assert "repeated (characters 1.00): 省会城市最高可获得1.5亿元奖补[3]。" in page
+    assert "fragment (heading): **Equipment Uptime**[8]" in page and "fragment (title): 《中小企业数字化转型指南》[2]" in page
+    assert '<td class="bad">2</td><td>≤ 1.000</td>' in page  # fragments over their bar
+    saved = [json.loads(line) for line in (tmp_path / "items.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert saved[0]["repeats"][0]["first"] == "省会城市最高可获得1.5亿元奖补[2]。"
+
+
+def test_lower_is_better_counts_take_fail_over_not_fail_under():
+    assert not set(LOWER_IS_BETTER) & set(QUALITY_METRICS)
+    for name in ("repeated_units", "fragments", "wrong_claims", "wrongful_refusals", "missed_refusals"):
+        with pytest.raises(ValueError, match=f"--fail-under {name}=0: metric must be one of"):
+            parse_bars([f"{name}=0"])
+        assert parse_bars([f"{name}=0"], LOWER_IS_BETTER, "--fail-over") == {name: 0.0}
+    with pytest.raises(ValueError, match="--fail-over crag_score=0.5: metric must be one of"):
+        parse_bars(["crag_score=0.5"], LOWER_IS_BETTER, "--fail-over")
+    with pytest.raises(ValueError, match="--fail-over fragments=few: 'few' is not a number"):
+        parse_bars(["fragments=few"], LOWER_IS_BETTER, "--fail-over")
+    summary = {"crag_score": 0.5, "fragments": 3, "repeated_units": 0}
+    assert missed_bars(summary, {"crag_score": 0.4}, {"fragments": 3, "repeated_units": 0}) == []
+    assert missed_bars(summary, {"crag_score": 0.6}, {"fragments": 2}) == ["below the bar: crag_score 0.5 < 0.6",
+                                                                          "over the bar: fragments 3 > 2"]

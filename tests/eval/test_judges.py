@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from eval.judges import cited_numbers, says_not_given, sentences, strip_markers, support, unsupported_figures
+from eval.judges import cited_numbers, fragments, repeats, says_not_given, sentences, strip_markers, support, \
+    unsupported_figures
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "eval"
 # The product's checks: the evaluation may run the product, never judge with these.
-PRODUCT_CHECKS = ("app.answer.verification", "app.answer.citations", "app.answer.premises", "app.answer.fact_kinds")
+PRODUCT_CHECKS = ("app.answer.verification", "app.answer.citations", "app.answer.premises", "app.answer.fact_kinds",
+                  "app.answer.quoting")
 
 SOURCE = "中央财政对试点城市给予奖补，其中省会城市最高奖补1.5亿元，其他城市最高1亿元。申报材料须附近3个月的财务报表。"
 
@@ -109,3 +111,74 @@ def test_a_figure_in_a_list_takes_its_subject_from_the_list_lead():
     honest = "The city pilot provides a fixed reward of up to 150 million yuan per city, capped by city type[1]."
     assert unsupported_figures(honest, [source]) == []
     assert unsupported_figures("Each firm's subsidy for software licences is 150 million yuan[1].", [source]) != []
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("（关于本资料）[1]。", "meta"),
+    (") - First batch (2023): … e.g[2].", "dangling"),
+    ("**Equipment Uptime**[8]", "heading"),
+    ("**3[9]. Do: phased implementation**[9]", "heading"),
+    ("资料缺口：2024年版如何把维度得分合成为总体等级，现有资料没有给出[2]。", "meta"),
+    ("- **资料缺口**：总体等级的判定规则没有公开[3]。", "meta"),
+    ("《中小企业数字化转型指南》[2]", "title"),
+    ("《制造业企业数字化转型实施指南》[1]。", "title"),
+    ("## 3. Do: phased implementation", "heading"),
+    ("This summary draws on public reports [4].", "meta"),
+    ("：由点及面、由易到难[1]。", "dangling"),
+    ("设备管理[1]。", "no_predicate"),
+    ("Equipment management[3].", "no_predicate"),
+])
+def test_fragments(text, kind):
+    assert [(f.text, f.kind) for f in fragments(text)] == [(text.strip(), kind)]
+
+
+@pytest.mark.parametrize("text", [
+    "小微企业应推动业务系统上云[1]。",
+    "先上云[1]。",
+    "Small firms should move business systems to the cloud [1].",
+    "Start with quality[1].",
+    "- WEF's own information prevails[1].",
+    "1.5亿元是省会城市的上限[1]。",  # a leading figure is not a list number
+    "**Firms should assess value and feasibility first.**[2]",  # a bolded sentence is a sentence
+    "- **Quality management:** digital inspection of key processes with automatic judgement and alarm [2].",
+    "Level 3: real-time collection and cross-department optimisation[1].",
+    "优先推进以下场景：\n- 质量管理[1]\n- 设备管理[2]",  # a lead's items need no predicate of their own
+    "1. 推动业务系统上云[1]。\n2. Move business systems to the cloud [2].",  # the list number is the line's
+])
+def test_statements_are_not_fragments(text):
+    assert fragments(text) == []
+
+
+def test_a_list_after_a_lead_ends_at_the_first_line_that_is_no_item():
+    text = "优先推进以下场景：\n- 质量管理[1]\n设备管理[2]。"
+    assert [f.text for f in fragments(text)] == ["设备管理[2]。"]
+
+
+def test_repeats_the_same_sentence_from_another_source():
+    found = repeats("省会城市最高可获得1.5亿元奖补[2]。其他城市最高1亿元[1]。省会城市最高可获得1.5亿元奖补[3]。")
+    assert [(r.first, r.repeat, r.share) for r in found] == [
+        ("省会城市最高可获得1.5亿元奖补[2]。", "省会城市最高可获得1.5亿元奖补[3]。", 1.0)]
+
+
+def test_repeats_a_lead_repeated_as_a_conclusion_and_identical_items():
+    lead = "The Guidelines ask SMEs to assess value and feasibility and set priorities [1]."
+    found = repeats(f"{lead} They also ask small firms to move to the cloud [2].\n"
+                    "Conclusion: “the Guidelines ask SMEs to assess value and feasibility and set priorities” [1].")
+    assert [(r.first, r.repeat[:11]) for r in found] == [(lead, "Conclusion:")]
+    items = "1. 推动业务系统上云，提升经营管理水平[1]。\n2. 推动业务系统上云，提升经营管理水平[2]。"
+    assert [r.repeat for r in repeats(items)] == ["2. 推动业务系统上云，提升经营管理水平[2]。"]
+
+
+@pytest.mark.parametrize("text", [
+    "- 质量管理：关键工序实现数字化检测，能自动判定并报警[1]。\n- 质量管理：采用视觉检测并实现跨企业的质量数据共享[1]。",
+    "- Quality management: digital inspection of key processes with automatic judgement and alarm[1].\n"
+    "- Quality management: vision inspection and cross-enterprise quality-data sharing[1].",
+    "小微企业要上云[1]。据《经济日报》报道，《实施指南》提出，小微企业应结合自身资源条件，借助云服务和数据开展普惠性赋能，"
+    "实现业务系统上云，提升经营管理水平[2]。",
+    "Small firms should go to the cloud [1]. According to the Economic Daily, the Guidelines say small and micro "
+    "enterprises should, within their own resources, use cloud-based data services and move business systems to the "
+    "cloud [2].",
+    "**Equipment Uptime**[8]\n**Equipment Uptime**[9]",  # too short to count as a repeat (a fragment each)
+])
+def test_not_repeats(text):
+    assert repeats(text) == []

@@ -6,24 +6,26 @@ from __future__ import annotations
 from typing import Iterator
 
 from app.answer.fact_kinds import NOT_GIVEN
-from app.answer.quoting import quote_lines
 from app.answer.state import AnswerState, Event, Tools
 
+
 def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
-    """None when the user got an answer."""
+    """None when the user got an answer: some ask answered by the lead or the evidence."""
     stream = state.stream
     if state.out_of_scope:
         return "out_of_scope"
     if not state.covered:
         return "not_covered"
-    if state.gaps:  # the kind of fact asked for is not in the sources, whatever else is said
-        return "fact_gap:" + ",".join(state.gaps)
+    answered = bool(state.kept or state.body)
+    if state.gaps and not (answered and len(state.asks) > len(state.not_given) > 0):
+        return "fact_gap:" + ",".join(state.gaps)  # the kind of fact asked for is not in the sources
     if state.extractive:  # the quoted evidence itself says the sources do not give it
-        return "sources_say_not_given" if NOT_GIVEN.search(quote_lines(state.extract)) else None
-    if state.kept == 0:
+        said = "\n".join(line.text for line in state.body)
+        return "sources_say_not_given" if NOT_GIVEN.search(said) and not state.kept else None
+    if not answered:
         return "model_refused" if stream and stream.refused_first else "nothing_verified"
-    # an answer that opens with a refusal and keeps a sentence or so (nothing quoted) is a refusal
-    if stream and stream.refused_first and state.kept <= tools.policy.refusal_max_kept and not state.quoted:
+    # an answer that opens with a refusal and keeps a sentence or so (no evidence shown) is a refusal
+    if stream and stream.refused_first and state.kept <= tools.policy.refusal_max_kept and not state.body:
         return "model_refused"
     return None
 

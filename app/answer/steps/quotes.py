@@ -1,5 +1,5 @@
-"""The sources' own words: the best evidence the model's answer left out, quoted after it; or,
-when none of its sentences held, the evidence quoted instead (when it answers) or a refusal."""
+"""A plan section or self-check advice none of whose sentences held: the evidence quoted instead
+(when it answers) or a refusal."""
 
 from __future__ import annotations
 
@@ -8,24 +8,7 @@ from typing import Iterator
 from app.answer.quoting import quote_lines, worth_quoting
 from app.answer.relevance import clearly_answers, on_topic
 from app.answer.state import AnswerState, Event, Tools
-from ingest.language import detect_language
 from prompts import load_table, refusal_phrase
-
-
-def quote_left_out(state: AnswerState, tools: Tools) -> Iterator[Event]:
-    """Complete an answer with the best evidence it does not already say, from sources in the
-    question's language (an English sentence naming 不会转 is English)."""
-    if not state.kept:
-        return
-    p = tools.policy
-    langs = [s.metadata.get("lang") or detect_language(s.text) for s in state.sources]
-    pool = [u for u in state.units if langs[u.source_index] == state.lang]
-    state.quoted = worth_quoting(pool, state.request.asked, state.asked_kinds, state.text, p.max_quotes,
-                                 p.quote_chars, p)
-    state.record("quote_left_out", f"{len(state.quoted)} quoted")
-    if state.quoted:
-        note = load_table("answer_notes", state.lang)["quoted"]
-        yield from state.say("\n\n" + note + "\n" + quote_lines(state.quoted))
 
 
 def fallback(state: AnswerState, tools: Tools) -> Iterator[Event]:

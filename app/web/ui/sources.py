@@ -20,15 +20,18 @@ CARD_CSS = """
 .src-card .src-text {white-space: pre-wrap; color: #1f2328;}
 .src-tag {display: inline-block; border-radius: 4px; padding: 0 5px; margin-right: 4px; background: #eaeef2;}
 .src-note {color: #57606a; font-size: 13px;}
+.src-about {color: #57606a; font-size: 12px; margin-top: 4px;}
 """
 
 LABELS = {
     "zh": {"sources": "资料来源", "page": "第{}页", "searched": "检索内容", "cited": "已引用", "none": "没有找到相关资料。",
            "waiting": "正在检索…", "evidence": "资料原文要点",
-           "ocr": "OCR", "ocr_note": "这段文字由扫描件经文字识别（OCR）读出，置信度 {:.0%}；数字请与原件核对"},
+           "ocr": "OCR", "ocr_note": "这段文字由扫描件经文字识别（OCR）读出，置信度 {:.0%}；数字请与原件核对",
+           "about": "资料说明"},
     "en": {"sources": "Sources", "page": "p. {}", "searched": "Searched for", "cited": "cited", "none": "No relevant sources found.",
            "waiting": "Searching…", "evidence": "Key passages from the sources",
-           "ocr": "OCR", "ocr_note": "read from a scan by OCR (confidence {:.0%}); check figures against the original"},
+           "ocr": "OCR", "ocr_note": "read from a scan by OCR (confidence {:.0%}); check figures against the original",
+           "about": "About this source"},
 }
 
 
@@ -44,10 +47,14 @@ def _card(c: Context, metadata: dict, cited: bool, lang: str) -> str:
         note = t["ocr_note"].format(float(metadata.get("ocr_confidence") or 0))
         tags += f'<span class="src-tag src-ocr" title="{html.escape(note)}">{t["ocr"]}</span>'
     mark = f' <span class="src-tag">{t["cited"]}</span>' if cited else ""
+    # Provenance and disclaimer live in the front matter, not in the text the model quotes.
+    about = str(metadata.get("about") or "")
+    about = (f'<details class="src-about"><summary>{t["about"]}</summary>{html.escape(about)}</details>'
+             if about else "")
     return (f'<div class="src-card{" cited" if cited else ""}" data-n="{c.n}">'
             f'<div class="src-head"><span class="src-n">[{c.n}]</span>{html.escape(c.title)}{mark}</div>'
             f'<div class="src-meta">{tags} {html.escape(where)}</div>'
-            f'<div class="src-text">{html.escape(c.text)}</div></div>')
+            f'<div class="src-text">{html.escape(c.text)}</div>{about}</div>')
 
 
 def render_sources(contexts: list[Context], metadatas: list[dict], lang: str, cited: set[int] = frozenset(),

@@ -63,7 +63,7 @@ def test_an_answer_has_no_refusal_reason_and_a_trace_of_every_chat_step():
     a = ask("中小企业数字化转型先做什么？", "中小企业应评估转型潜在价值和可行性，明确转型优先级[{d2}]。")
     assert not a.refused and a.refusal_reason is None
     steps = [t["step"] for t in a.trace]
-    assert steps[0] == "scope" and steps[-1] == "decide" and "generate" in steps and "retrieve" in steps
+    assert steps[0] == "scope" and steps[-1] == "decide" and "lead" in steps and "body" in steps and "retrieve" in steps
     assert a.to_json()["trace"] == a.trace and "refusal_reason" in a.to_json()
 
 

@@ -1,0 +1,128 @@
+"""The body of an answer is the evidence: for each ask of the question, the source sentences that
+answer it, in their own words and cited. This module chooses them:
+
+- a sentence is given once: one that lies (almost) inside another, or the same sentence from two
+  sources, is shown once and cites both;
+- headings, titles, disclaimers and sentences about a document itself are no answer;
+- a long sentence is cut at a clause boundary (a list is kept whole);
+- each ask gets the units about *it*; an ask no unit answers is said to be not given."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.answer.fact_kinds import NOT_GIVEN, states_kind
+from app.answer.parts import QuestionPart
+from app.answer.policy import AnswerPolicy
+from app.answer.quoting import worth_quoting
+from ingest.text import share
+from retrieval.evidence import EvidenceUnit, specific_words
+
+# Text that is no answer: a heading, a title alone, a sentence about the document itself.
+HEADING = re.compile(r"^\s*(?:#+\s|\*\*[^*]+\*\*\s*[:：]?\s*$|《[^》]+》\s*[。.]?\s*$)")
+META = re.compile(r"^\s*(?:[（(]?关于本资料|本资料|本摘要|本文(?!件)|资料缺口|this (?:summary|document|note|material)|"
+                  r"about this (?:summary|source)|these notes)", re.I)
+# The words that ask rather than name: "到底是指什么" names nothing.
+QUESTION_WORDS = re.compile(r"^(?:到底|究竟|是指|指的|有没有|这种|这个|那个|咱们|什么|怎么|怎样|如何|哪些|哪个|多少|是否|能否|可以|需要|应该|具体|"
+                            r"what|which|how|why|when|where|who|mean|means|exactly|really)$", re.I)
+LIST_LEAD = re.compile(r"^[^。！？!?]{0,80}[:：][^；;]+[；;][^；;]+[；;]")  # "三个维度：a；b；c" — a list after its lead
+
+
+@dataclass
+class BodyUnit:
+    """One line of the body: a source sentence, the sources that give it, and the ask it answers."""
+    unit: EvidenceUnit
+    text: str  # the sentence as shown (cut at a clause boundary when long)
+    sources: list[int] = field(default_factory=list)  # 1-based source numbers
+    part: int = 0
+
+
+def no_answer(text: str) -> bool:
+    """A heading, a title alone, or a sentence about the document itself."""
+    return bool(HEADING.match(text) or META.match(text))
+
+
+def trimmed(text: str, chars: int) -> str:
+    """The sentence, or its first clauses within ``chars`` when longer (a list is kept whole)."""
+    if len(text) <= chars or LIST_LEAD.match(text):
+        return text
+    out = ""
+    for clause in re.findall(r"[^，,；;。！？!?]+[，,；;。！？!?]?", text):
+        if out and len(out) + len(clause) > chars:
+            return out.rstrip("，,；; ") + "……"
+        out += clause
+    return out
+
+
+def contained(inner: str, outer: str, policy: AnswerPolicy) -> bool:
+    """Does ``inner`` lie (almost) wholly inside ``outer``: its characters or its terms?"""
+    return share(inner, outer, keep_stop_words=True) >= policy.repeat_share
+
+
+def distinct(lines: list[BodyUnit], policy: AnswerPolicy) -> list[BodyUnit]:
+    """Each sentence once: one inside another goes, and the one kept cites both sources."""
+    kept: list[BodyUnit] = []
+    for line in lines:
+        twin = next((k for k in kept if contained(line.text, k.text, policy) or contained(k.text, line.text, policy)), None)
+        if twin is None:
+            kept.append(line)
+            continue
+        if len(line.text) > len(twin.text):  # the fuller sentence stays
+            twin.unit, twin.text = line.unit, line.text
+        twin.sources = sorted(set(twin.sources) | set(line.sources))
+    return kept
+
+
+def about(ask: str, unit: EvidenceUnit, policy: AnswerPolicy) -> bool:
+    """The unit's own words name the ask's subject (one of its specific words); its section heading
+    counts only when it names several ("Foxconn Vietnam: the reported results" under a case's
+    heading), not when a glossary's heading lists every term."""
+    words = {w for w in specific_words(ask) if not QUESTION_WORDS.search(w)}
+    if not words:
+        return True
+    text, section = unit.text.lower(), unit.section.lower()
+    return any(w in text for w in words) or sum(w in section for w in words) >= policy.section_words
+
+
+def answers_part(unit: EvidenceUnit, part: QuestionPart, question: str, policy: AnswerPolicy) -> bool:
+    """The unit speaks of the ask's subject, and holds the kind of fact it asks for (or says the
+    sources do not give it)."""
+    subject = about(part.text, unit, policy) if part.text != question else about(question, unit, policy)
+    return subject and (not part.kinds or any(states_kind(unit.text, k) for k in part.kinds)
+                        or bool(NOT_GIVEN.search(unit.text)))
+
+
+def units_for_part(part: QuestionPart, units: list[EvidenceUnit], question: str, policy: AnswerPolicy) -> list[EvidenceUnit]:
+    """The evidence that answers one ask, best first, within the body's size."""
+    fitting = [u for u in units if not no_answer(u.text) and answers_part(u, part, question, policy)]
+    asked = f"{part.text} {question}" if part.text != question else question
+    return worth_quoting(fitting, asked, list(part.kinds), limit=policy.body_units, chars=policy.body_chars,
+                         policy=policy)
+
+
+def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], question: str, policy: AnswerPolicy,
+                 skip: set[int] = frozenset()) -> list[BodyUnit]:
+    """The body for every ask (asks in ``skip`` are known not to be given): each unit under the
+    first ask it answers, each sentence once."""
+    lines: list[BodyUnit] = []
+    used: set[int] = set()
+    for i, part in enumerate(parts):
+        if i in skip:
+            continue
+        for u in units_for_part(part, [u for u in units if id(u) not in used], question, policy):
+            used.add(id(u))
+            lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars), [u.source_index + 1], i))
+    return distinct(lines, policy)
+
+
+def body_text(lines: list[BodyUnit]) -> str:
+    """The body as the user reads it: one quoted sentence per line with its sources; a blank line
+    between the asks."""
+    out, part = [], None
+    for line in lines:
+        if part is not None and line.part != part:
+            out.append("")
+        part = line.part
+        out.append(f"- “{line.text}”" + "".join(f"[{n}]" for n in line.sources))
+    return "\n".join(out)

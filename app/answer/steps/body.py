@@ -1,0 +1,72 @@
+"""The body of the answer is the evidence: for each ask, the source sentences that answer it, in
+their own words and cited (``app.answer.composition``). Chosen before the lead, so that the model
+leads into exactly what follows; shown after it."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from app.answer.composition import body_text, compose_body, contained
+from app.answer.citations import MARKER
+from app.answer.quoting import says
+from app.answer.state import AnswerState, Event, Tools
+from ingest.language import detect_language
+from prompts import load_table
+
+
+def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
+    """The units that answer each ask, from sources in the question's language when they answer it
+    (an English question gets the English twin's sentences), else from any."""
+    asked, p = state.request.asked, tools.policy
+    langs = [s.metadata.get("lang") or detect_language(s.text) for s in state.sources]
+    same = [u for u in state.units if langs[u.source_index] == state.lang]
+    skip = set(state.not_given)
+    body = compose_body(state.asks, same, asked, p, skip)
+    answered = {line.part for line in body}
+    missing = [i for i in range(len(state.asks)) if i not in answered and i not in skip]
+    if missing:  # an ask only the other language's sources answer
+        others = [u for u in state.units if langs[u.source_index] != state.lang]
+        body += compose_body(state.asks, others, asked, p, skip | answered)
+        body.sort(key=lambda line: line.part)
+    state.body = body
+    answered = {line.part for line in body}
+    state.record("body", f"{len(body)} source sentences for {len(answered)} of {len(state.asks)} ask(s)",
+                 not_given=[i for i in range(len(state.asks)) if i not in answered])
+    return iter(())
+
+
+def show_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
+    """The body after the lead: what the lead already says is not shown again; an ask nothing
+    answers is said to be not given."""
+    shown = [line for line in state.body if not said_by_lead(line.text, state, tools.policy)]
+    state.record("body_shown", f"{len(shown)} source sentences", said_by_lead=len(state.body) - len(shown))
+    state.body = shown
+    state.quoted = [line.unit for line in shown]
+    notes = load_table("answer_notes", state.lang)
+    answered = {line.part for line in shown}
+    unanswered = [a for i, a in enumerate(state.asks) if i not in answered and len(state.asks) > 1
+                  and i not in state.not_given]
+    text = body_text(shown)
+    if text:
+        yield from state.say(paragraph_break(state.text) + text)
+    for ask in unanswered:
+        yield from state.say(paragraph_break(state.text) + notes["not_given"].format(ask=ask.text.strip().rstrip("？?。.，, ")))
+
+
+SHOWN = ("kept", "moved", "attached")  # decisions of the sentence check that show the sentence
+
+
+def said_by_lead(text: str, state: AnswerState, policy) -> bool:
+    """The lead says the source sentence (all its clauses, or nearly all its characters), or one of
+    the lead's sentences is a near copy of it: showing it again would say it twice."""
+    lead = state.text
+    copies = [c for c in (state.stream.checks if state.stream else []) if c.decision in SHOWN
+              and contained(MARKER.sub("", c.sentence), text, policy)]
+    return contained(text, lead, policy) or says(lead, text, policy) or bool(copies)
+
+
+def paragraph_break(text: str) -> str:
+    """What starts a new paragraph after ``text``: nothing at the start, else up to one blank line."""
+    if not text.strip():
+        return ""
+    return "\n" * max(0, 2 - (len(text) - len(text.rstrip("\n"))))

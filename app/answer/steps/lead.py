@@ -1,0 +1,72 @@
+"""The model writes only the lead: one or two plain sentences that answer each ask, from the
+evidence that follows them. Every sentence is verified against the source it cites before the user
+sees it (``app.answer.stream``: terms, figures, scope, modality and subject); a source sentence the
+lead already says is not shown again below it (``app.answer.steps.body``). When no sentence holds, the evidence is shown on
+its own (when it answers) or the answer is a refusal."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+from app.answer.relevance import clearly_answers, on_topic
+from app.answer.state import AnswerState, Event, Tools
+from app.answer.steps.generate import evidence_blocks
+from app.answer.stream import SentenceStream
+from prompts import format_source, load_table, refusal_phrase, render_lead
+
+
+def write_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
+    req, p = state.request, tools.policy
+    units = [line.unit for line in state.body] or state.units
+    shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(state.sources, start=1)]
+    state.stream = SentenceStream(shown, req.known_text, req.premise, tuple(state.gaps), p.verification)
+    messages = [{"role": "system", "content": tools.system_prompt}, {"role": "user", "content": lead_message(state, units)}]
+    produced, limit = 0, min(req.max_tokens or p.max_new_tokens, p.lead_tokens)
+    with contextlib.closing(iter(tools.generator.stream(messages, limit))) as pieces:
+        for piece in pieces:
+            produced += 1
+            yield from state.say(state.stream.feed(piece))
+            if state.stream.kept >= p.lead_sentences:
+                break
+    state.stream.truncated = produced >= limit - 1
+    yield from state.say(state.stream.feed("", final=True))
+    decisions = [c.decision for c in state.stream.checks]
+    state.record("lead", f"kept {state.stream.kept} of {len(decisions)} sentences",
+                 removed=decisions.count("removed"), refused_first=state.stream.refused_first)
+    if not state.stream.kept:
+        yield from without_lead(state, tools)
+
+
+def lead_message(state: AnswerState, units) -> str:
+    req = state.request
+    table = load_table("fact_gaps", state.lang)
+    gap_line = " ".join(table[k]["instruction"] for k in state.gaps)
+    asks = [a.text for i, a in enumerate(state.asks) if i not in state.not_given]
+    return render_lead(state.lang, req.asked, evidence_blocks(state.sources, units), asks,
+                       profile=state.profile.describe(state.lang) if state.profile else "", history=req.history,
+                       gap=gap_line)
+
+
+def without_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
+    """No sentence of the model's held. The evidence is shown on its own when it clearly answers (a
+    refusal was the model's error) or when the model tried and its sentences failed their checks
+    but the evidence is about the question; else the answer is a refusal. A fact gap has been said."""
+    asked, p = state.request.asked, tools.policy
+    notes = load_table("answer_notes", state.lang)
+    units = [line.unit for line in state.body]
+    refused = bool(state.stream and state.stream.held_refusal)
+    if state.gaps and len(state.asks) <= 1:  # the one ask's kind of fact is missing: said, nothing to add
+        state.body = []
+        state.record("without_lead", "the fact gap is the answer")
+        return
+    if units and (clearly_answers(units, state.asked_kinds, asked, p) or (not refused and on_topic(units, asked, p))):
+        state.extractive = True
+        state.extract = units
+        state.record("without_lead", f"the {len(units)} source sentences on their own")
+        yield from state.say(notes["extractive"])
+        return
+    state.body = []
+    state.record("without_lead", "refused: the evidence does not clearly answer")
+    if not state.gaps:
+        yield from state.say(refusal_phrase(state.lang) + notes["refusal_verify"])

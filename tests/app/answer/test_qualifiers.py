@@ -1,0 +1,74 @@
+"""The misreadings found on held-out questions, each with its source sentence and the model's
+sentence verbatim: the scope, quantity, modality, subject and name checks catch them, and the
+honest version of each passes."""
+
+import pytest
+
+from app.answer.qualifiers import qualifier_problem
+from app.answer.verification import verify_sentence
+
+FOUR_OF_SIXTEEN = ("This summary covers 4 of the 16 business scenarios of the 2024 SME Digitalisation Level "
+                   "Evaluation Indicators: finance, human resources, collaborative office and decision support from "
+                   "the Management and decision group (管理决策数字化).")
+QUESTIONNAIRE = ("据第三方转录的2024年版在线评测问卷，评测由数字化基础（权重50）、数字化管理（权重30）、数字化成效（权重20）三个维度"
+                 "和16个业务场景（各评一至四级）组成，其中包括设备联网率、通过信息系统管理的业务环节比例、数据安全措施等项目。")
+CMMM = ("CMMM 与智能工厂梯度培育有关：一些地方发布的智能工厂申报通知要求，申报卓越级智能工厂的企业达到 CMMM **三级及以上**。"
+        "这一要求出自地方通知，各地是否相同，请以本地工业和信息化主管部门的通知为准。")
+ISSUERS = ("The Implementation Guidelines for Digital Transformation of Manufacturing Enterprises were issued in "
+           "December 2024 by the Ministry of Industry and Information Technology (MIIT), the State-owned Assets "
+           "Supervision and Administration Commission of the State Council (SASAC) and the All-China Federation of "
+           "Industry and Commerce.")
+SMART_FACTORIES = "截至2025年2月：基础级智能工厂3万余家；先进级智能工厂1200余家；卓越级智能工厂230余家。"
+CITY_CAP = "中央财政对试点城市给予定额奖补，省会城市最高1.5亿元，其他城市最高1亿元。"
+ENCOURAGED = "鼓励有条件的中小企业开展数字化改造，推动“上云用数赋智”。"
+
+MISREADINGS = [
+    ("a part made the whole", FOUR_OF_SIXTEEN,
+     "The 2024 SME digital evaluation covers 4 business scenarios: finance, human resources, collaborative office "
+     "and decision support[1].", "without the whole"),
+    ("a list under a sibling's name", QUESTIONNAIRE,
+     "数字化管理主要考设备联网率和信息系统管理的业务环节比例[1]。", "under “数字化管理"),
+    ("some local notices made a rule for all", CMMM, "申报卓越级智能工厂的企业必须达到CMMM三级[1]。", "only of some"),
+    ("an expansion the source does not give", ISSUERS,
+     "The Guidelines were issued by MIIT, SASAC (the State Administration for Industry and Commerce) and the "
+     "All-China Federation of Industry and Commerce[1].", "State Administration for Industry and Commerce"),
+    ("an approximation made exact", SMART_FACTORIES, "先进级智能工厂有1200家[1]。", "as exact"),
+    ("a cap made an amount", CITY_CAP, "省会城市可获得1.5亿元奖补[1]。", "as exact"),
+    ("a recommendation made binding", ENCOURAGED, "中小企业必须开展数字化改造[1]。", "binding"),
+]
+
+HONEST = [
+    (FOUR_OF_SIXTEEN, "Finance, human resources, collaborative office and decision support are 4 of the 16 business "
+                      "scenarios of the 2024 SME evaluation indicators[1]."),
+    (QUESTIONNAIRE, "评测问卷包括设备联网率、通过信息系统管理的业务环节比例、数据安全措施等项目[1]。"),
+    (QUESTIONNAIRE, "评测由数字化基础、数字化管理、数字化成效三个维度和16个业务场景组成[1]。"),
+    (CMMM, "一些地方的申报通知要求，申报卓越级智能工厂的企业达到CMMM三级及以上[1]。"),
+    (ISSUERS, "The Guidelines were issued in December 2024 by MIIT, SASAC and the All-China Federation of Industry and "
+              "Commerce[1]."),
+    (ISSUERS, "They were issued by the Ministry of Industry and Information Technology and two other bodies[1]."),
+    (SMART_FACTORIES, "截至2025年2月，先进级智能工厂有1200余家[1]。"),
+    (SMART_FACTORIES, "先进级智能工厂已超过1200家[1]。"),
+    (CITY_CAP, "省会城市最高可获得1.5亿元奖补[1]。"),
+    (ENCOURAGED, "国家鼓励有条件的中小企业开展数字化改造[1]。"),
+]
+
+
+@pytest.mark.parametrize("kind, source, sentence, reason", MISREADINGS, ids=[m[0] for m in MISREADINGS])
+def test_each_misreading_is_caught_and_the_sentence_removed(kind, source, sentence, reason):
+    assert reason in qualifier_problem(sentence, source)
+    fixed, check = verify_sentence(sentence, [source])
+    assert fixed is None and check.decision == "removed", check
+    assert reason in check.reason
+
+
+@pytest.mark.parametrize("source, sentence", HONEST)
+def test_the_honest_version_passes(source, sentence):
+    assert qualifier_problem(sentence, source) == ""
+    fixed, check = verify_sentence(sentence, [source])
+    assert fixed is not None, check
+
+
+def test_a_qualifier_elsewhere_in_the_source_does_not_count():
+    source = "部分地方要求企业先完成评估。中小企业数字化转型城市试点共分三批，共有100个左右的城市。"
+    assert qualifier_problem("企业必须先完成评估[1]。", source)  # the scope belongs to this requirement
+    assert qualifier_problem("试点城市共分三批[1]。", source) == ""  # the sentence it restates has no bound on this
