@@ -1,7 +1,8 @@
 """The grounded answer as an ordered list of steps. Chat answers, plan sections and self-check
 advice differ by the steps they run (and their prompts), not by flags:
 
-chat: scope → retrieve → coverage → topic → assumed profile → not covered → the question's asks → fact
+chat: scope → retrieve → coverage → topic → assumed profile → not covered → what the question assumes
+about a document (edition, issuer) → the question's asks → fact
 gaps per ask → the body (the evidence that answers each ask) → the model's lead, verified → the body
 shown → where to verify; then always decide → finish. The model writes only the lead: the facts
 reach the user in the sources' own words.
@@ -15,14 +16,15 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from app.answer.state import AnswerState, Event, Tools
-from app.answer.steps import asks, body, coverage, decide, fact_gaps, finish, generate, lead, notes, quotes, retrieve, scope
+from app.answer.steps import (asks, body, coverage, decide, fact_gaps, finish, generate, lead, notes, premises, quotes,
+                              retrieve, scope)
 
 Step = Callable[[AnswerState, Tools], Iterator[Event]]
 
 CHAT: tuple[Step, ...] = (
     scope.check_scope, retrieve.retrieve, coverage.by_retrieval, coverage.by_topic, notes.assumed_profile,
-    coverage.say_not_covered, asks.split_question, fact_gaps.find_gaps, body.choose_body, lead.write_lead,
-    body.show_body, fact_gaps.say_where_to_verify)
+    coverage.say_not_covered, premises.check_premises, asks.split_question, fact_gaps.find_gaps, body.choose_body,
+    lead.write_lead, body.show_body, fact_gaps.say_where_to_verify)
 # A plan section or a self-check priority is asked by the app, not the user: no scope check; its
 # topic is set by the app; it keeps its own structure and cites its sources in it (no added quotes).
 SECTION: tuple[Step, ...] = (

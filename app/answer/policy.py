@@ -62,6 +62,8 @@ class AnswerPolicy:
     repeat_share: float = 0.85  # a sentence with this share of its characters inside another says it again
     lead_tokens: int = 160  # the model's lead: two plain sentences, and a little room for their markers
     lead_sentences: int = 2  # the lead stops after this many verified sentences
+    premise_subject_share: float = 0.6  # share of the named document's words beside an edition in a source: that document's edition
+    premise_title_share: float = 0.6  # share of a named title's terms in a source's title: that document
     part_min_chars: int = 4  # a shorter piece between question marks ("呢？") is no ask of its own
     # --- follow-up questions rewritten by the model into standalone ones ------------------------------
     rewrite_max_tokens: int = 64  # a standalone question is short; more is the model answering instead

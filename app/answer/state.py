@@ -150,6 +150,7 @@ class AnswerState:
     retrieve_ms: float = 0.0
     asked_kinds: list[str] = field(default_factory=list)  # kinds of fact the question asks for
     asks: list[QuestionPart] = field(default_factory=list)  # the question's asks (app.answer.parts)
+    premise_notes: list[str] = field(default_factory=list)  # what the question assumes that the sources contradict
     not_given: list[int] = field(default_factory=list)  # asks no evidence answers (indices into asks)
     body: list[BodyUnit] = field(default_factory=list)  # the evidence that answers them, shown after the lead
     covered: bool = True  # the sources speak of what is asked

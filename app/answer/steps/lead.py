@@ -41,7 +41,7 @@ def write_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
 def lead_message(state: AnswerState, units) -> str:
     req = state.request
     table = load_table("fact_gaps", state.lang)
-    gap_line = " ".join(table[k]["instruction"] for k in state.gaps)
+    gap_line = " ".join([table[k]["instruction"] for k in state.gaps] + state.premise_notes)
     asks = [a.text for i, a in enumerate(state.asks) if i not in state.not_given]
     return render_lead(state.lang, req.asked, evidence_blocks(state.sources, units), asks,
                        profile=state.profile.describe(state.lang) if state.profile else "", history=req.history,
