@@ -40,6 +40,11 @@ def refusal_phrase(lang: str) -> str:
     return load_prompt("refusal", lang).text
 
 
+def refusal_with(lang: str, more: str) -> str:
+    """The refusal phrase and what follows it, as one text ("…cover this. My sources are …")."""
+    return refusal_phrase(lang) + (" " if lang == "en" and more else "") + more
+
+
 # Other ways a model opens an answer that says the sources do not give it.
 REFUSAL_OPENINGS = re.compile(
     r"(sources?|documents?|guidelines|materials?)\s+(do|does|did)\s+not\s+(cover|provide|give|mention|specify|state|"

@@ -35,7 +35,8 @@ class BodyUnit:
     unit: EvidenceUnit
     text: str  # the sentence as shown (cut at a clause boundary when long)
     sources: list[int] = field(default_factory=list)  # 1-based source numbers
-    part: int = 0
+    part: int = 0  # the ask it is shown under
+    answers: set[int] = field(default_factory=set)  # every ask it answers (a unit may answer two)
 
 
 def no_answer(text: str) -> bool:
@@ -71,6 +72,7 @@ def distinct(lines: list[BodyUnit], policy: AnswerPolicy) -> list[BodyUnit]:
         if len(line.text) > len(twin.text):  # the fuller sentence stays
             twin.unit, twin.text = line.unit, line.text
         twin.sources = sorted(set(twin.sources) | set(line.sources))
+        twin.answers |= line.answers
     return kept
 
 
@@ -112,7 +114,8 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], question:
             continue
         for u in units_for_part(part, [u for u in units if id(u) not in used], question, policy):
             used.add(id(u))
-            lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars), [u.source_index + 1], i))
+            answers = {j for j, other in enumerate(parts) if j not in skip and answers_part(u, other, question, policy)}
+            lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars), [u.source_index + 1], i, answers | {i}))
     return distinct(lines, policy)
 
 

@@ -25,11 +25,17 @@ CHAT: tuple[Step, ...] = (
     scope.check_scope, retrieve.retrieve, coverage.by_retrieval, coverage.by_topic, notes.assumed_profile,
     coverage.say_not_covered, premises.check_premises, asks.split_question, fact_gaps.find_gaps, body.choose_body,
     lead.write_lead, body.show_body, fact_gaps.say_where_to_verify)
-# A plan section or a self-check priority is asked by the app, not the user: no scope check; its
-# topic is set by the app; it keeps its own structure and cites its sources in it (no added quotes).
+# Self-check advice is asked by the app, not the user: no scope check; its topic is set by the app;
+# it keeps its own structure and cites its sources in it (no added quotes).
 SECTION: tuple[Step, ...] = (
     retrieve.retrieve, coverage.by_retrieval, notes.assumed_profile, coverage.say_not_covered, fact_gaps.find_gaps,
     generate.generate, quotes.fallback, fact_gaps.say_where_to_verify)
+# A plan section is composed like a chat answer: the evidence for its PDCA step in the sources' own
+# words, led by a short model sentence under the same checks; it is the app's ask, not the user's
+# (no scope or topic check), and the evidence stands on its own when the lead does not hold.
+PLAN_SECTION: tuple[Step, ...] = (
+    retrieve.retrieve, coverage.by_retrieval, coverage.say_not_covered, asks.split_question, fact_gaps.find_gaps,
+    body.choose_body, lead.write_section_lead, body.show_body, fact_gaps.say_where_to_verify)
 CLOSING: tuple[Step, ...] = (decide.decide, finish.finish)
 
 

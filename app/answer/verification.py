@@ -290,6 +290,8 @@ def label_supported(label: str, source: str, sentence: str = "",
 
 
 # A numbered label alone on its line ("四、开展成效评估", "(二) 实施阶段"): a heading, not a claim.
+# A line that is only emphasis ("**Equipment Uptime**", "1. **设备管理**：") is a heading, however it is numbered.
+BOLD_ONLY = re.compile(r"^(?:[-*•]\s*|\d+[.、)）]\s*)?\*\*[^*]+\*\*\s*[:：]?\s*[。.]?$")
 NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）])\s*[^。！？!?.,，；;：:]{1,16}$")
 
 
@@ -299,7 +301,7 @@ def is_format_noise(sentence: str, policy: VerificationPolicy = DEFAULT_VERIFICA
     body = MARKER.sub("", sentence).strip()
     if not body:
         return "empty"
-    if body.startswith("#") or NUMBERED_HEADING.match(body.replace("*", "").strip()):
+    if body.startswith("#") or NUMBERED_HEADING.match(body.replace("*", "").strip()) or BOLD_ONLY.match(body):
         return "heading"
     if SOURCE_HEADER.match(sentence):
         return "pasted source header"

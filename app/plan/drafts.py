@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterator
 
+from app.answer import pipeline
 from app.answer.advisor import Advisor
 from app.answer.state import Citation, Request
 from app.answer.citations import MARKER, cited_numbers
@@ -119,7 +120,7 @@ def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: st
         known = selfcheck is not None and spec.key in SELF_CHECK_SECTIONS
         facts = selfcheck.plan_facts() if known else ""
         focus = " ".join(p.scenario for p in selfcheck.priorities) if known and spec.key == "plan" else ""
-        for event in advisor.run(section_request(spec, profile, goal, lang, facts, focus)):
+        for event in advisor.run(section_request(spec, profile, goal, lang, facts, focus), pipeline.PLAN_SECTION):
             if event.kind == "token":
                 yield PlanEvent("token", section=section, text=event.text)
             elif event.kind == "done":

@@ -3,11 +3,13 @@ streamed answer with source cards, plan draft exported as DOCX, login, upload, a
 upload, delete it. Screenshots go to artifacts/ui/."""
 
 import os
+import re
 import shutil
 
 import docx
 import pytest
 
+from prompts import load_table
 from tests.conftest import REPO, running_app
 from tests.pdf_maker import make_pdf
 
@@ -53,6 +55,20 @@ def ask(page, question: str):
     page.press("#question textarea", "Enter")
 
 
+BOT = "#chat .message.bot, #chat [data-testid='bot']"
+# The last answer is complete when its open list of key passages (under a bold heading) is gone.
+ANSWER_COMPLETE = f"""() => {{ const m = [...document.querySelectorAll("{BOT}")].pop();
+    return m && ![...m.querySelectorAll("strong")].some(s => s.textContent.includes("资料原文要点")); }}"""
+# The text of the last answer's elements matching a selector (paragraphs, list items), the evidence fold left out.
+OUTSIDE_FOLD = f"""(selector) => [...[...document.querySelectorAll("{BOT}")].pop().querySelectorAll(selector)]
+    .filter(e => !e.closest("details")).map(e => e.textContent.trim())"""
+
+
+def words(line: str) -> str:
+    """A line without its marks: list dash, quote marks, [n], punctuation, spaces."""
+    return re.sub(r"\[\d+\]|[\W_]+", "", line)
+
+
 def test_profile_question_streamed_answer_and_source_cards(page):
     page.get_by_text("企业画像（可选）").click()
     choose(page, "#tier", "小微企业")
@@ -62,14 +78,33 @@ def test_profile_question_streamed_answer_and_source_cards(page):
     # The key passages are on screen before the model's first word.
     page.get_by_text("资料原文要点").first.wait_for(timeout=60_000)
     page.wait_for_selector("#sources .src-card.cited", timeout=180_000)
-    bot = page.locator("#chat .message.bot, #chat [data-testid='bot']").last.inner_text()
+    page.wait_for_function(ANSWER_COMPLETE, timeout=60_000)
+    message = page.locator(BOT).last
+    bot = message.inner_text()
     assert "小微企业" in bot  # the profile the answer assumed
-    assert "[1]" in bot or "[2]" in bot
-    assert "资料原文要点" in bot  # the evidence stays under the answer
+    answer_lines = page.evaluate(OUTSIDE_FOLD, "p, li")
+    assert any(re.search(r"\[\d+\]", line) for line in answer_lines), answer_lines
+    # After the lead, the body (when the lead does not say it all): the sources' sentences as a list, quoted, cited.
+    body = page.evaluate(OUTSIDE_FOLD, "li")
+    assert all(re.fullmatch(r"“.+”(\[\d+\])+", li, re.S) for li in body), body
     labels = page.locator("#sources .src-kind").all_inner_texts()
     assert labels and all(set(l.split("、")) <= {"官方文件", "官方解读", "新闻报道", "第三方资料"} for l in labels), labels
     assert not any(code in page.locator("#sources").inner_text() for code in ("NEWS", "SEED", "3P", "OFF"))
+    tags = set(page.locator("#sources .src-meta .src-tag").all_inner_texts())
+    zh_types, en_types = load_table("doc_types", "zh"), load_table("doc_types", "en")
+    assert tags & set(zh_types.values()) and not tags & (set(zh_types) | set(en_types.values())), tags
     page.screenshot(path=str(ARTIFACTS / "01-chat-answer.png"), full_page=True)
+    # The evidence the answer does not show is folded, closed, under it; none of its lines is one of the answer's.
+    fold = message.locator("details.evidence")
+    if fold.count():
+        assert not fold.evaluate("d => d.open") and "资料原文中的其他要点" in bot
+        fold.locator("summary").click()
+        quoted = "\n".join(fold.locator("blockquote").all_inner_texts())
+        passages = [p for p in re.split(r"(?m)^\[\d+\]\s*", quoted) if p.strip()]
+        assert passages and not [p for p in passages if any(words(p) in words(a) for a in answer_lines)], passages
+        page.screenshot(path=str(ARTIFACTS / "01b-chat-evidence-open.png"), full_page=True)
+    else:  # the answer shows every passage: no evidence section at all
+        assert "资料原文" not in bot
 
 
 def test_plan_draft_exports_docx_with_headings_and_citations(page, tmp_path):

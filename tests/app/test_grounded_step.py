@@ -192,3 +192,18 @@ def test_what_is_quoted_says_the_most_and_an_answer_naming_part_of_a_list_has_no
     levels_unit = EvidenceUnit(2, 0, levels, "", dense=0.9, score=0.95)
     assert worth_quoting([meta, elsewhere, levels_unit], "What are the five levels of the model?", (), answer)[0] \
         is levels_unit
+
+
+def test_an_ask_a_shown_sentence_answers_is_not_said_to_be_unanswered():
+    # one source sentence answers both asks; the lead says it: neither ask is "not answered"
+    reply = "中小企业要评估转型潜在价值和可行性，明确转型优先级[{d2}]。"
+    _, answer, _ = run(reply, "中小企业数字化转型应该先做什么？要明确什么优先级？")
+    assert [t for t in answer.trace if t["step"] == "asks"][0]["decision"] == "2 ask(s)"
+    assert "资料中没有回答" not in answer.answer and not answer.refused
+
+
+def test_an_ask_no_source_sentence_answers_is_said_to_be_not_answered_and_the_rest_is_answered():
+    reply = "中小企业要评估转型潜在价值和可行性，明确转型优先级[{d2}]。"
+    _, answer, _ = run(reply, "中小企业数字化转型应该先做什么？区块链技术怎么选型？")
+    assert "资料中没有回答“区块链技术怎么选型”的内容。" in answer.answer
+    assert not answer.refused and "优先级" in answer.answer

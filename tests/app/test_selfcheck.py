@@ -17,7 +17,7 @@ from app.plan.drafts import SECTIONS, SELF_CHECK_SECTIONS, draft_plan
 from app.plan.export import export_docx
 from app.answer.profile import LEVELS
 from app.selfcheck.assessment import assess
-from app.selfcheck.answers import SelfCheckError, parse_answers, template
+from app.selfcheck.answers import SelfCheckError, parse_answers
 from app.selfcheck.knowledge import load_questionnaire
 from app.settings import REPO_ROOT
 
@@ -260,7 +260,7 @@ class RecordingAdvisor:
     def __init__(self):
         self.requests = []
 
-    def run(self, request):
+    def run(self, request, steps=None):
         self.requests.append(request)
         yield Event("done", answer=Answer(request.question, "", [], [], False, {}, "zh"))
 

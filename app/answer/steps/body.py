@@ -22,14 +22,14 @@ def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
     same = [u for u in state.units if langs[u.source_index] == state.lang]
     skip = set(state.not_given)
     body = compose_body(state.asks, same, asked, p, skip)
-    answered = {line.part for line in body}
+    answered = {i for line in body for i in line.answers}
     missing = [i for i in range(len(state.asks)) if i not in answered and i not in skip]
     if missing:  # an ask only the other language's sources answer
         others = [u for u in state.units if langs[u.source_index] != state.lang]
         body += compose_body(state.asks, others, asked, p, skip | answered)
         body.sort(key=lambda line: line.part)
     state.body = body
-    answered = {line.part for line in body}
+    answered = {i for line in body for i in line.answers}
     state.record("body", f"{len(body)} source sentences for {len(answered)} of {len(state.asks)} ask(s)",
                  not_given=[i for i in range(len(state.asks)) if i not in answered])
     return iter(())
@@ -38,12 +38,12 @@ def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
 def show_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
     """The body after the lead: what the lead already says is not shown again; an ask nothing
     answers is said to be not given."""
+    answered = {i for line in state.body for i in line.answers}  # before the lines the lead says are left out
     shown = [line for line in state.body if not said_by_lead(line.text, state, tools.policy)]
     state.record("body_shown", f"{len(shown)} source sentences", said_by_lead=len(state.body) - len(shown))
     state.body = shown
     state.quoted = [line.unit for line in shown]
     notes = load_table("answer_notes", state.lang)
-    answered = {line.part for line in shown}
     unanswered = [a for i, a in enumerate(state.asks) if i not in answered and len(state.asks) > 1
                   and i not in state.not_given]
     text = body_text(shown)

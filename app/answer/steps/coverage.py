@@ -7,7 +7,7 @@ from typing import Iterator
 
 from app.answer.relevance import names_subject
 from app.answer.state import AnswerState, Event, Tools
-from prompts import load_prompt, refusal_phrase
+from prompts import load_prompt, refusal_with
 
 
 def by_retrieval(state: AnswerState, tools: Tools) -> Iterator[Event]:
@@ -27,4 +27,4 @@ def by_topic(state: AnswerState, tools: Tools) -> Iterator[Event]:
 def say_not_covered(state: AnswerState, tools: Tools) -> Iterator[Event]:
     if not state.covered:
         state.finished = True
-        yield from state.say(refusal_phrase(state.lang) + load_prompt("not_covered", state.lang).text)
+        yield from state.say(refusal_with(state.lang, load_prompt("not_covered", state.lang).text))

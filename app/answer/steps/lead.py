@@ -13,10 +13,26 @@ from app.answer.relevance import clearly_answers, on_topic
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.steps.generate import evidence_blocks
 from app.answer.stream import SentenceStream
-from prompts import format_source, load_table, refusal_phrase, render_lead
+from prompts import format_source, load_table, refusal_with, render_lead
 
 
 def write_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
+    """A chat answer's lead; when none of it holds, the evidence alone if it answers, else a refusal."""
+    yield from _lead(state, tools)
+    if not state.stream.kept:
+        yield from without_lead(state, tools)
+
+
+def write_section_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
+    """A plan section's lead: the evidence for the step is the section's content, so when no
+    sentence of the lead holds the evidence stands on its own."""
+    yield from _lead(state, tools)
+    if not state.stream.kept and state.body:
+        state.extractive, state.extract = True, [line.unit for line in state.body]
+        state.record("without_lead", f"the {len(state.body)} source sentences on their own")
+
+
+def _lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     req, p = state.request, tools.policy
     units = [line.unit for line in state.body] or state.units
     shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(state.sources, start=1)]
@@ -34,14 +50,14 @@ def write_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     decisions = [c.decision for c in state.stream.checks]
     state.record("lead", f"kept {state.stream.kept} of {len(decisions)} sentences",
                  removed=decisions.count("removed"), refused_first=state.stream.refused_first)
-    if not state.stream.kept:
-        yield from without_lead(state, tools)
 
 
 def lead_message(state: AnswerState, units) -> str:
     req = state.request
     table = load_table("fact_gaps", state.lang)
     gap_line = " ".join([table[k]["instruction"] for k in state.gaps] + state.premise_notes)
+    if req.prompt:  # a plan section's own prompt
+        return req.prompt(evidence_blocks(state.sources, units), gap_line)
     asks = [a.text for i, a in enumerate(state.asks) if i not in state.not_given]
     return render_lead(state.lang, req.asked, evidence_blocks(state.sources, units), asks,
                        profile=state.profile.describe(state.lang) if state.profile else "", history=req.history,
@@ -69,4 +85,4 @@ def without_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     state.body = []
     state.record("without_lead", "refused: the evidence does not clearly answer")
     if not state.gaps:
-        yield from state.say(refusal_phrase(state.lang) + notes["refusal_verify"])
+        yield from state.say(refusal_with(state.lang, notes["refusal_verify"]))

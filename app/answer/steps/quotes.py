@@ -8,7 +8,7 @@ from typing import Iterator
 from app.answer.quoting import quote_lines, worth_quoting
 from app.answer.relevance import clearly_answers, on_topic
 from app.answer.state import AnswerState, Event, Tools
-from prompts import load_table, refusal_phrase
+from prompts import load_table, refusal_with
 
 
 def fallback(state: AnswerState, tools: Tools) -> Iterator[Event]:
@@ -28,4 +28,4 @@ def fallback(state: AnswerState, tools: Tools) -> Iterator[Event]:
         yield from state.say(notes["extractive"] + "\n" + quote_lines(state.extract))
     else:
         state.record("fallback", "refused: the evidence does not clearly answer")
-        yield from state.say(refusal_phrase(state.lang) + notes["refusal_verify"])
+        yield from state.say(refusal_with(state.lang, notes["refusal_verify"]))

@@ -18,10 +18,10 @@ from app.plan.drafts import draft_plan
 from app.plan.export import export_docx
 from app.answer.profile import EnterpriseProfile
 from app.services import Services
-from app.web.ui.sources import LABELS, card_metadata, cited_set, render_evidence, render_sources
+from app.web.ui.sources import card_metadata, cited_set, render_evidence, render_sources
 from app.web.ui.admin import KnowledgeBaseAdmin
 from app.web.ui.selfcheck import build_selfcheck_tab
-from app.web.ui.text import EXAMPLES, LEVEL_CHOICES, TEXT, TIER_CHOICES
+from app.web.ui.text import EXAMPLES, LEVEL_CHOICES, SOURCE_TEXT, TEXT, TIER_CHOICES
 from app.web.messages import QUEUE
 from app.web.queue import AdmissionQueue, QueueFull
 from ingest.language import detect_language
@@ -87,7 +87,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
         profile = make_profile(tier, industry, headcount, level, pains, selfcheck)
         note = profile_note(profile, lang)
         messages = list(messages) + [{"role": "user", "content": question}, {"role": "assistant", "content": note}]
-        yield messages, f'<div class="src-note">{LABELS[lang]["waiting"]}</div>', history, answers, ""
+        yield messages, f'<div class="src-note">{SOURCE_TEXT[lang]["waiting"]}</div>', history, answers, ""
         conversation = conversation_for(history)
         shown, sources, evidence = note, [], []
         for event in conversation.stream(question, profile):
@@ -97,8 +97,8 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                                       search_query=event.search_query, question=question)
                 yield messages, html, history, answers, ""
             elif event.kind == "evidence":
-                # The key passages, quoted, shown at once; under the answer they stay, each once and
-                # none the answer already says.
+                # The key passages, quoted, shown at once; under the answer being written they stay,
+                # each once and none the answer already says.
                 evidence = event.evidence or []
                 messages[-1] = {"role": "assistant", "content": note + render_evidence(evidence, lang)}
                 yield messages, gr.skip(), history, answers, ""
@@ -108,8 +108,9 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                 yield messages, gr.skip(), history, answers, ""
             else:
                 answer = event.answer
-                messages[-1] = {"role": "assistant", "content": note + answer.answer + "\n\n"
-                                + render_evidence(evidence, lang, answer.answer)}
+                # The answer complete, what it does not show of the evidence is folded under it.
+                rest = render_evidence(evidence, lang, answer.answer, [q.text for q in answer.quoted], folded=True)
+                messages[-1] = {"role": "assistant", "content": note + answer.answer + ("\n\n" + rest if rest else "")}
                 html = render_sources(answer.contexts, card_metadata(sources, lang), lang, cited_set(answer),
                                       search_query=answer.search_query, question=question)
                 answers = dict(answers, **{str(len(messages) - 1): answer.to_json()})

@@ -1,14 +1,19 @@
-"""Source cards shown under an answer: one card per numbered context, the cited ones marked, so a
-user can check every [n] against its text."""
+"""Source cards shown beside an answer: one card per numbered context, the cited ones marked, so a
+user can check every [n] against its text; and the key passages under the answer, each shown once
+and none that the answer already shows."""
 
 from __future__ import annotations
 
 import html
 import re
+from typing import Iterable
 
-from app.answer.state import Answer, Context
 from app.answer.citations import MARKER
+from app.answer.composition import contained
+from app.answer.policy import AnswerPolicy
 from app.answer.source_kinds import doc_type_label, source_label
+from app.answer.state import Answer, Context
+from app.web.ui.text import SOURCE_TEXT
 
 CARD_CSS = """
 .src-cards {display: flex; flex-direction: column; gap: 8px;}
@@ -21,22 +26,11 @@ CARD_CSS = """
 .src-tag {display: inline-block; border-radius: 4px; padding: 0 5px; margin-right: 4px; background: #eaeef2;}
 .src-note {color: #57606a; font-size: 13px;}
 .src-about {color: #57606a; font-size: 12px; margin-top: 4px;}
+details.evidence > summary {color: #57606a; cursor: pointer;}
 """
 
-LABELS = {
-    "zh": {"sources": "资料来源", "page": "第{}页", "searched": "检索内容", "cited": "已引用", "none": "没有找到相关资料。",
-           "waiting": "正在检索…", "evidence": "资料原文要点",
-           "ocr": "OCR", "ocr_note": "这段文字由扫描件经文字识别（OCR）读出，置信度 {:.0%}；数字请与原件核对",
-           "about": "资料说明"},
-    "en": {"sources": "Sources", "page": "p. {}", "searched": "Searched for", "cited": "cited", "none": "No relevant sources found.",
-           "waiting": "Searching…", "evidence": "Key passages from the sources",
-           "ocr": "OCR", "ocr_note": "read from a scan by OCR (confidence {:.0%}); check figures against the original",
-           "about": "About this source"},
-}
-
-
 def _card(c: Context, metadata: dict, cited: bool, lang: str) -> str:
-    t = LABELS[lang]
+    t = SOURCE_TEXT[lang]
     where = " · ".join(x for x in (c.section, t["page"].format(c.page) if c.page else "") if x)
     tags = "".join(f'<span class="src-tag">{html.escape(str(v))}</span>' for v in
                    (doc_type_label(metadata.get("doc_type"), lang), metadata.get("issuer"), metadata.get("date")) if v)
@@ -59,7 +53,7 @@ def _card(c: Context, metadata: dict, cited: bool, lang: str) -> str:
 
 def render_sources(contexts: list[Context], metadatas: list[dict], lang: str, cited: set[int] = frozenset(),
                    search_query: str = "", question: str = "") -> str:
-    t = LABELS[lang]
+    t = SOURCE_TEXT[lang]
     parts = [f"<h4>{t['sources']}</h4>"]
     if search_query and search_query.strip() != question.strip():
         parts.append(f'<div class="src-note">{t["searched"]}: {html.escape(search_query)}</div>')
@@ -90,13 +84,27 @@ def says_nothing_new(line: str, other: str) -> bool:
     return plain(line) in plain(other)
 
 
-def distinct_evidence(evidence: list[dict], shown: str = "") -> list[dict]:
+# "Says it again" as the answer's body decides it (composition.contained): 85 % of a sentence's
+# terms inside another (AnswerPolicy.repeat_share).
+REPEAT = AnswerPolicy()
+
+
+def shown_by(answer: str, line: str) -> bool:
+    """Whether the answer already shows ``line``: its words in order anywhere in the answer, or
+    nearly all of them within one line of it (a source sentence quoted in the body as
+    ``- “…”[n]``, a lead sentence that copies it)."""
+    return says_nothing_new(line, answer) or any(contained(line, a, REPEAT) for a in answer.splitlines() if a.strip())
+
+
+def distinct_evidence(evidence: list[dict], shown: str = "", quoted: Iterable[str] = ()) -> list[dict]:
     """The evidence worth showing under ``shown`` (the answer so far): a line the answer already
-    says, or that another evidence line holds (a list item and the sentence that carries it), is
-    left out; of two equal lines the first stays."""
+    shows, one of the answer's ``quoted`` sentences (its body, which may cut a long one short), or
+    a line another evidence line holds (a list item and the sentence that carries it) is left out;
+    of two equal lines the first stays."""
+    in_body = {plain(q) for q in quoted}
     kept = []
     for i, e in enumerate(evidence):
-        if says_nothing_new(e["text"], shown):
+        if plain(e["text"]) in in_body or shown_by(shown, e["text"]):
             continue
         if any(says_nothing_new(e["text"], f["text"]) and (j < i or plain(f["text"]) != plain(e["text"]))
                for j, f in enumerate(evidence) if j != i):
@@ -105,14 +113,22 @@ def distinct_evidence(evidence: list[dict], shown: str = "") -> list[dict]:
     return kept
 
 
-def render_evidence(evidence: list[dict], lang: str, shown: str = "") -> str:
-    """The key passages, quoted with their [n], shown before the model's first word (Markdown);
-    each once, and none the answer ``shown`` so far already says."""
-    evidence = distinct_evidence(evidence, shown)
+def render_evidence(evidence: list[dict], lang: str, shown: str = "", quoted: Iterable[str] = (),
+                    folded: bool = False) -> str:
+    """The key passages, quoted with their [n] (Markdown): shown open before the model's first word
+    and while the answer is written; ``folded`` once it is complete, in a closed ``<details>`` under
+    it. Each once, none the answer ``shown`` (and its ``quoted`` body) already shows; nothing at all
+    when none is left."""
+    evidence = distinct_evidence(evidence, shown, quoted)
     if not evidence:
         return ""
+    t = SOURCE_TEXT[lang]
     quotes = "\n".join(f"> [{e['n']}] {e['text']}" for e in evidence)
-    return f"**{LABELS[lang]['evidence']}**\n\n{quotes}"
+    if not folded:
+        return f"**{t['evidence']}**\n\n{quotes}"
+    # Blank lines around the quotes: Markdown inside the HTML block is still Markdown.
+    return (f'<details class="evidence"><summary>{t["evidence_more"].format(n=len(evidence))}</summary>'
+            f"\n\n{quotes}\n\n</details>")
 
 
 def cited_set(answer: Answer) -> set[int]:

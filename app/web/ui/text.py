@@ -61,6 +61,19 @@ TEXT = {
     },
 }
 
+# The source panel beside the chat and the evidence under an answer (app/web/ui/sources.py).
+SOURCE_TEXT = {
+    "zh": {"sources": "资料来源", "page": "第{}页", "searched": "检索内容", "cited": "已引用", "none": "没有找到相关资料。",
+           "waiting": "正在检索…", "evidence": "资料原文要点", "evidence_more": "资料原文中的其他要点（{n} 条）",
+           "ocr": "OCR", "ocr_note": "这段文字由扫描件经文字识别（OCR）读出，置信度 {:.0%}；数字请与原件核对",
+           "about": "资料说明"},
+    "en": {"sources": "Sources", "page": "p. {}", "searched": "Searched for", "cited": "cited", "none": "No relevant sources found.",
+           "waiting": "Searching…", "evidence": "Key passages from the sources",
+           "evidence_more": "More key passages from the sources ({n})",
+           "ocr": "OCR", "ocr_note": "read from a scan by OCR (confidence {:.0%}); check figures against the original",
+           "about": "About this source"},
+}
+
 TIER_CHOICES = {
     "zh": [("不设置", ""), ("行业龙头企业", "leading"), ("大型企业", "large"), ("中小企业", "sme"), ("小微企业", "micro")],
     "en": [("not set", ""), ("Industry-leading", "leading"), ("Large", "large"), ("SME", "sme"), ("Small / micro", "micro")],

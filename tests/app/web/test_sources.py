@@ -1,5 +1,6 @@
 """What the chat page shows under an answer: the evidence, each line once and none the answer
-already says; the source cards, every label in the page's language."""
+already says (folded once the answer is complete); the source cards, every label in the page's
+language."""
 
 from types import SimpleNamespace
 
@@ -38,6 +39,50 @@ def test_evidence_the_answer_already_says_is_not_repeated():
     assert distinct_evidence(evidence, "企业应先开展数字化诊断评估[1]。") == [evidence[1]]
     assert render_evidence(evidence, "zh", answer) == ""  # everything is in the answer already
     assert render_evidence(evidence, "zh", "企业应先").count("> [") == 2  # a sentence half streamed says nothing yet
+
+
+DIAGNOSIS = "企业应先开展数字化诊断评估，摸清设备联网和数据采集的现状。"
+LONG = ("资源有限的中小企业应采用“小快轻准”的解决方案，按“评估—规划—实施—优化”迭代推进，"
+        "先在一两个场景见效，再逐步推广到其他环节。")
+
+
+def test_a_body_line_of_the_composed_answer_shows_its_source_sentence():
+    # The body quotes source sentences as `- “…”[n]`, a sentence of two sources with both markers.
+    evidence = [{"n": 1, "text": SENTENCE}, {"n": 2, "text": DIAGNOSIS}, {"n": 3, "text": "评测指标分为四个等级。"}]
+    answer = f"转型应先做诊断[2]。\n\n- “{SENTENCE}”[1][3]\n\n- “{DIAGNOSIS}”[2]"
+    assert plain(f"- “{ITEM}”[1][3]") == ITEM
+    assert distinct_evidence(evidence, answer) == [evidence[2]]
+
+
+def test_a_line_nearly_all_inside_one_line_of_the_answer_is_shown_by_it():
+    # 12 of its 13 character pairs in the lead sentence (85 % or more): said; half of them: not.
+    near_copy = "企业应先开展数字化诊断评估，摸清设备联网、数据采集的现状[1]。"
+    assert distinct_evidence([{"n": 1, "text": DIAGNOSIS}], near_copy) == []
+    assert distinct_evidence([{"n": 1, "text": DIAGNOSIS}], "企业应先开展数字化诊断评估[1]。") != []
+    # the share is per line of the answer: words spread over several lines do not add up
+    spread = "- “企业应先开展”[1]\n- “数字化诊断评估”[1]\n- “设备联网和数据采集的现状”[1]"
+    assert distinct_evidence([{"n": 1, "text": DIAGNOSIS}], spread) != []
+
+
+def test_a_body_sentence_cut_short_still_counts_as_shown():
+    answer = f"- “{LONG[:30]}……”[1]"
+    assert distinct_evidence([{"n": 1, "text": LONG}], answer) != []  # the words alone do not tell
+    assert distinct_evidence([{"n": 1, "text": LONG}], answer, quoted=[LONG]) == []  # the answer's own quoted body does
+
+
+def test_once_the_answer_is_complete_the_rest_of_the_evidence_is_folded_closed():
+    evidence = [{"n": 1, "text": DIAGNOSIS}, {"n": 2, "text": ITEM}, {"n": 3, "text": "评测指标分为四个等级。"}]
+    answer = f"应先做诊断评估[1]。\n\n- “{DIAGNOSIS}”[1]"
+    folded = render_evidence(evidence, "zh", answer, folded=True)
+    assert folded.startswith('<details class="evidence"><summary>资料原文中的其他要点（2 条）</summary>\n\n')
+    assert folded.endswith("\n\n</details>") and " open" not in folded
+    assert f"> [2] {ITEM}\n> [3] 评测指标分为四个等级。" in folded and DIAGNOSIS not in folded
+    en = render_evidence([{"n": 2, "text": "Move business systems to the cloud."}], "en", "SMEs start small [1].",
+                         folded=True)
+    assert "<summary>More key passages from the sources (1)</summary>" in en
+    assert render_evidence(evidence[:1], "zh", answer, folded=True) == ""  # nothing left: no section at all
+    streaming = render_evidence(evidence, "zh", "应先做诊断")  # while the answer is written: open, under a heading
+    assert streaming.startswith("**资料原文要点**") and "<details" not in streaming and streaming.count("> [") == 3
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -1,0 +1,79 @@
+"""The chat handler of the web page, called as Gradio calls it (no server, no browser) over the fakes
+of tests/fakes.py: the evidence is on screen before the model's first word and while the answer is
+written; once it is complete, what the answer does not show of it is folded, closed, under the
+answer, and nothing when the answer shows it all. The source cards name document types in the
+page's language."""
+
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from app.settings import Settings
+from tests.fakes import make_advisor
+
+GUIDE = ("实施指南", "路径", "企业应先开展数字化诊断评估，摸清设备联网和数据采集的现状。", {"doc_type": "guide"})
+LEVELS = ("评测指标", "等级", "中小企业数字化水平评测指标分为四个等级，一级最低、四级最高。", {"doc_type": "policy"})
+FOLD = '<details class="evidence">'
+
+
+@pytest.fixture(scope="module")
+def chat_page(tmp_path_factory):
+    """The Blocks over stand-in services; each test puts its own fake advisor in."""
+    from app.web.ui.chat import build_app
+
+    services = SimpleNamespace(settings=Settings(data_dir=tmp_path_factory.mktemp("chat")), advisor=None)
+    demo = build_app(services)
+    chat = next(f for f in demo.fns.values() if f.api_name == "chat")
+    return services, chat.fn
+
+
+def ask(chat_page, rows, reply: str, question: str):
+    """Each update of the page: (the answer's message, the source panel or None, the answers state)."""
+    services, chat = chat_page
+    services.advisor = make_advisor(rows, reply)[0]
+    return [(messages[-1]["content"], panel if isinstance(panel, str) else None, answers)
+            for messages, panel, _, answers, _ in chat(question, [], [], {}, "", "", None, 0, "")]
+
+
+def words(line: str) -> str:
+    """A line of the page without its marks: list dash, quote marks, [n], punctuation."""
+    return re.sub(r"\[\d+\]|[\W_]+", "", line)
+
+
+def test_the_evidence_comes_first_and_folds_closed_under_the_complete_answer(chat_page):
+    updates = ask(chat_page, [GUIDE, LEVELS], "企业应先开展诊断评估[{d1}]。", "中小企业数字化转型应该先做什么？")
+    first_words = next(i for i, (text, _, _) in enumerate(updates) if "诊断评估[" in text)
+    before = [text for text, _, _ in updates[:first_words]]
+    assert any(t.startswith("**资料原文要点**") and GUIDE[2] in t and LEVELS[2] in t for t in before)
+    assert all(FOLD not in text for text, _, _ in updates[:-1])  # open while the answer is written
+
+    final, _, answers = updates[-1]
+    answer = answers[max(answers, key=int)]
+    shown, fold = final.split(FOLD)
+    assert shown.rstrip("\n").endswith(answer["answer"])
+    assert answer["quoted"] and f"- “{answer['quoted'][0]['text']}”[" in shown  # the body: one quoted line each
+    assert fold.startswith("<summary>资料原文中的其他要点（1 条）</summary>") and fold.endswith("</details>")
+    folded = [re.sub(r"^> \[\d+\] ", "", line) for line in fold.splitlines() if line.startswith("> [")]
+    assert folded == [GUIDE[2]]  # the lead only paraphrases it: still worth a click
+    answer_lines = [words(line) for line in shown.splitlines() if line.strip()]
+    assert not any(words(line) in a for line in folded for a in answer_lines)
+
+
+def test_no_evidence_section_when_the_answer_shows_all_of_it(chat_page):
+    updates = ask(chat_page, [GUIDE], "企业应先开展数字化诊断评估，摸清设备联网和数据采集的现状[{d1}]。",
+                  "中小企业数字化转型应该先做什么？")
+    assert any("**资料原文要点**" in text for text, _, _ in updates)
+    final = updates[-1][0]
+    assert final.endswith("摸清设备联网和数据采集的现状[1]。")
+    assert FOLD not in final and "资料原文" not in final
+
+
+@pytest.mark.parametrize("question, names, codes", [
+    ("中小企业数字化转型应该先做什么？", ("指南", "政策文件"), ("guide", "policy", "Guide", "Policy")),
+    ("What should an SME do first in digital transformation?", ("Guide", "Policy"), ("指南", "政策文件", "guide", "policy")),
+])
+def test_source_cards_name_the_document_type_in_the_page_language(chat_page, question, names, codes):
+    panel = [p for _, p, _ in ask(chat_page, [GUIDE, LEVELS], "企业应先开展诊断评估[{d1}]。", question) if p][-1]
+    tags = re.findall(r'<span class="src-tag">([^<]*)</span>', panel)
+    assert set(names) <= set(tags) and not set(codes) & set(tags), tags
