@@ -11,6 +11,8 @@ from app.answer.verification import DEFAULT_VERIFICATION_POLICY, SentenceCheck, 
 from ingest.text import SENTENCE_END, TRAILING_MARKERS
 
 LIST_ITEM = re.compile(r"^(\s*)(\d+)([.、)）]\s*)")
+# "1. **实施**：" before a lead's sentence: the lead is no list and has no headings.
+PROSE_OPENING = re.compile(r"^\s*(?:[-*•]\s*|\d+[.、)）]\s*)?(?:\*\*[^*\n]{1,20}\*\*\s*[：:]?\s*)?")
 BARE_LABEL = re.compile(r"^(\s*(?:[-*•]\s*|\d+[.、)）]\s*)?)(?:\*\*)?\s*[：:]\s*")
 
 
@@ -20,8 +22,9 @@ class SentenceStream:
     a refusal the evidence contradicts can still be replaced by quotes."""
 
     def __init__(self, sources: list[str], known: str, premise: str = "", missing_kinds: tuple[str, ...] = (),
-                 policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY):
+                 policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY, prose: bool = False):
         self.policy = policy
+        self.prose = prose  # a lead is prose: a list number or a bold label opening a sentence goes
         self.sources = sources
         self.known = known
         self.premise = premise
@@ -63,9 +66,11 @@ class SentenceStream:
 
     def _handle(self, piece: str, final: bool) -> str:
         if piece == "\n" or not piece.strip():
-            return self._emit("\n") if "\n" in piece and self.kept else ""
-        newline = "\n" if piece.endswith("\n") else ""
+            return self._emit("\n") if "\n" in piece and self.kept and not self.prose else ""
+        newline = "\n" if piece.endswith("\n") and not self.prose else ""
         body = piece.rstrip("\n")
+        if self.prose:
+            body = PROSE_OPENING.sub("", body)
         unterminated = final and not SENTENCE_END.search(body) and (self.truncated or not MARKER.search(body))
         fixed, check = verify_sentence(body, self.sources, self.known, self.premise, self.missing_kinds,
                                       policy=self.policy)
@@ -85,6 +90,8 @@ class SentenceStream:
         if fixed is None:
             return self._emit(newline) if newline and self.kept else ""
         fixed = BARE_LABEL.sub(r"\1", fixed)  # a label the check took away leaves its colon
+        if self.prose and self.kept and re.match(r"[A-Za-z0-9]", fixed) and not self.emitted.endswith(" "):
+            fixed = " " + fixed  # English sentences of one paragraph
         m = LIST_ITEM.match(fixed)
         if m:
             self.list_number += 1

@@ -104,10 +104,11 @@ def test_assumed_profile_is_said_first():
     assert answer.answer.startswith("（以下按小微企业")
 
 
-def test_list_numbers_are_kept_in_order_after_removals():
+def test_a_lead_written_as_a_list_becomes_one_paragraph():
     events, answer, _ = run("1. 中小企业要因企制宜、重点突破[{d2}]。\n2. 每家企业可获得1.5亿元补贴[{d1}]。\n3. 小微企业要先推动业务系统上云[{d2}]。\n",
                             "中小企业转型有什么策略？")
-    assert "1. 中小企业" in answer.answer and "2. 小微企业" in answer.answer and "3." not in answer.answer
+    lead = answer.answer.split("\n\n")[1]
+    assert lead == "中小企业要因企制宜、重点突破[1]。小微企业要先推动业务系统上云[1]。" and "1.5亿" not in answer.answer
 
 
 def test_a_sentence_cut_off_at_the_token_limit_is_dropped():
@@ -207,3 +208,9 @@ def test_an_ask_no_source_sentence_answers_is_said_to_be_not_answered_and_the_re
     _, answer, _ = run(reply, "中小企业数字化转型应该先做什么？区块链技术怎么选型？")
     assert "资料中没有回答“区块链技术怎么选型”的内容。" in answer.answer
     assert not answer.refused and "优先级" in answer.answer
+
+
+def test_a_lead_is_prose_without_list_numbers_or_bold_labels():
+    _, answer, _ = run("1. **策略**：[{d2}]中小企业要先评估，再抓重点。", "中小企业转型有什么策略？")
+    lead = answer.answer.split("\n\n")[1]
+    assert lead.startswith("中小企业要先评估") and "**" not in lead and "[1]" in lead

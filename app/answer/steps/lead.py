@@ -36,7 +36,7 @@ def _lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     req, p = state.request, tools.policy
     units = [line.unit for line in state.body] or state.units
     shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(state.sources, start=1)]
-    state.stream = SentenceStream(shown, req.known_text, req.premise, tuple(state.gaps), p.verification)
+    state.stream = SentenceStream(shown, req.known_text, req.premise, tuple(state.gaps), p.verification, prose=True)
     messages = [{"role": "system", "content": tools.system_prompt}, {"role": "user", "content": lead_message(state, units)}]
     produced, limit = 0, min(req.max_tokens or p.max_new_tokens, p.lead_tokens)
     with contextlib.closing(iter(tools.generator.stream(messages, limit))) as pieces:
