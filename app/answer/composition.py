@@ -26,6 +26,8 @@ META = re.compile(r"^\s*(?:[（(]?关于本资料|本资料|本摘要|本文(?!�
 # The words that ask rather than name: "到底是指什么" names nothing.
 QUESTION_WORDS = re.compile(r"^(?:到底|究竟|是指|指的|有没有|这种|这个|那个|咱们|什么|怎么|怎样|如何|哪些|哪个|多少|是否|能否|可以|需要|应该|具体|"
                             r"what|which|how|why|when|where|who|mean|means|exactly|really)$", re.I)
+QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")  # a term the user sets in quotes
+PARENTHETICAL = re.compile(r"^\s*[（(][^）)]{0,20}[)）]")
 LIST_LEAD = re.compile(r"^[^。！？!?]{0,80}[:：][^；;]+[；;][^；;]+[；;]")  # "三个维度：a；b；c" — a list after its lead
 
 
@@ -87,10 +89,26 @@ def about(ask: str, unit: EvidenceUnit, policy: AnswerPolicy) -> bool:
     return any(w in text for w in words) or sum(w in section for w in words) >= policy.section_words
 
 
+def _as_item(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] one item of an enumeration ("数字化基础（权重50）、数字化管理（权重30）、…")?"""
+    before = text[:start].rstrip()
+    after = PARENTHETICAL.sub("", text[end:end + 40], count=1).lstrip()
+    return before.endswith("、") or after.startswith("、") or (before.endswith(("和", "及")) and "、" in before[-30:])
+
+
+def only_an_item(unit: str, ask: str) -> bool:
+    """The subject the ask sets in quotes (“数字化管理”这一块考什么) stands in the unit only as one item
+    of someone else's list: what the unit lists or says belongs to the list's owner, not to it."""
+    words = [w for w in QUOTED.findall(ask) if w in unit]
+    spots = [(m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), unit)]
+    return bool(spots) and all(_as_item(unit, a, b) for a, b in spots)
+
+
 def answers_part(unit: EvidenceUnit, part: QuestionPart, question: str, policy: AnswerPolicy) -> bool:
-    """The unit speaks of the ask's subject, and holds the kind of fact it asks for (or says the
-    sources do not give it)."""
-    subject = about(part.text, unit, policy) if part.text != question else about(question, unit, policy)
+    """The unit speaks of the ask's subject (as its subject, not one item of another's list), and
+    holds the kind of fact it asks for (or says the sources do not give it)."""
+    ask = part.text if part.text != question else question
+    subject = about(ask, unit, policy) and not only_an_item(unit.text, ask)
     return subject and (not part.kinds or any(states_kind(unit.text, k) for k in part.kinds)
                         or bool(NOT_GIVEN.search(unit.text)))
 

@@ -75,7 +75,7 @@ STATES: dict[str, re.Pattern] = {
     "date": re.compile(_DATE, re.I),
     "count": re.compile(
         rf"{_NUM}\s*(?:多)?\s*(?:个|家|项|批|座|条|种|类|名|所|余|多个|多家)|"
-        rf"{_NUM}\+?\s+(?:[a-z-]+\s+){{0,2}}(?:cities|firms|enterprises|companies|factories|sites|platforms|"
+        rf"{_NUM}\+?\s+(?:[a-z-]+\s+){{0,2}}(?:cities|firms|enterprises|companies|smes|factories|sites|platforms|"
         rf"scenarios|items|batches|centres|centers|parks|datasets|projects|standards|departments|members|levels|"
         rf"lighthouses|providers|solutions|cases|regions|provinces)|"
         r"(?:一|二|两|三|四|五|六|七|八|九|十)+\s*(?:个|家|项|批|部门|大)", re.I),

@@ -45,7 +45,7 @@ LIMITED_SCOPE = re.compile(
 # How binding a statement is: an obligation, or a requirement someone states.
 OBLIGATION = re.compile(r"必须|务必|一定要|强制|必需|须|应当|不得|严禁|\bmust\b|\bshall\b|\brequired\b|\bmandatory\b|"
                         r"\bhave to\b|\bhas to\b|\bobliged\b", re.I)
-REQUIREMENT = re.compile(r"必须|务必|强制|必需|须|应当|应|要求|规定|不得|严禁|\bmust\b|\bshall\b|\brequire|"
+REQUIREMENT = re.compile(r"必须|务必|强制|必需|须|应当|应(?![用对急收答])|要求|规定|不得|严禁|\bmust\b|\bshall\b|\brequire|"
                          r"\bmandatory\b|\bshould\b|\bneed(?:s)? to\b|\bobliged\b", re.I)
 # An organisation's name in English: three or more capitalised words ("State Administration for
 # Industry and Commerce"); its word pairs must mostly stand in the source.
@@ -210,7 +210,15 @@ def qualifier_problem(sentence: str, source: str, known: str = "",
     if named:
         return named
     matched = restated_sentence(sentence, source, policy)
-    if not matched:
-        return ""
-    return dropped_whole(sentence, matched) or dropped_bound(sentence, matched) \
-        or widened_scope(sentence, matched) or misplaced_list(sentence, matched, source, policy)
+    problem = ""
+    if matched:
+        problem = dropped_whole(sentence, matched) or dropped_bound(sentence, matched) \
+            or widened_scope(sentence, matched) or misplaced_list(sentence, matched, source, policy)
+    # a run-on restates several source sentences: each clause that binds keeps its own source's scope
+    for clause in re.split(r"[；;，,]", _body(sentence)) if not problem else ():
+        own = restated_sentence(clause, source, policy) if REQUIREMENT.search(clause) else ""
+        if own and own != matched:
+            problem = widened_scope(clause, own)
+            if problem:
+                break
+    return problem

@@ -12,7 +12,7 @@ from ingest.text import SENTENCE_END, TRAILING_MARKERS
 
 LIST_ITEM = re.compile(r"^(\s*)(\d+)([.、)）]\s*)")
 # "1. **实施**：" before a lead's sentence: the lead is no list and has no headings.
-PROSE_OPENING = re.compile(r"^\s*(?:[-*•]\s*|\d+[.、)）]\s*)?(?:\*\*[^*\n]{1,20}\*\*\s*[：:]?\s*)?")
+PROSE_OPENING = re.compile(r"^\s*(?:[-*•]\s*|\d+[.、)）]\s*)?\**\s*(?:[^*\n：:。.\d]{1,20}\**\s*[：:]\s*\**\s*)?(?=\S)")
 BARE_LABEL = re.compile(r"^(\s*(?:[-*•]\s*|\d+[.、)）]\s*)?)(?:\*\*)?\s*[：:]\s*")
 
 
@@ -22,9 +22,11 @@ class SentenceStream:
     a refusal the evidence contradicts can still be replaced by quotes."""
 
     def __init__(self, sources: list[str], known: str, premise: str = "", missing_kinds: tuple[str, ...] = (),
-                 policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY, prose: bool = False):
+                 policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY, prose: bool = False,
+                 max_chars: int | None = None):
         self.policy = policy
         self.prose = prose  # a lead is prose: a list number or a bold label opening a sentence goes
+        self.max_chars = max_chars  # a longer sentence is a run-on, not a lead
         self.sources = sources
         self.known = known
         self.premise = premise
@@ -70,12 +72,15 @@ class SentenceStream:
         newline = "\n" if piece.endswith("\n") and not self.prose else ""
         body = piece.rstrip("\n")
         if self.prose:
-            body = PROSE_OPENING.sub("", body)
+            body = PROSE_OPENING.sub("", body).replace("**", "")
         unterminated = final and not SENTENCE_END.search(body) and (self.truncated or not MARKER.search(body))
         fixed, check = verify_sentence(body, self.sources, self.known, self.premise, self.missing_kinds,
                                       policy=self.policy)
         if unterminated and fixed is not None and check.decision != "refusal":
             check.decision, check.reason, fixed = "removed", "cut off mid-sentence (token limit)", None
+        if self.max_chars and fixed is not None and check.decision != "refusal" \
+                and len(MARKER.sub("", fixed)) > self.max_chars:
+            check.decision, check.reason, fixed = "removed", f"a run-on of over {self.max_chars} characters", None
         if fixed is not None and check.decision != "refusal":
             key = re.sub(r"\W|\d", "", MARKER.sub("", LIST_ITEM.sub("", fixed)))
             if key in self.seen:  # small models repeat themselves

@@ -13,6 +13,7 @@ from app.answer.relevance import clearly_answers, on_topic
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.steps.generate import evidence_blocks
 from app.answer.stream import SentenceStream
+from retrieval.evidence import word_share
 from prompts import format_source, load_table, refusal_with, render_lead
 
 
@@ -36,7 +37,9 @@ def _lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     req, p = state.request, tools.policy
     units = [line.unit for line in state.body] or state.units
     shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(state.sources, start=1)]
-    state.stream = SentenceStream(shown, req.known_text, req.premise, tuple(state.gaps), p.verification, prose=True)
+    longest = p.lead_sentence_chars_zh if state.lang == "zh" else p.lead_sentence_chars_en
+    state.stream = SentenceStream(shown, req.known_text, req.premise, tuple(state.gaps), p.verification, prose=True,
+                                  max_chars=longest)
     messages = [{"role": "system", "content": tools.system_prompt}, {"role": "user", "content": lead_message(state, units)}]
     produced, limit = 0, min(req.max_tokens or p.max_new_tokens, p.lead_tokens)
     with contextlib.closing(iter(tools.generator.stream(messages, limit))) as pieces:
@@ -72,11 +75,13 @@ def without_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     notes = load_table("answer_notes", state.lang)
     units = [line.unit for line in state.body]
     refused = bool(state.stream and state.stream.held_refusal)
+    # the model's refusal does not outweigh a body sentence that holds much of what was asked
+    named = any(word_share(asked, u.text, specific=True) >= p.override_words for u in units)
     if state.gaps and len(state.asks) <= 1:  # the one ask's kind of fact is missing: said, nothing to add
         state.body = []
         state.record("without_lead", "the fact gap is the answer")
         return
-    if units and (clearly_answers(units, state.asked_kinds, asked, p) or (not refused and on_topic(units, asked, p))):
+    if units and (clearly_answers(units, state.asked_kinds, asked, p) or named or (not refused and on_topic(units, asked, p))):
         state.extractive = True
         state.extract = units
         state.record("without_lead", f"the {len(units)} source sentences on their own")

@@ -1,0 +1,48 @@
+"""The body of an answer: each source sentence once, no headings or sentences about a document, a
+long one cut at a clause, and a unit that names the ask's subject only as one item of another's
+list is no answer to it."""
+
+from app.answer.composition import BodyUnit, body_text, distinct, no_answer, only_an_item, trimmed
+from app.answer.policy import AnswerPolicy
+from retrieval.evidence import EvidenceUnit
+
+P = AnswerPolicy()
+QUESTIONNAIRE = ("据第三方转录的2024年版在线评测问卷，评测由数字化基础（权重50）、数字化管理（权重30）、数字化成效（权重20）三个"
+                 "维度和16个业务场景组成，其中包括设备联网率、通过信息系统管理的业务环节比例、数据安全措施等项目。")
+WEIGHTS = "2024年版评测指标由三个带权重的维度构成：数字化基础：权重 50；数字化管理：权重 30；数字化成效：权重 20。"
+
+
+def line(text, n, part=0):
+    return BodyUnit(EvidenceUnit(n - 1, 0, text, ""), text, [n], part, {part})
+
+
+def test_the_same_sentence_from_two_sources_is_shown_once_citing_both():
+    a = "小微企业推动业务系统上云。"
+    lines = distinct([line(a, 1), line("据报道，小微企业推动业务系统上云。", 2), line("中小企业重点突破。", 3)], P)
+    assert [(x.text, x.sources) for x in lines] == [("据报道，小微企业推动业务系统上云。", [1, 2]), ("中小企业重点突破。", [3])]
+    assert body_text(lines) == "- “据报道，小微企业推动业务系统上云。”[1][2]\n- “中小企业重点突破。”[3]"
+
+
+def test_asks_are_separated_by_a_blank_line():
+    assert body_text([line("甲。", 1, 0), line("乙。", 2, 1)]) == "- “甲。”[1]\n\n- “乙。”[2]"
+
+
+def test_headings_titles_and_sentences_about_the_document_are_no_answer():
+    for text in ("## 关于本资料", "**设备管理**", "《中小企业数字化转型指南》", "本资料根据公开报道整理，仅作摘要。",
+                 "This summary covers 4 of the 16 business scenarios."):
+        assert no_answer(text), text
+    assert not no_answer("《实施指南》对中小企业提出：因企制宜、重点突破。")
+
+
+def test_a_long_sentence_is_cut_at_a_clause_and_a_list_is_kept_whole():
+    long = "，".join(["中小企业要评估转型潜在价值和可行性"] * 30) + "。"
+    cut = trimmed(long, P.unit_chars)
+    assert len(cut) <= P.unit_chars + 2 and cut.endswith("……")
+    listed = "三个维度：" + "；".join(["数字化基础权重五十分"] * 60) + "。"
+    assert trimmed(listed, P.unit_chars) == listed
+
+
+def test_a_quoted_subject_named_only_as_an_item_of_another_list_is_not_answered():
+    ask = "2024年版评测里，“数字化管理”这一块主要考什么？"
+    assert only_an_item(QUESTIONNAIRE, ask)  # its items are the questionnaire's, not 数字化管理's
+    assert not only_an_item(WEIGHTS, ask)  # "数字化管理：权重 30" is about it
