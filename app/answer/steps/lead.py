@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-from app.answer.relevance import clearly_answers, on_topic
+from app.answer.relevance import clearly_answers
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.steps.generate import evidence_blocks
 from app.answer.stream import SentenceStream
@@ -68,9 +68,10 @@ def lead_message(state: AnswerState, units) -> str:
 
 
 def without_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
-    """No sentence of the model's held. The evidence is shown on its own when it clearly answers (a
-    refusal was the model's error) or when the model tried and its sentences failed their checks
-    but the evidence is about the question; else the answer is a refusal. A fact gap has been said."""
+    """No sentence of the model's held. The body (chosen as the evidence that answers each ask) is
+    shown on its own when the model tried and its sentences failed their checks, or when the model
+    refused although a body sentence holds much of what was asked or the evidence clearly answers;
+    else the answer is a refusal. A fact gap has been said."""
     asked, p = state.request.asked, tools.policy
     notes = load_table("answer_notes", state.lang)
     units = [line.unit for line in state.body]
@@ -81,7 +82,7 @@ def without_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
         state.body = []
         state.record("without_lead", "the fact gap is the answer")
         return
-    if units and (clearly_answers(units, state.asked_kinds, asked, p) or named or (not refused and on_topic(units, asked, p))):
+    if units and (not refused or named or clearly_answers(units, state.asked_kinds, asked, p)):
         state.extractive = True
         state.extract = units
         state.record("without_lead", f"the {len(units)} source sentences on their own")
