@@ -34,7 +34,7 @@ from typing import Callable
 import numpy as np
 
 from app.answer.conversation import Conversation
-from eval.judges import MARKER, cited_numbers, fragments, marker_numbers, repeats, says_not_given, sentences, \
+from eval.judges import MARKER, keeps_scope, cited_numbers, fragments, marker_numbers, repeats, says_not_given, sentences, \
     strip_markers, support, unsupported_figures
 from eval.matching import PointMatcher
 
@@ -174,7 +174,7 @@ def stated_claims(matcher: PointMatcher, claims: list[str], answer: str) -> list
     and numbers decide (``claim_matcher``)."""
     found = []
     for claim in claims:
-        if any(m.matched for s in asserted_sentences(answer) for m in matcher.match([claim], s)):
+        if any(m.matched and keeps_scope(claim, s) for s in asserted_sentences(answer) for m in matcher.match([claim], s)):
             found.append(claim)
     return found
 

@@ -450,3 +450,18 @@ def classified_units(text: str) -> list[tuple[str, str | None]]:
 def fragments(text: str) -> list[Fragment]:
     """The lines and units of a text that are fragments, not statements (kinds above), in order."""
     return [Fragment(unit, kind) for unit, kind in classified_units(text) if kind]
+
+
+# A claim that something is required ("…必须达到CMMM三级") is not made by a sentence that says some
+# require it ("一些地方还要求…达到三级及以上"): the scope is part of the claim.
+OBLIGATION = re.compile(r"必须|务必|须|应当|\bmust\b|\bshall\b|\brequired\b|\bmandatory\b", re.I)
+REQUIRED = re.compile(r"必须|务必|须|应当|应|要求|规定|\bmust\b|\bshall\b|\brequire|\bmandatory\b", re.I)
+SOME = re.compile(r"一些|部分|有的|某些|个别|据一份|\b(?:some|certain|a few|several|one local)\b", re.I)
+
+
+def keeps_scope(claim: str, sentence: str) -> bool:
+    """Could the sentence make the claim as to who must: a binding claim needs a binding sentence,
+    and one that binds all is not made by a sentence that binds some."""
+    if not OBLIGATION.search(claim):
+        return True
+    return bool(REQUIRED.search(sentence)) and not (SOME.search(sentence) and not SOME.search(claim))

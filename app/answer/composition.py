@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.answer.citations import MARKER
 from app.answer.fact_kinds import NOT_GIVEN, states_kind
 from app.answer.parts import QuestionPart
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
-from ingest.text import share
+from ingest.text import char_share, share
 from retrieval.evidence import EvidenceUnit, specific_words
 
 # Text that is no answer: a heading, a title alone, a sentence about the document itself.
@@ -58,16 +59,26 @@ def trimmed(text: str, chars: int) -> str:
     return out
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", MARKER.sub("", text).replace("*", "")).strip(" -“”\"'。.")
+
+
 def contained(inner: str, outer: str, policy: AnswerPolicy) -> bool:
-    """Does ``inner`` lie (almost) wholly inside ``outer``: its characters or its terms?"""
-    return share(inner, outer, keep_stop_words=True) >= policy.repeat_share
+    """Does ``inner`` lie (almost) wholly inside ``outer``: its characters (word for word) or its terms?"""
+    a, b = _plain(inner), _plain(outer)
+    return share(a, b, keep_stop_words=True) >= policy.repeat_share or char_share(a, b) >= policy.repeat_share
+
+
+def says_again(a: str, b: str, policy: AnswerPolicy) -> bool:
+    """Does one of the two lie (almost) wholly inside the other?"""
+    return contained(a, b, policy) or contained(b, a, policy)
 
 
 def distinct(lines: list[BodyUnit], policy: AnswerPolicy) -> list[BodyUnit]:
     """Each sentence once: one inside another goes, and the one kept cites both sources."""
     kept: list[BodyUnit] = []
     for line in lines:
-        twin = next((k for k in kept if contained(line.text, k.text, policy) or contained(k.text, line.text, policy)), None)
+        twin = next((k for k in kept if says_again(line.text, k.text, policy)), None)
         if twin is None:
             kept.append(line)
             continue

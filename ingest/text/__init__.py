@@ -3,7 +3,7 @@ with one tokenisation, one overlap measure, and the text of a document that must
 ingest, retrieval and the answer's steps alike; nothing here imports from them."""
 
 from ingest.text.numbers import DOC_NUMBER, FIGURE, FIGURE_UNITS, LIST_NUMBER, NUMBER, RANGE_JOIN
-from ingest.text.overlap import share
+from ingest.text.overlap import char_share, share
 from ingest.text.sentences import (CLAUSE_BREAK, END_MARKS, LEAD_END, LIST_MARK, MIN_UNIT_CHARS, SENTENCE,
                                    SENTENCE_END, TABLE_RULE, TRAILING_MARKERS, marked_units, row_with_header,
                                    split_clauses, split_sentences, split_units, table_cells)
@@ -11,7 +11,7 @@ from ingest.text.tokens import CJK, STOPWORDS, WORDLIKE, content_terms, content_
 from ingest.text.untrusted import (ADDRESSED_TO_MODEL, FAKE_TURN, addressed_to_model, strip_remote_content)
 
 __all__ = [
-    "ADDRESSED_TO_MODEL", "CJK", "CLAUSE_BREAK", "DOC_NUMBER", "END_MARKS", "FAKE_TURN", "FIGURE", "FIGURE_UNITS",
+    "ADDRESSED_TO_MODEL", "CJK", "char_share", "CLAUSE_BREAK", "DOC_NUMBER", "END_MARKS", "FAKE_TURN", "FIGURE", "FIGURE_UNITS",
     "LEAD_END", "LIST_MARK", "LIST_NUMBER", "MIN_UNIT_CHARS", "NUMBER", "RANGE_JOIN", "SENTENCE", "SENTENCE_END",
     "STOPWORDS", "TABLE_RULE", "TRAILING_MARKERS", "WORDLIKE", "addressed_to_model", "content_terms", "content_words",
     "marked_units", "row_with_header", "share", "split_clauses", "split_sentences", "split_units",

@@ -7,6 +7,7 @@ compounds too with ``segment``, or a set of words the caller chose), and how the
 
 from __future__ import annotations
 
+from difflib import SequenceMatcher
 from typing import Collection
 
 from ingest.text.tokens import content_terms, terms
@@ -30,3 +31,12 @@ def share(text: str | Collection[str], source: str, *, keep_stop_words: bool = F
         flat = source.lower()
         return sum(t in flat for t in wanted) / len(wanted)
     return len(wanted & terms(source, segment=segment)) / len(wanted)
+
+
+def char_share(part: str, whole: str, block: int = 3) -> float:
+    """Share (0..1) of ``part``'s characters that ``whole`` holds in the same order, in runs of at
+    least ``block`` characters: how much of a sentence another one says again, word for word."""
+    if not part:
+        return 0.0
+    blocks = SequenceMatcher(None, part, whole, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks if b.size >= block) / len(part)

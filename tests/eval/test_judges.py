@@ -182,3 +182,13 @@ def test_repeats_a_lead_repeated_as_a_conclusion_and_identical_items():
 ])
 def test_not_repeats(text):
     assert repeats(text) == []
+
+
+def test_a_binding_claim_is_not_made_by_a_sentence_that_binds_some():
+    from eval.judges import keeps_scope
+
+    claim = "申报卓越级智能工厂的企业必须达到CMMM三级"
+    assert keeps_scope(claim, "申报卓越级智能工厂的企业必须达到CMMM三级[1]。")
+    assert not keeps_scope(claim, "据一份地方通知，一些地方还要求卓越级申报企业的CMMM达到三级及以上。")
+    assert not keeps_scope(claim, "申报卓越级智能工厂的企业可以参考CMMM三级。")
+    assert keeps_scope("第一批共有66个城市", "第一批共有66个城市")  # no obligation: nothing to keep

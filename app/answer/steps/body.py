@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from app.answer.composition import body_text, compose_body, contained
-from app.answer.citations import MARKER
+from app.answer.composition import body_text, compose_body, contained, says_again
 from app.answer.quoting import says
 from app.answer.state import AnswerState, Event, Tools
 from ingest.language import detect_language
@@ -61,7 +60,7 @@ def said_by_lead(text: str, state: AnswerState, policy) -> bool:
     the lead's sentences is a near copy of it: showing it again would say it twice."""
     lead = state.text
     copies = [c for c in (state.stream.checks if state.stream else []) if c.decision in SHOWN
-              and contained(MARKER.sub("", c.sentence), text, policy)]
+              and says_again(c.sentence, text, policy)]
     return contained(text, lead, policy) or says(lead, text, policy) or bool(copies)
 
 
