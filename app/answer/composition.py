@@ -115,35 +115,36 @@ def only_an_item(unit: str, ask: str) -> bool:
     return bool(spots) and all(_as_item(unit, a, b) for a, b in spots)
 
 
-def answers_part(unit: EvidenceUnit, part: QuestionPart, question: str, policy: AnswerPolicy) -> bool:
+def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: AnswerPolicy) -> bool:
     """The unit speaks of the ask's subject (as its subject, not one item of another's list), and
     holds the kind of fact it asks for (or says the sources do not give it)."""
-    ask = part.text if part.text != question else question
-    subject = about(ask, unit, policy) and not only_an_item(unit.text, ask)
-    return subject and (not part.kinds or any(states_kind(unit.text, k) for k in part.kinds)
-                        or bool(NOT_GIVEN.search(unit.text)))
+    named = about(subject, unit, policy) and not only_an_item(unit.text, part.text)
+    return named and (not part.kinds or any(states_kind(unit.text, k) for k in part.kinds)
+                      or bool(NOT_GIVEN.search(unit.text)))
 
 
-def units_for_part(part: QuestionPart, units: list[EvidenceUnit], question: str, policy: AnswerPolicy) -> list[EvidenceUnit]:
+def units_for_part(part: QuestionPart, units: list[EvidenceUnit], subject: str, policy: AnswerPolicy) -> list[EvidenceUnit]:
     """The evidence that answers one ask, best first, within the body's size."""
-    fitting = [u for u in units if not no_answer(u.text) and answers_part(u, part, question, policy)]
-    asked = f"{part.text} {question}" if part.text != question else question
-    return worth_quoting(fitting, asked, list(part.kinds), limit=policy.body_units, chars=policy.body_chars,
+    fitting = [u for u in units if not no_answer(u.text) and answers_part(u, part, subject, policy)]
+    return worth_quoting(fitting, subject, list(part.kinds), limit=policy.body_units, chars=policy.body_chars,
                          policy=policy)
 
 
-def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], question: str, policy: AnswerPolicy,
+def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched: str, policy: AnswerPolicy,
                  skip: set[int] = frozenset()) -> list[BodyUnit]:
     """The body for every ask (asks in ``skip`` are known not to be given): each unit under the
-    first ask it answers, each sentence once."""
+    first ask it answers, each sentence once. A question of one ask is about its own words and what
+    it was ``searched`` with (the policies' terms for its everyday words: "小厂，钱不多" searches
+    小微企业 小快轻准); each of several asks about its own words."""
+    subjects = [p.text if len(parts) > 1 else f"{p.text} {searched}" for p in parts]
     lines: list[BodyUnit] = []
     used: set[int] = set()
     for i, part in enumerate(parts):
         if i in skip:
             continue
-        for u in units_for_part(part, [u for u in units if id(u) not in used], question, policy):
+        for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy):
             used.add(id(u))
-            answers = {j for j, other in enumerate(parts) if j not in skip and answers_part(u, other, question, policy)}
+            answers = {j for j, other in enumerate(parts) if j not in skip and answers_part(u, other, subjects[j], policy)}
             lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars), [u.source_index + 1], i, answers | {i}))
     return distinct(lines, policy)
 

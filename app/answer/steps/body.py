@@ -16,16 +16,16 @@ from prompts import load_table
 def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
     """The units that answer each ask, from sources in the question's language when they answer it
     (an English question gets the English twin's sentences), else from any."""
-    asked, p = state.request.asked, tools.policy
+    searched, p = state.request.search_query, tools.policy
     langs = [s.metadata.get("lang") or detect_language(s.text) for s in state.sources]
     same = [u for u in state.units if langs[u.source_index] == state.lang]
     skip = set(state.not_given)
-    body = compose_body(state.asks, same, asked, p, skip)
+    body = compose_body(state.asks, same, searched, p, skip)
     answered = {i for line in body for i in line.answers}
     missing = [i for i in range(len(state.asks)) if i not in answered and i not in skip]
     if missing:  # an ask only the other language's sources answer
         others = [u for u in state.units if langs[u.source_index] != state.lang]
-        body += compose_body(state.asks, others, asked, p, skip | answered)
+        body += compose_body(state.asks, others, searched, p, skip | answered)
         body.sort(key=lambda line: line.part)
     state.body = body
     answered = {i for line in body for i in line.answers}
