@@ -60,7 +60,7 @@ def trimmed(text: str, chars: int) -> str:
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"\s+", " ", MARKER.sub("", text).replace("*", "")).strip(" -“”\"'。.")
+    return re.sub(r"\s+", " ", MARKER.sub("", text).replace("*", "")).strip(" -“”\"'。.").lower()
 
 
 def contained(inner: str, outer: str, policy: AnswerPolicy) -> bool:
