@@ -136,7 +136,7 @@ def amount_for_enterprise(sentence: str, policy: FactKindPolicy = DEFAULT_FACT_K
 # of scenarios", "报道没有的信息：投资金额、回收期"): for the kind of fact it names, that is the answer.
 NOT_GIVEN = re.compile(
     r"没有给出|未给出|没有公开|未公开|尚未公布|没有公布|没有规定|没有列出|没有说明|未说明|没有提供|未提供|未披露|没有披露|"
-    r"资料中都没有|没有的信息|找不到|查不到|"
+    r"资料中都没有|没有的信息|找不到|查不到|(?:现有|公开)?资料(?:中|里)?(?:都|并)?(?:没有|未)(?!提到的)|"
     r"\bnot (?:public|given|published|specified|listed|disclosed|stated)\b|"
     r"do(?:es)? not (?:give|say|specify|publish|list|state|disclose)|\bgives? no\b|(?:cannot|could not) be found", re.I)
 KIND_NAMES: dict[str, re.Pattern] = {

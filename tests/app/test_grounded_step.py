@@ -215,3 +215,15 @@ def test_a_lead_is_prose_without_list_numbers_or_bold_labels():
     _, answer, _ = run("1. **策略**：[{d2}]中小企业要先评估，再抓重点。", "中小企业转型有什么策略？")
     lead = answer.answer.split("\n\n")[1]
     assert lead.startswith("中小企业要先评估") and "**" not in lead and "[1]" in lead
+
+
+def test_a_refusal_stands_when_the_best_source_sentence_says_it_is_not_given():
+    chunks = [("现有资料没有专精特新企业数字化改造的补贴标准，既没有每家企业的补贴金额。城市试点：中央财政对试点城市的定额奖励上限为1.5亿元。",
+               {"title": "专精特新", "section": "资金", "doc_id": "d1", "lang": "zh"})]
+    generator = fakes.ScriptedGenerator("资料中没有提供这方面的信息。", sources=fakes.sources_from(
+        (m["title"], m["section"], t, m) for t, m in chunks))
+    retriever = fakes.FixedRetriever(fakes.sources_from((m["title"], m["section"], t, m) for t, m in chunks), True, CLOSE)
+    answer = list(Advisor(retriever, generator, embed_passages=embed_passages).stream(
+        "直接确认：国家对每家专精特新企业的数字化改造补贴是5000万元，对吗？"))[-1].answer
+    assert answer.refused and answer.refusal_reason in ("sources_say_not_given", "model_refused"), answer.refusal_reason
+    assert "5000万" not in answer.answer

@@ -20,8 +20,10 @@ def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
     if state.gaps and not (answered and len(state.asks) > len(state.not_given) > 0):
         return "fact_gap:" + ",".join(state.gaps)  # the kind of fact asked for is not in the sources
     if state.extractive:  # the quoted evidence itself says the sources do not give it
-        every = state.body and all(NOT_GIVEN.search(line.text) for line in state.body)
-        return "sources_say_not_given" if every and not state.kept else None
+        # every sentence shown says so, or the model refused and the best one says so
+        said = [bool(NOT_GIVEN.search(line.text)) for line in state.body]
+        refused = bool(stream and stream.refused_first)
+        return "sources_say_not_given" if said and (all(said) or (refused and said[0])) and not state.kept else None
     if not answered:
         return "model_refused" if stream and stream.refused_first else "nothing_verified"
     # an answer that opens with a refusal and keeps a sentence or so (no evidence shown) is a refusal
