@@ -68,6 +68,23 @@ def rewrite_problem(rewritten: str, question: str, history_text: str, policy: An
     return ""
 
 
+# A Chinese follow-up that points back at a document ("它对中小企业有什么要求？") …
+DOCUMENT_PRONOUN = re.compile(r"它们?|该(?:文件|指南|政策|通知|方案|标准)|这(?:个|份|项|部)(?:文件|指南|政策|通知|方案|标准)")
+TITLE = re.compile(r"《[^》]{2,40}》")
+
+
+def resolve_document(question: str, previous_questions: list[str]) -> str | None:
+    """… is about the one document the previous question named: the pronoun becomes its title
+    (no model involved: the 1.5B model's rewrite once named another document). None when the
+    follow-up names a document itself, points at none, or the previous question named none or several."""
+    if TITLE.search(question) or not DOCUMENT_PRONOUN.search(question) or not previous_questions:
+        return None
+    titles = list(dict.fromkeys(TITLE.findall(previous_questions[-1])))
+    if len(titles) != 1:
+        return None
+    return DOCUMENT_PRONOUN.sub(titles[0], question, count=1)
+
+
 def rule_rewrite(question: str, previous_questions: list[str]) -> str:
     """The follow-up with the subject carried over: the previous question, then the follow-up."""
     return f"{previous_questions[-1].strip()} {question.strip()}"
@@ -118,6 +135,9 @@ class Conversation:
         user_turns = [t["content"] for t in self.history if t["role"] == "user"]
         if not user_turns or self.rewrite_mode == "off":
             return question
+        resolved = resolve_document(question, user_turns)
+        if resolved:
+            return resolved
         if self.rewrite_mode == "rule":
             return rule_rewrite(question, user_turns)
         lang = detect_language(question)

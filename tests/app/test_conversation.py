@@ -109,3 +109,15 @@ def test_from_settings_sizes_the_conversation_from_the_settings_and_copies_the_h
     assert conversation.history == history and conversation.history is not history  # sessions never share one
     assert Conversation.from_settings(advisor, settings).history == []
     assert Conversation.from_settings(advisor, settings, rewrite_mode="llm").rewrite_mode == "llm"
+
+
+def test_a_pronoun_for_the_document_the_previous_question_named_becomes_its_title():
+    from app.answer.conversation import resolve_document
+
+    previous = ["《制造业企业数字化转型实施指南》是哪些部门发布的？"]
+    # the held-out follow-up the model's rewrite once turned into a question on another document
+    assert resolve_document("它对中小企业有什么具体要求？", previous) == "《制造业企业数字化转型实施指南》对中小企业有什么具体要求？"
+    assert resolve_document("这份指南什么时候实施？", previous) == "《制造业企业数字化转型实施指南》什么时候实施？"
+    assert resolve_document("第三级叫什么？", ["智能制造能力成熟度模型分几个等级？"]) is None  # no document named
+    assert resolve_document("它们有什么区别？", ["《A指南》和《B方案》有什么区别？"]) is None  # which one?
+    assert resolve_document("《B方案》呢？", previous) is None  # names its own
