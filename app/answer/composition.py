@@ -126,8 +126,19 @@ def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: A
 def units_for_part(part: QuestionPart, units: list[EvidenceUnit], subject: str, policy: AnswerPolicy) -> list[EvidenceUnit]:
     """The evidence that answers one ask, best first, within the body's size."""
     fitting = [u for u in units if not no_answer(u.text) and answers_part(u, part, subject, policy)]
-    return worth_quoting(fitting, subject, list(part.kinds), limit=policy.body_units, chars=policy.body_chars,
-                         policy=policy)
+    first: list[EvidenceUnit] = []
+    if "list" in part.shapes:  # "what are the five levels / the 2027 targets": a list answers it, whole
+        first = worth_quoting([u for u in fitting if carries_list(u.text)], subject, list(part.kinds),
+                              limit=policy.body_lists, chars=policy.body_chars, policy=policy)
+    rest = worth_quoting([u for u in fitting if u not in first], subject, list(part.kinds),
+                         limit=policy.body_units - len(first), chars=policy.body_chars, policy=policy)
+    return first + rest
+
+
+def carries_list(text: str) -> bool:
+    """A unit that gives a list: a lead and its items ("the targets for 2027 are: …; …; …"), or an
+    enumeration of several items ("A、B、C、D")."""
+    return bool(LIST_LEAD.match(text)) or len(re.findall(r"[；;]", text)) >= 2 or text.count("、") >= 3
 
 
 def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched: str, policy: AnswerPolicy,

@@ -56,7 +56,8 @@ class AnswerPolicy:
     info_cap: int = 10
     # --- the answer composed from the evidence (app.answer.composition) --------------------------------
     body_units: int = 4  # evidence sentences per ask: enough for a list and its neighbours, short enough to read
-    body_chars: int = 700  # ... within this many characters beyond the first
+    body_chars: int = 1200  # ... within this many characters beyond the first (at 700 a whole list did not fit)
+    body_lists: int = 1  # a list-shaped ask ("what are the five levels") gets its best list first
     # a longer sentence is cut at a clause boundary (a list is kept whole); at 240 the held-out runs cut
     # "Issuers: according to CNS … (《…》" before the issuers, so only a sentence longer than most is cut
     unit_chars: int = 420

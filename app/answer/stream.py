@@ -78,6 +78,8 @@ class SentenceStream:
                                       policy=self.policy)
         if unterminated and fixed is not None and check.decision != "refusal":
             check.decision, check.reason, fixed = "removed", "cut off mid-sentence (token limit)", None
+        if self.prose and fixed is not None and check.decision == "attached":
+            check.decision, check.reason, fixed = "removed", "a lead sentence that cites no source", None
         if self.max_chars and fixed is not None and check.decision != "refusal" \
                 and len(MARKER.sub("", fixed)) > self.max_chars:
             check.decision, check.reason, fixed = "removed", f"a run-on of over {self.max_chars} characters", None
