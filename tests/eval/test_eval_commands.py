@@ -24,6 +24,9 @@ ANSWER_BARS = ["context_recall=0.9", "answer_coverage=0.7", "citation_validity=0
                "figure_safety=0.95", "crag_score=0.65"]
 CONVERSATION_BARS = ["context_recall=0.9", "answer_coverage=0.7", "citation_validity=0.95", "crag_score=0.6"]
 TRAP_BARS = ["claim_safety=0.9", "figure_safety=0.95"]
+# Lower is better: sentences said twice and fragments across the sample's answers (2026-12-07, the
+# composed answer: dev 1 repeat and 0 fragments in 20 answers, traps RESULT_TRAPS).
+CEILINGS = ["repeated_units=2", "fragments=1"]
 
 
 def run(env, *args, timeout=3000):
@@ -53,7 +56,7 @@ def test_traps_rarely_draw_a_wrong_claim(kb_env, tmp_path):
 def check_answer_eval(kb_env, tmp_path, questions, bars) -> dict:
     sample = SAMPLE[questions.name]
     done = run(kb_env, "answers", "--questions", str(questions), "--sample", str(sample), "--out", str(tmp_path),
-               "--fail-under", *bars)
+               "--fail-under", *bars, "--fail-over", *CEILINGS)
     print(done.stdout)
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
     summary = json.loads((tmp_path / "summary.json").read_text())
