@@ -26,6 +26,10 @@ TIERS = ("据智能工厂梯度培育通知的转载文本和相关新闻报道�
          "先进级：须已自评为基础级，由省级部门认定，重点是数字化转型和网络化协同。卓越级：由国家层面组织，申报企业原则上应已是"
          "先进级。据一份地方通知，一些地方还要求卓越级申报企业的智能制造能力成熟度（GB/T 39116，CMMM）达到三级及以上。")
 
+SME_GUIDE = ("[4] 中小企业数字化转型指南（2022）（指南对中小企业的要求）\n"
+             "据新华社报道，《中小企业数字化转型指南》对中小企业和服务商都提出了要求：\n"
+             "- 鼓励中小企业使用即时通讯、远程协作和项目管理等数字化应用；\n- 要求数字化服务商和平台提供更便捷的解决方案。")
+
 MISREADINGS = [
     ("a part made the whole", FOUR_OF_SIXTEEN,
      "The 2024 SME digital evaluation covers 4 business scenarios: finance, human resources, collaborative office "
@@ -39,6 +43,9 @@ MISREADINGS = [
     ("an approximation made exact", SMART_FACTORIES, "先进级智能工厂有1200家[1]。", "as exact"),
     ("a cap made an amount", CITY_CAP, "省会城市可获得1.5亿元奖补[1]。", "as exact"),
     ("a recommendation made binding", ENCOURAGED, "中小企业必须开展数字化改造[1]。", "binding"),
+    ("one document's words given as another's", SME_GUIDE,
+     "《制造业企业数字化转型实施指南》对中小企业提出的要求包括鼓励中小企业使用即时通讯、远程协作和项目管理等数字化应用[1]。",
+     "《制造业企业数字化转型实施指南》"),
     ("a run-on whose one clause drops a local notice's scope", TIERS,
      "我们工厂想申报卓越级智能工厂，需要满足以下基本条件：首先，企业必须已自评为基础级，由省级部门认定，重点是数字化转型和"
      "网络化协同；其次，企业应已达到智能制造能力成熟度（GB/T 39116，CMMM）三级及以上[1]。", "only of some"),
@@ -57,6 +64,7 @@ HONEST = [
     (SMART_FACTORIES, "先进级智能工厂已超过1200家[1]。"),
     (CITY_CAP, "省会城市最高可获得1.5亿元奖补[1]。"),
     (ENCOURAGED, "国家鼓励有条件的中小企业开展数字化改造[1]。"),
+    (SME_GUIDE, "《中小企业数字化转型指南》鼓励中小企业使用即时通讯、远程协作和项目管理等数字化应用[1]。"),
     (TIERS, "卓越级由国家层面组织，申报企业原则上应已是先进级；一些地方还要求达到CMMM三级及以上[1]。"),
 ]
 
