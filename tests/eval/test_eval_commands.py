@@ -16,7 +16,9 @@ from tests.conftest import shared_path
 # 2026-11-29 (README, "Evaluation"): dev questions context recall 0.96, coverage 0.81, citation
 # validity 1.0, refusal accuracy 1.0, figure safety 1.0, CRAG 0.85; dev conversations recall 1.0,
 # coverage 1.0, citation validity 1.0, CRAG 1.0; traps claim safety 1.0 (0 wrong claims), figure
-# safety 1.0. The margin is for another CPU's int8 arithmetic (a vector moves a little, a ranking
+# safety 1.0. The composed answer (lead + the sources' sentences per ask) measured on 2026-12-07: dev
+# coverage 0.81, CRAG 0.90 (its CI sample: coverage 0.75, CRAG 0.80), traps 0 wrong claims. The margin
+# is for another CPU's int8 arithmetic (a vector moves a little, a ranking
 # now and then: one dev question's best chunk came and went between runs). The held-out sets in
 # eval/sets/ were written from the fact sheet, not tuned on; traps carry wrong claims an answer
 # must not make.
@@ -25,7 +27,7 @@ ANSWER_BARS = ["context_recall=0.9", "answer_coverage=0.7", "citation_validity=0
 CONVERSATION_BARS = ["context_recall=0.9", "answer_coverage=0.7", "citation_validity=0.95", "crag_score=0.6"]
 TRAP_BARS = ["claim_safety=0.9", "figure_safety=0.95"]
 # Lower is better: sentences said twice and fragments across the sample's answers (2026-12-07, the
-# composed answer: dev 1 repeat and 0 fragments in 20 answers, traps RESULT_TRAPS).
+# composed answer: dev 1 repeat and 0 fragments in 20 answers, traps 0 and 0 in 20).
 CEILINGS = ["repeated_units=2", "fragments=1"]
 
 
