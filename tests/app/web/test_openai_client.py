@@ -70,6 +70,7 @@ def test_a_client_that_hangs_up_frees_the_real_model_within_a_second(real_app):
     with httpx.Client(timeout=300) as http:
         with http.stream("POST", f"{url}/v1/chat/completions", json={
                 "stream": True, "messages": [{"role": "user", "content": EQUIPMENT}]}) as reply:
+            assert reply.status_code == 200
             # llama.cpp is writing the answer: the compute lock held longer than an embedding takes
             # (the answer's lead is short: its first words may arrive only as the model finishes, so
             # the hang-up comes while the lock is held, not after the first words)
