@@ -205,15 +205,21 @@ def unknown_name(sentence: str, source: str, known: str = "", policy: QualifierP
 TITLE = re.compile(r"《([^》]{2,40})》")
 
 
-def other_document(sentence: str, source: str, matched: str) -> str:
+def other_document(sentence: str, source: str, policy: QualifierPolicy = DEFAULT_QUALIFIER_POLICY) -> str:
     """The document a sentence is about (the 《…》 it opens with) that neither the source's heading
-    nor the source sentence it restates names: what one document says, given as another's (the 2022 Guide's
-    apps given as the 2024 Guidelines' requirements)."""
-    heading = source.split("\n", 1)[0]
-    subject = TITLE.match(_body(sentence).lstrip())  # the document the sentence is about opens it
-    title = subject.group(1) if subject else ""
-    if title and title not in heading and title not in matched:
-        return f"gives as 《{title}》's what a source sentence about another document says"
+    nor the source sentences restating the rest of it name: what one document says, given as
+    another's (the 2022 Guide's apps given as the 2024 Guidelines' requirements)."""
+    body = _body(sentence).lstrip()
+    subject = TITLE.match(body)
+    if not subject:
+        return ""
+    title, heading = subject.group(1), source.split("\n", 1)[0]
+    if title in heading:
+        return ""
+    for clause in re.split(r"[；;。]", body[subject.end():]):
+        restated = restated_sentence(clause, source, policy)
+        if restated and title not in restated:
+            return f"gives as 《{title}》's what a source sentence about another document says"
     return ""
 
 
@@ -221,15 +227,14 @@ def qualifier_problem(sentence: str, source: str, known: str = "",
                       policy: QualifierPolicy = DEFAULT_QUALIFIER_POLICY) -> str:
     """Why the sentence misstates its source's scope, quantity, modality, subject or names ("" when
     it keeps them)."""
-    named = unknown_name(sentence, source, known, policy)
+    named = unknown_name(sentence, source, known, policy) or other_document(sentence, source, policy)
     if named:
         return named
     matched = restated_sentence(sentence, source, policy)
     problem = ""
     if matched:
         problem = dropped_whole(sentence, matched) or dropped_bound(sentence, matched) \
-            or widened_scope(sentence, matched) or misplaced_list(sentence, matched, source, policy) \
-            or other_document(sentence, source, matched)
+            or widened_scope(sentence, matched) or misplaced_list(sentence, matched, source, policy)
     # a run-on restates several source sentences: each clause that binds keeps its own source's scope
     for clause in re.split(r"[；;，,]", _body(sentence)) if not problem else ():
         own = restated_sentence(clause, source, policy) if REQUIREMENT.search(clause) else ""

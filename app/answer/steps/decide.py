@@ -7,6 +7,7 @@ from typing import Iterator
 
 from app.answer.fact_kinds import NOT_GIVEN
 from app.answer.state import AnswerState, Event, Tools
+from retrieval.evidence import word_share
 
 
 def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
@@ -20,10 +21,13 @@ def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
     if state.gaps and not (answered and len(state.asks) > len(state.not_given) > 0):
         return "fact_gap:" + ",".join(state.gaps)  # the kind of fact asked for is not in the sources
     if state.extractive:  # the quoted evidence itself says the sources do not give it
-        # every sentence shown says so, or the model refused and the best one says so
+        # every sentence shown says so, or the model refused and the one closest to the question says so
         said = [bool(NOT_GIVEN.search(line.text)) for line in state.body]
         refused = bool(stream and stream.refused_first)
-        return "sources_say_not_given" if said and (all(said) or (refused and said[0])) and not state.kept else None
+        closest = max(state.body, key=lambda line: word_share(state.request.asked, line.text, specific=True),
+                      default=None)
+        corroborated = refused and closest is not None and NOT_GIVEN.search(closest.text)
+        return "sources_say_not_given" if said and (all(said) or corroborated) and not state.kept else None
     if not answered:
         return "model_refused" if stream and stream.refused_first else "nothing_verified"
     # an answer that opens with a refusal and keeps a sentence or so (no evidence shown) is a refusal

@@ -46,6 +46,9 @@ MISREADINGS = [
     ("one document's words given as another's", SME_GUIDE,
      "《制造业企业数字化转型实施指南》对中小企业提出的要求包括鼓励中小企业使用即时通讯、远程协作和项目管理等数字化应用[1]。",
      "《制造业企业数字化转型实施指南》"),
+    ("one document's list items given as another's in a run-on", SME_GUIDE,
+     "《制造业企业数字化转型实施指南》对中小企业提出的要求包括鼓励中小企业使用即时通讯、远程协作和项目管理等数字化应用；"
+     "要求数字化服务商和平台为中小企业提供更便捷的解决方案[1]。", "《制造业企业数字化转型实施指南》"),
     ("a run-on whose one clause drops a local notice's scope", TIERS,
      "我们工厂想申报卓越级智能工厂，需要满足以下基本条件：首先，企业必须已自评为基础级，由省级部门认定，重点是数字化转型和"
      "网络化协同；其次，企业应已达到智能制造能力成熟度（GB/T 39116，CMMM）三级及以上[1]。", "only of some"),
