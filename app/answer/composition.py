@@ -27,6 +27,7 @@ META = re.compile(r"^\s*(?:[（(]?关于本资料|本资料|本摘要|本文(?!�
 # The words that ask rather than name: "到底是指什么" names nothing.
 QUESTION_WORDS = re.compile(r"^(?:到底|究竟|是指|指的|有没有|这种|这个|那个|咱们|什么|怎么|怎样|如何|哪些|哪个|多少|是否|能否|可以|需要|应该|具体|"
                             r"what|which|how|why|when|where|who|mean|means|exactly|really)$", re.I)
+TITLE = re.compile(r"《([^》]{2,40})》")
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")  # a term the user sets in quotes
 PARENTHETICAL = re.compile(r"^\s*[（(][^）)]{0,20}[)）]")
 LIST_LEAD = re.compile(r"^[^。！？!?]{0,80}[:：][^；;]+[；;][^；;]+[；;]")  # "三个维度：a；b；c" — a list after its lead
@@ -115,10 +116,19 @@ def only_an_item(unit: str, ask: str) -> bool:
     return bool(spots) and all(_as_item(unit, a, b) for a, b in spots)
 
 
+def about_another_document(unit: str, asked: str) -> bool:
+    """The ask names a document (《…》) and the unit names only others: what the 2022 Guide asks is no
+    answer to what the 2024 Guidelines ask."""
+    wanted = TITLE.findall(asked)
+    named = TITLE.findall(unit)
+    return bool(wanted and named) and not any(w in n or n in w for w in wanted for n in named)
+
+
 def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: AnswerPolicy) -> bool:
     """The unit speaks of the ask's subject (as its subject, not one item of another's list), and
     holds the kind of fact it asks for (or says the sources do not give it)."""
-    named = about(subject, unit, policy) and not only_an_item(unit.text, part.text)
+    named = about(subject, unit, policy) and not only_an_item(unit.text, part.text) \
+        and not about_another_document(unit.text, subject)
     return named and (not part.kinds or any(states_kind(unit.text, k) for k in part.kinds)
                       or bool(NOT_GIVEN.search(unit.text)))
 

@@ -46,3 +46,13 @@ def test_a_quoted_subject_named_only_as_an_item_of_another_list_is_not_answered(
     ask = "2024年版评测里，“数字化管理”这一块主要考什么？"
     assert only_an_item(QUESTIONNAIRE, ask)  # its items are the questionnaire's, not 数字化管理's
     assert not only_an_item(WEIGHTS, ask)  # "数字化管理：权重 30" is about it
+
+
+def test_a_unit_about_another_document_is_no_answer_to_a_question_about_one():
+    from app.answer.composition import about_another_document
+
+    guide = "《中小企业数字化转型指南》：鼓励中小企业使用即时通讯、远程协作和项目管理等数字化应用。"
+    asked = "《制造业企业数字化转型实施指南》对中小企业有什么具体要求？"
+    assert about_another_document(guide, asked)
+    assert not about_another_document("《实施指南》对中小企业提出：因企制宜、重点突破。", asked)  # its short name
+    assert not about_another_document(guide, "中小企业有什么要求？")  # the question names no document
