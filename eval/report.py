@@ -105,6 +105,21 @@ def _form_html(row: dict) -> str:
     return "".join(parts)
 
 
+def _summary_rows(summary: dict, labelled: dict[str, str], thresholds: dict[str, float], lower: tuple,
+                  ceilings: dict[str, float], plain: tuple[str, ...]) -> list[str]:
+    """The summary table's rows: higher-is-better metrics against their bars, counts against their
+    ceilings, then plain figures."""
+    rows = []
+    for key, label in labelled.items():
+        value, bar = summary.get(key), thresholds.get(key)
+        cls = "" if bar is None or value is None else ("ok" if value >= bar else "bad")
+        rows.append(f"<tr><td>{label}</td><td class=\"{cls}\">{_fmt(value)}</td><td>{_fmt(bar)}</td></tr>")
+    rows += _count_rows(summary, lower, ceilings)
+    for key in plain:
+        rows.append(f"<tr><td>{key.replace('_', ' ')}</td><td>{_fmt(summary.get(key))}</td><td></td></tr>")
+    return rows
+
+
 def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float], ceilings: dict[str, float]) -> str:
     from eval.answers_eval import LOWER_IS_BETTER, QUALITY_METRICS
 
@@ -112,13 +127,9 @@ def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float],
              "exactly as <code>advisor ask --json</code> answers them. Points are matched by numbers, key terms "
              "and the multilingual embedding model (thresholds in eval/matching.py).</p>",
              "<h2>Summary</h2><table><tr><th>metric</th><th>value</th><th>bar</th></tr>"]
-    for key in QUALITY_METRICS:
-        value, bar = summary.get(key), thresholds.get(key)
-        cls = "" if bar is None or value is None else ("ok" if value >= bar else "bad")
-        parts.append(f"<tr><td>{LABELS[key]}</td><td class=\"{cls}\">{_fmt(value)}</td><td>{_fmt(bar)}</td></tr>")
-    parts += _count_rows(summary, LOWER_IS_BETTER, ceilings)
-    for key in ("answers_with_repeats", "latency_p50_ms", "latency_p95_ms", "first_token_p50_ms", "first_token_p95_ms"):
-        parts.append(f"<tr><td>{key.replace('_', ' ')}</td><td>{_fmt(summary.get(key))}</td><td></td></tr>")
+    parts += _summary_rows(summary, {k: LABELS[k] for k in QUALITY_METRICS}, thresholds, LOWER_IS_BETTER, ceilings,
+                           ("answers_with_repeats", "latency_p50_ms", "latency_p95_ms", "first_token_p50_ms",
+                            "first_token_p95_ms"))
     reasons = summary.get("refusal_reasons") or {}
     if reasons:
         parts.append("<tr><td>refusal reasons</td><td>" + html.escape(", ".join(f"{k} {v}" for k, v in reasons.items()))
@@ -232,13 +243,8 @@ def _plans_html(summary: dict, rows: list[dict], thresholds: dict[str, float], c
              "drafted by the product's <code>draft_plan</code> and judged by the evaluation's own code "
              "(eval/plans_eval.py). Rubric points are matched as answers' points are (eval/matching.py).</p>",
              "<h2>Summary</h2><table><tr><th>metric</th><th>value</th><th>bar</th></tr>"]
-    for key in PLAN_METRICS:
-        value, bar = summary.get(key), thresholds.get(key)
-        cls = "" if bar is None or value is None else ("ok" if value >= bar else "bad")
-        parts.append(f"<tr><td>{PLAN_LABELS[key]}</td><td class=\"{cls}\">{_fmt(value)}</td><td>{_fmt(bar)}</td></tr>")
-    parts += _count_rows(summary, PLAN_LOWER_IS_BETTER, ceilings)
-    for key in ("refused_sections", "drafts_with_repeats", "draft_p50_s"):
-        parts.append(f"<tr><td>{key.replace('_', ' ')}</td><td>{_fmt(summary.get(key))}</td><td></td></tr>")
+    parts += _summary_rows(summary, {k: PLAN_LABELS[k] for k in PLAN_METRICS}, thresholds, PLAN_LOWER_IS_BETTER,
+                           ceilings, ("refused_sections", "drafts_with_repeats", "draft_p50_s"))
     parts.append("</table>")
     if rows:
         fig, ax = plt.subplots(figsize=(10, 0.4 * len(rows) + 1.2))
