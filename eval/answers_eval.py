@@ -260,7 +260,10 @@ def summarize(rows: list[dict]) -> dict:
 
     checks = [c for r in rows for c in r["citation_checks"]]
     totals = [r["timings"]["total_ms"] for r in rows]
-    firsts = [r["timings"]["first_token_ms"] for r in rows if not (r["refused"] and not r["citations"])]
+    answered = [r for r in rows if not (r["refused"] and not r["citations"])]
+    firsts = [r["timings"]["first_token_ms"] for r in answered]
+    # the answer's first words on screen (its body, shown before the lead); older answers lack it
+    words = [r["timings"].get("first_words_ms", r["timings"]["first_token_ms"]) for r in answered]
     return {
         "kind": "answers", "items": len(rows),
         "context_recall": mean(r["context_recall"] for r in rows),
@@ -276,6 +279,7 @@ def summarize(rows: list[dict]) -> dict:
         "crag_score": mean(r["grade"] for r in rows),
         "latency_p50_ms": percentile(totals, 50), "latency_p95_ms": percentile(totals, 95),
         "first_token_p50_ms": percentile(firsts, 50), "first_token_p95_ms": percentile(firsts, 95),
+        "first_words_p50_ms": percentile(words, 50),
         "refusal_reasons": refusal_reasons(rows),
         "repeated_units": sum(len(r.get("repeats", [])) for r in rows),
         "answers_with_repeats": sum(1 for r in rows if r.get("repeats")),

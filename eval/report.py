@@ -129,7 +129,7 @@ def _answers_html(summary: dict, rows: list[dict], thresholds: dict[str, float],
              "<h2>Summary</h2><table><tr><th>metric</th><th>value</th><th>bar</th></tr>"]
     parts += _summary_rows(summary, {k: LABELS[k] for k in QUALITY_METRICS}, thresholds, LOWER_IS_BETTER, ceilings,
                            ("answers_with_repeats", "latency_p50_ms", "latency_p95_ms", "first_token_p50_ms",
-                            "first_token_p95_ms"))
+                            "first_token_p95_ms", "first_words_p50_ms"))
     reasons = summary.get("refusal_reasons") or {}
     if reasons:
         parts.append("<tr><td>refusal reasons</td><td>" + html.escape(", ".join(f"{k} {v}" for k, v in reasons.items()))

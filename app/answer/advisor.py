@@ -87,9 +87,11 @@ class Advisor:
 
     # --- answering ---------------------------------------------------------------------------------
     def stream(self, question: str, profile: EnterpriseProfile | None = None, history: str = "",
-               search_query: str | None = None, known_text: str = "") -> Iterator[Event]:
+               search_query: str | None = None, known_text: str = "",
+               steps: tuple[pipeline.Step, ...] = pipeline.CHAT) -> Iterator[Event]:
         """Answer a chat question. ``search_query`` is a follow-up rewritten into a standalone
-        question (it is also what the model answers); ``history`` the formatted recent turns."""
+        question (it is also what the model answers); ``history`` the formatted recent turns;
+        ``steps`` another list of steps for the same request (a benchmark's baseline)."""
         question = question.strip()
         lang = detect_language(question)
         standalone = (search_query or question).strip()
@@ -101,7 +103,7 @@ class Advisor:
         known = "\n".join(x for x in (known_text, profile.describe(lang) if profile else "") if x)
         request = Request(question, query, standalone, profile, assumed, history, known, lang=lang,
                           premise=f"{question}\n{standalone}")
-        yield from self.run(request, pipeline.CHAT)
+        yield from self.run(request, steps)
 
     def ask(self, question: str, profile: EnterpriseProfile | None = None, history: str = "",
             search_query: str | None = None) -> Answer:

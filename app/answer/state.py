@@ -91,7 +91,9 @@ class Answer:
 
 @dataclass
 class Event:
-    kind: Literal["sources", "evidence", "token", "done"]
+    # "body": the answer's body (the source sentences that answer each ask, as ``text``), shown at
+    # once, before the model's lead is written above it; the same lines then come as tokens
+    kind: Literal["sources", "evidence", "body", "token", "done"]
     retrieval: Retrieval | None = None
     contexts: list[Context] | None = None
     sources: list[Source] | None = None  # the numbered sources: contexts[i] is sources[i]
@@ -163,7 +165,8 @@ class AnswerState:
     refused: bool = False
     refusal_reason: str | None = None
     parts: list[str] = field(default_factory=list)  # everything the user sees, in order
-    first_token_ms: float | None = None
+    first_token_ms: float | None = None  # the first text of the answer itself
+    first_words_ms: float | None = None  # the first words of the answer on screen (the body shown early, or text)
     trace: list[dict] = field(default_factory=list)
     finished: bool = False  # a step has given the whole answer: the steps after it do not run
 
@@ -188,8 +191,15 @@ class AnswerState:
         if text:
             if self.first_token_ms is None:
                 self.first_token_ms = self.elapsed_ms()
+            self.first_words_ms = self.first_words_ms or self.first_token_ms
             self.parts.append(text)
             yield Event("token", text=text)
+
+    def preview(self, text: str) -> Iterator[Event]:
+        """Show the body before the lead above it is written (the sources' own words)."""
+        if text:
+            self.first_words_ms = self.first_words_ms or self.elapsed_ms()
+            yield Event("body", text=text)
 
     def record(self, step: str, decision: str, **detail) -> None:
         self.trace.append({"step": step, "decision": decision, **detail})

@@ -1,6 +1,7 @@
 """The body of the answer is the evidence: for each ask, the source sentences that answer it, in
 their own words and cited (``app.answer.composition``). Chosen before the lead, so that the model
-leads into exactly what follows; shown after it."""
+leads into exactly what follows, and shown at once (a preview the lead is then written above); it
+follows the lead in the answer's text."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
     answered = {i for line in body for i in line.answers}
     state.record("body", f"{len(body)} source sentences for {len(answered)} of {len(state.asks)} ask(s)",
                  not_given=[i for i in range(len(state.asks)) if i not in answered])
-    return iter(())
+    yield from state.preview(body_text(body))
 
 
 def show_body(state: AnswerState, tools: Tools) -> Iterator[Event]:

@@ -18,7 +18,7 @@ from app.plan.drafts import draft_plan
 from app.plan.export import export_docx
 from app.answer.profile import EnterpriseProfile
 from app.services import Services
-from app.web.ui.sources import card_metadata, cited_set, render_evidence, render_sources
+from app.web.ui.sources import body_to_come, card_metadata, cited_set, render_evidence, render_sources
 from app.web.ui.admin import KnowledgeBaseAdmin
 from app.web.ui.selfcheck import build_selfcheck_tab
 from app.web.ui.text import EXAMPLES, LEVEL_CHOICES, SOURCE_TEXT, TEXT, TIER_CHOICES
@@ -89,7 +89,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
         messages = list(messages) + [{"role": "user", "content": question}, {"role": "assistant", "content": note}]
         yield messages, f'<div class="src-note">{SOURCE_TEXT[lang]["waiting"]}</div>', history, answers, ""
         conversation = conversation_for(history)
-        shown, sources, evidence = note, [], []
+        shown, sources, evidence, body = note, [], [], ""
         for event in conversation.stream(question, profile):
             if event.kind == "sources":
                 sources = event.sources
@@ -102,9 +102,15 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                 evidence = event.evidence or []
                 messages[-1] = {"role": "assistant", "content": note + render_evidence(evidence, lang)}
                 yield messages, gr.skip(), history, answers, ""
+            elif event.kind == "body":
+                # The answer's body, in the sources' own words, before the lead is written above it
+                body = event.text
+                messages[-1] = {"role": "assistant", "content": shown + "\n\n" + body_to_come(body, shown)}
+                yield messages, gr.skip(), history, answers, ""
             elif event.kind == "token":
                 shown += event.text
-                messages[-1] = {"role": "assistant", "content": shown + "\n\n" + render_evidence(evidence, lang, shown)}
+                below = body_to_come(body, shown) if body else render_evidence(evidence, lang, shown)
+                messages[-1] = {"role": "assistant", "content": shown + "\n\n" + below}
                 yield messages, gr.skip(), history, answers, ""
             else:
                 answer = event.answer

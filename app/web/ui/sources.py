@@ -131,5 +131,12 @@ def render_evidence(evidence: list[dict], lang: str, shown: str = "", quoted: It
             f"\n\n{quotes}\n\n</details>")
 
 
+def body_to_come(body: str, shown: str) -> str:
+    """The answer's body shown before the lead above it is written: its lines the answer's text does
+    not hold yet (once the body itself streams in, nothing)."""
+    have = set(shown.splitlines())
+    return "\n".join(line for line in body.splitlines() if line not in have).strip()
+
+
 def cited_set(answer: Answer) -> set[int]:
     return {c.n for c in answer.citations}

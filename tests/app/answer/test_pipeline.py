@@ -148,3 +148,21 @@ def test_steps_hold_no_inline_thresholds():
     floats = [f"{f.name}:{n.lineno} {n.value}" for f in files for n in ast.walk(ast.parse(f.read_text(encoding="utf-8")))
               if isinstance(n, ast.Constant) and isinstance(n.value, float) and n.value not in (0.0, 1.0)]
     assert not floats, floats
+
+
+def test_the_body_is_on_screen_before_the_lead_and_the_answer_text_still_leads_with_it():
+    """The body (the sources' own words) is shown as soon as it is chosen; the lead streams in above
+    it and the answer's text is lead, then body."""
+    from tests.fakes import make_advisor
+    rows = [("实施指南", "策略", "小微企业推动业务系统上云，降低数字化转型成本。"),
+            ("实施指南", "路径", "中小企业要因企制宜、重点突破，明确转型优先级。")]
+    advisor, _, _ = make_advisor(rows, "中小企业要因企制宜、重点突破[{d2}]。")
+    events = list(advisor.stream("小微企业和中小企业分别先做什么？"))
+    kinds = [e.kind for e in events]
+    body = next(e for e in events if e.kind == "body")
+    lead_at = next(i for i, e in enumerate(events) if e.kind == "token" and "因企制宜" in e.text)
+    assert kinds.index("body") < lead_at
+    answer = events[-1].answer
+    assert answer.timings["first_words_ms"] <= answer.timings["first_token_ms"]
+    assert "“小微企业推动业务系统上云" in body.text and "“小微企业推动业务系统上云" in answer.answer
+    assert answer.answer.index("因企制宜") < answer.answer.index("“小微企业推动业务系统上云")

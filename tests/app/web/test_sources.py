@@ -100,3 +100,13 @@ def test_source_cards_name_the_document_type_in_the_page_language():
     assert '<span class="src-tag">Guide</span>' in en
     assert doc_type_label("policy", "zh") == "政策文件" and doc_type_label("", "zh") == ""
     assert doc_type_label("memo", "zh") == "memo"  # a type of the user's own files is shown as written
+
+
+def test_the_body_shown_early_gives_way_line_by_line_to_the_answer_text():
+    from app.web.ui.sources import body_to_come
+    body = "- “小微企业推动业务系统上云。”[1]\n\n- “中小企业要因企制宜。”[2]"
+    assert body_to_come(body, "") == body
+    lead = "先上云，再因企制宜[1]。"
+    assert body_to_come(body, lead) == body  # the lead streams in above it
+    assert body_to_come(body, lead + "\n\n- “小微企业推动业务系统上云。”[1]\n") == "- “中小企业要因企制宜。”[2]"
+    assert body_to_come(body, lead + "\n\n" + body) == ""
