@@ -250,7 +250,7 @@ def make_advisor(sources: Sequence[Source] | Iterable[Row], *replies: Reply, cov
 
 PLAN_ROWS = [("制造业企业数字化转型实施指南", "现状评估", "企业应开展数字化转型诊断评估，摸清设备联网和数据采集的现状。"),
              ("中小企业数字化水平评测指标", "设备管理", "中小企业应推动设备联网，实现设备运行数据实时采集。")]
-PLAN_REPLY = "企业应开展数字化转型诊断评估，摸清设备联网现状[{d1}]。中小企业应推动设备联网，实现设备运行数据实时采集[{d2}]。"
+PLAN_REPLY = "企业应先开展诊断评估，摸清设备联网现状[{d1}]。再推动设备联网，做到设备运行数据实时采集[{d2}]。"
 
 
 def make_plan_advisor() -> tuple[Advisor, ScriptedGenerator, FixedRetriever]:

@@ -17,7 +17,7 @@ from app.answer.fact_kinds import NOT_GIVEN, states_kind
 from app.answer.parts import QuestionPart
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
-from ingest.text import char_share, share
+from ingest.text import char_share, content_terms, share
 from retrieval.evidence import EvidenceUnit, specific_words
 
 # Text that is no answer: a heading, a title alone, a sentence about the document itself.
@@ -65,9 +65,13 @@ def _plain(text: str) -> str:
 
 
 def contained(inner: str, outer: str, policy: AnswerPolicy) -> bool:
-    """Does ``inner`` lie (almost) wholly inside ``outer``: its characters (word for word) or its terms?"""
+    """Does ``inner`` lie (almost) wholly inside ``outer``: its characters (word for word), its terms,
+    or its content words when it has enough of them ("It is run by EDB with McKinsey and SAP as
+    partners" inside "EDB launched SIRI in 2017 with McKinsey and SAP as partners")?"""
     a, b = _plain(inner), _plain(outer)
-    return share(a, b, keep_stop_words=True) >= policy.repeat_share or char_share(a, b) >= policy.repeat_share
+    if share(a, b, keep_stop_words=True) >= policy.repeat_share or char_share(a, b) >= policy.repeat_share:
+        return True
+    return len(content_terms(a)) >= policy.repeat_min_terms and share(a, b) >= policy.repeat_share
 
 
 def says_again(a: str, b: str, policy: AnswerPolicy) -> bool:

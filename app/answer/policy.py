@@ -63,6 +63,7 @@ class AnswerPolicy:
     unit_chars: int = 420
     section_words: int = 2  # a unit is about the ask through its section heading only when the heading names this many of its words
     repeat_share: float = 0.85  # a sentence with this share of its characters inside another says it again
+    repeat_min_terms: int = 4  # ... or of its content words, when it has this many (fewer: too short to tell)
     lead_tokens: int = 160  # the model's lead: two plain sentences, and a little room for their markers
     lead_sentences: int = 2  # the lead stops after this many verified sentences
     # A lead sentence longer than this is a run-on that restates several sources at once, where the

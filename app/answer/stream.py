@@ -5,6 +5,7 @@ one twice, with list numbers kept in sequence."""
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from app.answer.citations import MARKER
 from app.answer.verification import DEFAULT_VERIFICATION_POLICY, SentenceCheck, VerificationPolicy, verify_sentence
@@ -23,10 +24,11 @@ class SentenceStream:
 
     def __init__(self, sources: list[str], known: str, premise: str = "", missing_kinds: tuple[str, ...] = (),
                  policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY, prose: bool = False,
-                 max_chars: int | None = None):
+                 max_chars: int | None = None, said_below: Callable[[str], bool] | None = None):
         self.policy = policy
         self.prose = prose  # a lead is prose: a list number or a bold label opening a sentence goes
         self.max_chars = max_chars  # a longer sentence is a run-on, not a lead
+        self.said_below = said_below  # a lead sentence the body below says (in the sources' own words) goes
         self.sources = sources
         self.known = known
         self.premise = premise
@@ -78,11 +80,11 @@ class SentenceStream:
                                       policy=self.policy)
         if unterminated and fixed is not None and check.decision != "refusal":
             check.decision, check.reason, fixed = "removed", "cut off mid-sentence (token limit)", None
-        if self.prose and fixed is not None and check.decision == "attached":
-            check.decision, check.reason, fixed = "removed", "a lead sentence that cites no source", None
         if self.max_chars and fixed is not None and check.decision != "refusal" \
                 and len(MARKER.sub("", fixed)) > self.max_chars:
             check.decision, check.reason, fixed = "removed", f"a run-on of over {self.max_chars} characters", None
+        if self.said_below and fixed is not None and check.decision != "refusal" and self.said_below(fixed):
+            check.decision, check.reason, fixed = "removed", "the body below says it in the source's words", None
         if fixed is not None and check.decision != "refusal":
             key = re.sub(r"\W|\d", "", MARKER.sub("", LIST_ITEM.sub("", fixed)))
             if key in self.seen:  # small models repeat themselves

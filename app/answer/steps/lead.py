@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
+from app.answer.composition import contained
 from app.answer.relevance import clearly_answers
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.steps.generate import evidence_blocks
@@ -38,8 +39,9 @@ def _lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     units = [line.unit for line in state.body] or state.units
     shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(state.sources, start=1)]
     longest = p.lead_sentence_chars_zh if state.lang == "zh" else p.lead_sentence_chars_en
+    body = [line.text for line in state.body]
     state.stream = SentenceStream(shown, req.known_text, req.premise, tuple(state.gaps), p.verification, prose=True,
-                                  max_chars=longest)
+                                  max_chars=longest, said_below=lambda s: any(says_less(s, b, p) for b in body))
     messages = [{"role": "system", "content": tools.system_prompt}, {"role": "user", "content": lead_message(state, units)}]
     produced, limit = 0, min(req.max_tokens or p.max_new_tokens, p.lead_tokens)
     with contextlib.closing(iter(tools.generator.stream(messages, limit))) as pieces:
@@ -53,6 +55,12 @@ def _lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     decisions = [c.decision for c in state.stream.checks]
     state.record("lead", f"kept {state.stream.kept} of {len(decisions)} sentences",
                  removed=decisions.count("removed"), refused_first=state.stream.refused_first)
+
+
+def says_less(sentence: str, line: str, policy) -> bool:
+    """The lead's sentence lies inside a body line that says more: the line stays, the sentence goes
+    (a sentence the line lies inside, a copy, stays: the line is not shown again below it)."""
+    return contained(sentence, line, policy) and not contained(line, sentence, policy)
 
 
 def lead_message(state: AnswerState, units) -> str:
