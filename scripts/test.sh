@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up exactly as a user does, add the headless browser the UI tests drive, run the whole suite
+# Set up exactly as a user does, add the headless browser the UI tests drive and the PostgreSQL server
+# the storage tests start, run the whole suite
 # (CI runs exactly this: .ci/run).
 #   scripts/test.sh --fast   the fast lane: every step and rule on the fakes of tests/fakes.py, in a
 #                            few minutes: pytest -m "not slow and not models" (tests/conftest.py marks
@@ -19,4 +20,5 @@ if [ "$fast" = 1 ]; then
 fi
 scripts/setup.sh
 scripts/install-browser.sh
+scripts/install-postgres.sh
 exec .venv/bin/python -m pytest "$@"

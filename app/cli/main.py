@@ -1,4 +1,4 @@
-"""``advisor``: set up, ingest, list, remove, ask, chat, plan, selfcheck, serve, eval. Every failure a
+"""``advisor``: set up, ingest, list, remove, ask, chat, plan, selfcheck, user, serve, eval. Every failure a
 user can cause ends in one plain ``error:`` line and exit status 2, never a traceback."""
 
 from __future__ import annotations
@@ -395,6 +395,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-advice", action="store_true",
                    help="skip the model: priorities with their quoted next-level descriptors only")
     p.set_defaults(func=cmd_selfcheck)
+
+    from app.cli.users import add_user_parser
+
+    add_user_parser(sub)
 
     p = sub.add_parser("serve", help="the chat at http://HOST:PORT/ and the HTTP API under /v1")
     p.add_argument("--host")

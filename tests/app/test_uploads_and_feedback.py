@@ -2,6 +2,8 @@ import json
 
 import pytest
 
+from app.storage.database import open_database, sqlite_url
+from app.storage.errors import StorageError
 from app.storage.feedback import FeedbackStore
 from app.storage.uploads import UploadRejected, accept_upload, safe_name
 
@@ -33,11 +35,11 @@ def test_upload_checks_type_size_and_emptiness(tmp_path):
 
 
 def test_feedback_is_stored_and_exported(tmp_path):
-    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    store = FeedbackStore(open_database(sqlite_url(tmp_path / "app.sqlite3")))
     answer = {"question": "问题？", "answer": "回答[1]。", "citations": [{"n": 1, "title": "指南"}], "profile": {"tier": "sme"}}
     store.add(1, answer)
     store.add(-1, answer, comment="引用不对")
-    with pytest.raises(ValueError):
+    with pytest.raises(StorageError, match="rating must be"):
         store.add(5, answer)
     rows = store.rows()
     assert [r["rating"] for r in rows] == [1, -1] and rows[1]["comment"] == "引用不对"

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import gradio as gr
 import pytest
 
+from app.storage.database import open_database, sqlite_url
 from app.storage.feedback import FeedbackStore
 from app.web.ui.admin import KnowledgeBaseAdmin, LoginLimiter
 from app.web.ui.text import TEXT
@@ -41,7 +42,7 @@ def admin(settings_for, embedder, tmp_path):
                                      knowledge_dir=DATA / "no-such-folder"))
     services.__dict__["embedder"] = embedder
     clock = SimpleNamespace(now=1000.0)
-    handlers = KnowledgeBaseAdmin(services, FeedbackStore(services.settings.feedback_db),
+    handlers = KnowledgeBaseAdmin(services, services.feedback,
                                   LoginLimiter(max_failures=5, window_s=60, clock=lambda: clock.now))
     handlers.clock = clock
     return handlers
@@ -149,17 +150,19 @@ def test_login_attempts_are_rate_limited_per_session(admin):
 def test_login_is_off_without_a_password(settings_for, tmp_path):
     from app.services import Services
 
-    handlers = KnowledgeBaseAdmin(Services(settings_for("nopass")), FeedbackStore(tmp_path / "fb.sqlite3"))
+    services = Services(settings_for("nopass"))
+    handlers = KnowledgeBaseAdmin(services, services.feedback)
     ok, message, *_ = handlers.login("admin", "", "en", None)
     assert ok is False and message == TEXT["en"]["login_disabled"]
 
 
 def test_feedback_text_is_stored_as_data(tmp_path):
-    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    store = FeedbackStore(open_database(sqlite_url(tmp_path / "app.sqlite3")))
     answer = {"question": "<img src=x onerror=alert(1)>", "answer": "回答[1]", "citations": []}
     hostile = ["<script>alert('x')</script>", "'); DROP TABLE feedback; --", "\x00\x1b[2J", "长" * 5000]
     for comment in hostile:
         store.add(0, answer, comment)
     rows = store.rows()
-    assert [r["comment"] for r in rows] == [c.strip()[:2000] for c in hostile]
+    # NUL characters are dropped: PostgreSQL cannot store them, and both backends keep the same text
+    assert [r["comment"] for r in rows] == [c.replace("\x00", "").strip()[:2000] for c in hostile]
     assert rows[0]["question"] == "<img src=x onerror=alert(1)>"

@@ -13,7 +13,6 @@ from pathlib import Path
 import gradio as gr
 
 from app.answer.conversation import Conversation, parse_history
-from app.storage.feedback import FeedbackStore
 from app.plan.drafts import draft_plan
 from app.plan.export import export_docx
 from app.answer.profile import EnterpriseProfile
@@ -51,7 +50,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
     """The Blocks; models load on first use (the web server warms them up in the background).
     With ``admission``, chat answers wait their turn in the queue shared with the HTTP API."""
     settings = services.settings
-    feedback = FeedbackStore(settings.feedback_db)
+    feedback = services.feedback
     t0 = TEXT["zh"]
 
     def conversation_for(history: list[dict]) -> Conversation:
@@ -105,7 +104,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
             elif event.kind == "body":
                 # The answer's body, in the sources' own words, before the lead is written above it
                 body = event.text
-                messages[-1] = {"role": "assistant", "content": shown + "\n\n" + body_to_come(body, shown)}
+                messages[-1] = {"role": "assistant", "content": shown.rstrip("\n") + "\n\n" + body_to_come(body, shown)}
                 yield messages, gr.skip(), history, answers, ""
             elif event.kind == "token":
                 shown += event.text

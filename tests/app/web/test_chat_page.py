@@ -14,6 +14,7 @@ from tests.fakes import make_advisor
 
 GUIDE = ("实施指南", "路径", "企业应先开展数字化诊断评估，摸清设备联网和数据采集的现状。", {"doc_type": "guide"})
 LEVELS = ("评测指标", "等级", "中小企业数字化水平评测指标分为四个等级，一级最低、四级最高。", {"doc_type": "policy"})
+PILOT = ("城市试点", "资金", "中央财政对每个试点城市最高奖补1.5亿元。", {"doc_type": "policy"})
 FOLD = '<details class="evidence">'
 
 
@@ -22,7 +23,8 @@ def chat_page(tmp_path_factory):
     """The Blocks over stand-in services; each test puts its own fake advisor in."""
     from app.web.ui.chat import build_app
 
-    services = SimpleNamespace(settings=Settings(data_dir=tmp_path_factory.mktemp("chat")), advisor=None)
+    services = SimpleNamespace(settings=Settings(data_dir=tmp_path_factory.mktemp("chat")), advisor=None,
+                               feedback=None)
     demo = build_app(services)
     chat = next(f for f in demo.fns.values() if f.api_name == "chat")
     return services, chat.fn
@@ -42,11 +44,13 @@ def words(line: str) -> str:
 
 
 def test_the_evidence_comes_first_and_folds_closed_under_the_complete_answer(chat_page):
-    updates = ask(chat_page, [GUIDE, LEVELS], "企业应先开展诊断评估[{d1}]。", "中小企业数字化转型应该先做什么？")
-    first_words = next(i for i, (text, _, _) in enumerate(updates) if "诊断评估[" in text)
-    before = [text for text, _, _ in updates[:first_words]]
-    assert any(t.startswith("**资料原文要点**") and GUIDE[2] in t and LEVELS[2] in t for t in before)
-    assert all(FOLD not in text for text, _, _ in updates[:-1])  # open while the answer is written
+    updates = ask(chat_page, [GUIDE, LEVELS, PILOT], "企业应先做诊断评估，摸清现状[{d1}]。", "中小企业数字化转型应该先做什么？")
+    texts = [text for text, _, _ in updates]
+    body_at = next(i for i, t in enumerate(texts) if f"- “{GUIDE[2]}”" in t)
+    lead_at = next(i for i, t in enumerate(texts) if "摸清现状[" in t)
+    assert any(t.startswith("**资料原文要点**") and all(r[2] in t for r in (GUIDE, LEVELS, PILOT)) for t in texts[:body_at])
+    assert body_at < lead_at  # the body (the sources' own words) is on screen before the lead is written above it
+    assert all(FOLD not in text for text in texts[:-1])  # open while the answer is written
 
     final, _, answers = updates[-1]
     answer = answers[max(answers, key=int)]
@@ -55,7 +59,7 @@ def test_the_evidence_comes_first_and_folds_closed_under_the_complete_answer(cha
     assert answer["quoted"] and f"- “{answer['quoted'][0]['text']}”[" in shown  # the body: one quoted line each
     assert fold.startswith("<summary>资料原文中的其他要点（1 条）</summary>") and fold.endswith("</details>")
     folded = [re.sub(r"^> \[\d+\] ", "", line) for line in fold.splitlines() if line.startswith("> [")]
-    assert folded == [GUIDE[2]]  # the lead only paraphrases it: still worth a click
+    assert folded == [PILOT[2]]  # evidence that answers no ask: still worth a click
     answer_lines = [words(line) for line in shown.splitlines() if line.strip()]
     assert not any(words(line) in a for line in folded for a in answer_lines)
 
