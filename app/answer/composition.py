@@ -30,6 +30,8 @@ QUESTION_WORDS = re.compile(r"^(?:到底|究竟|是指|指的|有没有|这种|�
 TITLE = re.compile(r"《([^》]{2,40})》")
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")  # a term the user sets in quotes
 PARENTHETICAL = re.compile(r"^\s*[（(][^）)]{0,20}[)）]")
+# "Level 1: 20–40 points. … Level 2: …", "规划级：…。规范级：…": items that each open with a short label
+LABELLED_ITEM = re.compile(r"(?:^|[.。;；:：]\s*)[^\s.。;；:：,，][^.。;；:：,，]{0,24}[:：]")
 LIST_LEAD = re.compile(r"^[^。！？!?]{0,80}[:：][^；;]+[；;][^；;]+[；;]")  # "三个维度：a；b；c" — a list after its lead
 
 
@@ -48,9 +50,11 @@ def no_answer(text: str) -> bool:
     return bool(HEADING.match(text) or META.match(text))
 
 
-def trimmed(text: str, chars: int) -> str:
-    """The sentence, or its first clauses within ``chars`` when longer (a list is kept whole)."""
-    if len(text) <= chars or LIST_LEAD.match(text):
+def trimmed(text: str, chars: int, list_chars: int | None = None) -> str:
+    """The sentence, or its first clauses within ``chars`` when longer; a list is kept whole (up to
+    ``list_chars``): "four levels by score: Level 1: 20–40 points… Level 4: 80+" cut short loses
+    the level asked about."""
+    if len(text) <= chars or (carries_list(text) and len(text) <= (list_chars or len(text))):
         return text
     out = ""
     for clause in re.findall(r"[^，,；;。！？!?]+[，,；;。！？!?]?", text):
@@ -152,7 +156,8 @@ def units_for_part(part: QuestionPart, units: list[EvidenceUnit], subject: str, 
 def carries_list(text: str) -> bool:
     """A unit that gives a list: a lead and its items ("the targets for 2027 are: …; …; …"), or an
     enumeration of several items ("A、B、C、D")."""
-    return bool(LIST_LEAD.match(text)) or len(re.findall(r"[；;]", text)) >= 2 or text.count("、") >= 3
+    return bool(LIST_LEAD.match(text)) or len(re.findall(r"[；;]", text)) >= 2 or text.count("、") >= 3 \
+        or len(LABELLED_ITEM.findall(text)) >= 3
 
 
 def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched: str, policy: AnswerPolicy,
@@ -170,7 +175,7 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
         for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy):
             used.add(id(u))
             answers = {j for j, other in enumerate(parts) if j not in skip and answers_part(u, other, subjects[j], policy)}
-            lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars), [u.source_index + 1], i, answers | {i}))
+            lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars, policy.body_chars), [u.source_index + 1], i, answers | {i}))
     return distinct(lines, policy)
 
 

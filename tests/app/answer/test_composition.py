@@ -40,6 +40,12 @@ def test_a_long_sentence_is_cut_at_a_clause_and_a_list_is_kept_whole():
     assert len(cut) <= P.unit_chars + 2 and cut.endswith("……")
     listed = "三个维度：" + "；".join(["数字化基础权重五十分"] * 60) + "。"
     assert trimmed(listed, P.unit_chars) == listed
+    # held-out: the four levels cut after level 3 ("……"), the question asked for all four
+    levels = ("According to the 2022 notice (工信厅企业〔2022〕32号), SMEs are sorted into four levels by score: "
+              + " ".join(f"Level {n}: {20 * n}–{20 * n + 20} points. " + "Business processes are mapped and data "
+                         "management is standardised, and IT is used in ways that suit the level." for n in range(1, 5)))
+    assert len(levels) > P.unit_chars and trimmed(levels, P.unit_chars, P.body_chars) == levels
+    assert trimmed(levels * 4, P.unit_chars, P.body_chars).endswith("……")  # up to the body's size
 
 
 def test_a_quoted_subject_named_only_as_an_item_of_another_list_is_not_answered():
