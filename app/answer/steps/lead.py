@@ -36,7 +36,7 @@ def write_section_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
 
 def _lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     req, p = state.request, tools.policy
-    units = [line.unit for line in state.body] or state.units
+    units = [line.unit for line in state.body] or state.units[:p.min_evidence]  # (the pool is wide)
     shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(state.sources, start=1)]
     longest = p.lead_sentence_chars_zh if state.lang == "zh" else p.lead_sentence_chars_en
     body = [line.text for line in state.body]

@@ -13,10 +13,20 @@ from retrieval.hybrid import Source
 
 
 def retrieve(state: AnswerState, tools: Tools) -> Iterator[Event]:
+    """Evidence for the model to read: within the machine's evidence budget."""
+    yield from _retrieve(state, tools, tools.policy.evidence_tokens, tools.policy.evidence.max_items)
+
+
+def retrieve_pool(state: AnswerState, tools: Tools) -> Iterator[Event]:
+    """Evidence a composed answer's body is chosen from (the model reads only the body): wider."""
+    yield from _retrieve(state, tools, tools.policy.pool_tokens, tools.policy.pool_items)
+
+
+def _retrieve(state: AnswerState, tools: Tools, tokens: int, items: int) -> Iterator[Event]:
     req, policy = state.request, tools.policy
     state.retrieval = tools.retriever.search(req.search_query, tier=state.profile.tier if state.profile else None,
                                              context_k=policy.source_pool, token_budget=policy.chunk_token_budget)
-    units = choose_evidence(state, tools, state.retrieval.sources)
+    units = choose_evidence(state, tools, state.retrieval.sources, tokens, items)
     state.sources, state.units = number_sources(state.retrieval.sources, units)
     state.asked_kinds = asked_kinds(req.question)
     state.retrieve_ms = state.elapsed_ms()
@@ -29,9 +39,9 @@ def retrieve(state: AnswerState, tools: Tools) -> Iterator[Event]:
     yield Event("evidence", evidence=[asdict(e) for e in state.evidence])
 
 
-def choose_evidence(state: AnswerState, tools: Tools, sources: list[Source]) -> list[EvidenceUnit]:
-    """The sentences most worth the model's reading, within the machine's evidence budget; one that
-    holds the kind of fact asked for (an amount for one enterprise, a date …) gains a little."""
+def choose_evidence(state: AnswerState, tools: Tools, sources: list[Source], tokens: int, items: int) -> list[EvidenceUnit]:
+    """The sentences most worth reading, within ``tokens`` and ``items``; one that holds the kind of
+    fact asked for (an amount for one enterprise, a date …) gains a little."""
     req, policy = state.request, tools.policy
     asked = asked_kinds(req.question)
     per_enterprise = asks_per_enterprise(req.question)
@@ -46,8 +56,8 @@ def choose_evidence(state: AnswerState, tools: Tools, sources: list[Source]) -> 
 
     query = req.asked if req.search_query == req.asked else f"{req.asked} {req.search_query}"
     return select_evidence(query, [s.text for s in sources], [s.metadata.get("section", "") for s in sources],
-                           tools.retriever.embed_query, tools.embed_passages, policy.evidence_tokens,
-                           min_items=policy.min_evidence, kind_of=kind_bonus, policy=policy.evidence)
+                           tools.retriever.embed_query, tools.embed_passages, tokens,
+                           min_items=policy.min_evidence, max_items=items, kind_of=kind_bonus, policy=policy.evidence)
 
 
 def number_sources(pool: list[Source], units: list[EvidenceUnit]) -> tuple[list[Source], list[EvidenceUnit]]:
