@@ -166,3 +166,17 @@ def test_the_body_is_on_screen_before_the_lead_and_the_answer_text_still_leads_w
     assert answer.timings["first_words_ms"] <= answer.timings["first_token_ms"]
     assert "“小微企业推动业务系统上云" in body.text and "“中小企业要因企制宜" in body.text
     assert answer.answer.index("先推动") < answer.answer.index("- “") and "“中小企业要因企制宜" in answer.answer
+
+
+def test_the_composed_answer_chooses_its_body_from_a_wider_pool_than_the_model_reads():
+    """Chat and plan sections: the model reads only the body, so the evidence is a pool of up to
+    ``pool_items`` sentences; self-check advice, where the model reads the evidence, keeps the budget."""
+    from tests.fakes import make_advisor
+    text = "".join(f"中小企业数字化转型第{n}项措施是推动设备联网和数据采集。" for n in range(1, 16))
+    advisor, _, _ = make_advisor([("实施指南", "措施", text)], "中小企业要推动设备联网[{d1}]。")
+    chat = list(advisor.stream("中小企业数字化转型有哪些措施？"))[-1].answer
+    section = list(advisor.run(Request("中小企业数字化转型有哪些措施？", "中小企业数字化转型有哪些措施？", lang="zh"),
+                               pipeline.SECTION))[-1].answer
+    policy = advisor.policy
+    assert len(chat.evidence) == policy.pool_items > len(section.evidence)
+    assert len(section.evidence) <= policy.evidence.max_items
