@@ -23,7 +23,8 @@ def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
     if state.extractive:  # the quoted evidence itself says the sources do not give it
         # every sentence shown says so, or the model refused and the one closest to the question says so
         said = [bool(NOT_GIVEN.search(line.text)) for line in state.body]
-        refused = bool(stream and stream.refused_first)
+        # the model's refusal counts only when no ask is known not to be given: else that ask explains it
+        refused = bool(stream and stream.refused_first) and not state.not_given
         closest = max(state.body, key=lambda line: word_share(state.request.asked, line.text, specific=True),
                       default=None)
         corroborated = refused and closest is not None and NOT_GIVEN.search(closest.text)

@@ -180,3 +180,28 @@ def test_the_composed_answer_chooses_its_body_from_a_wider_pool_than_the_model_r
     policy = advisor.policy
     assert len(chat.evidence) == policy.pool_items > len(section.evidence)
     assert len(section.evidence) <= policy.evidence.max_items
+
+
+def test_a_model_refusal_is_explained_by_the_ask_known_not_given_and_the_answered_ask_stands():
+    """Held-out colloquial: "有没有补贴？一家企业能拿多少钱？": the amount is not given (said), the
+    body answers whether there is support; the model's refusal is about the amount. Asked alone,
+    the same refusal and the same closest sentence make a refusal."""
+    from app.answer.composition import BodyUnit
+    from app.answer.parts import part_of
+    from retrieval.evidence import EvidenceUnit
+    gap = "现有资料没有专精特新企业数字化改造的补贴标准：既没有每家企业的补贴金额，也没有补贴比例。"
+    pilot = "城市试点：据媒体报道，中央财政对试点城市的定额奖励上限按城市类型为1.5亿元或1亿元。"
+    tools = type("T", (), {"policy": AnswerPolicy()})()
+
+    def state_for(question, asks, not_given):
+        state = AnswerState(Request(question, question), "zh")
+        state.asks, state.not_given, state.extractive = [part_of(a) for a in asks], not_given, True
+        state.body = [BodyUnit(EvidenceUnit(0, i, t, ""), t, [1], 0, {0}) for i, t in enumerate((gap, pilot))]
+        state.stream = SentenceStream([], "")
+        state.stream.refused_first = True
+        return state
+
+    two = state_for("有没有数字化改造补贴？一家企业能拿多少钱？", ["有没有数字化改造补贴？", "一家企业能拿多少钱？"], [1])
+    assert decide.refusal_reason(two, tools) is None
+    one = state_for("专精特新企业数字化改造有补贴标准吗？", ["专精特新企业数字化改造有补贴标准吗？"], [])
+    assert decide.refusal_reason(one, tools) == "sources_say_not_given"
