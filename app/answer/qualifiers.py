@@ -127,12 +127,14 @@ def widened_scope(sentence: str, source_sentence: str) -> str:
     """A requirement the source states for some ("一些地方的通知要求") stated for all, or a
     recommendation made binding."""
     body = _body(sentence)
-    if not OBLIGATION.search(body) and not REQUIREMENT.search(body):
-        return ""
-    scope = LIMITED_SCOPE.search(source_sentence)
-    if scope and REQUIREMENT.search(source_sentence) and not LIMITED_SCOPE.search(body):
+    scope, required = LIMITED_SCOPE.search(source_sentence), REQUIREMENT.search(source_sentence)
+    binding = OBLIGATION.search(body) or REQUIREMENT.search(body)
+    # what is required ("…要求企业达到 CMMM 三级及以上") said as a plain fact ("企业达到CMMM三级及以上")
+    # widens it as much as "必须" does
+    restates = required and share(content_terms(body), source_sentence[required.end():]) >= 0.5
+    if scope and required and not LIMITED_SCOPE.search(body) and (binding or restates):
         return f"states for all what its source requires only of some (“{scope.group(0)}”)"
-    if OBLIGATION.search(body) and not REQUIREMENT.search(source_sentence):
+    if OBLIGATION.search(body) and not required:
         return "makes binding what its source does not require"
     return ""
 

@@ -52,6 +52,9 @@ MISREADINGS = [
     ("a run-on whose one clause drops a local notice's scope", TIERS,
      "我们工厂想申报卓越级智能工厂，需要满足以下基本条件：首先，企业必须已自评为基础级，由省级部门认定，重点是数字化转型和"
      "网络化协同；其次，企业应已达到智能制造能力成熟度（GB/T 39116，CMMM）三级及以上[1]。", "only of some"),
+    # held-out conversation: asked what CMMM level 3 requires, the lead stated the local notices'
+    # requirement for excellent-tier applicants as a plain fact about enterprises
+    ("what some notices require stated as a plain fact", CMMM, "企业达到CMMM三级及以上。[4]", "only of some"),
 ]
 
 HONEST = [
