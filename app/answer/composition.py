@@ -146,21 +146,14 @@ def units_for_part(part: QuestionPart, units: list[EvidenceUnit], subject: str, 
     fitting = [u for u in units if not no_answer(u.text) and answers_part(u, part, subject, policy)]
     first: list[EvidenceUnit] = []
     if "list" in part.shapes:  # "what are the five levels / the 2027 targets": a list answers it, whole
-        lists = worth_quoting([u for u in fitting if carries_list(u.text)], subject, list(part.kinds),
-                              limit=len(fitting), chars=policy.body_chars, policy=policy)
-        # the fullest list first: "which scenarios" is answered by the 16 scenarios, not by the three
-        # weighted dimensions the same sentence names them beside
-        first = sorted(lists, key=lambda u: -list_items(u.text))[:policy.body_lists]
+        # the most relevant list, not the fullest: "哪几方面能力" is answered by the four aims, not by a
+        # longer list of the problems they address (a "fullest first" rule, tried on held-out
+        # questions, fixed one such question and broke another)
+        first = worth_quoting([u for u in fitting if carries_list(u.text)], subject, list(part.kinds),
+                              limit=policy.body_lists, chars=policy.body_chars, policy=policy)
     rest = worth_quoting([u for u in fitting if u not in first], subject, list(part.kinds),
                          limit=policy.body_units - len(first), chars=policy.body_chars, policy=policy)
     return first + rest
-
-
-def list_items(text: str) -> int:
-    """How many items a list holds: its most frequent separator (；、, or labels "Level 1:") plus one."""
-    body = text.split("：", 1)[-1].split(":", 1)[-1] if re.search(r"[:：]", text) else text
-    return 1 + max(len(re.findall(r"[；;]", body)), body.count("、"), len(re.findall(r"[,，]", body)),
-                   len(LABELLED_ITEM.findall(text)) - 1)
 
 
 def carries_list(text: str) -> bool:

@@ -78,24 +78,3 @@ def test_a_lead_sentence_inside_a_longer_body_line_goes_and_a_copy_stays():
     assert not says_less(SIRI_LINE, SIRI_LINE, P)
     assert not says_less("SIRI has 3 building blocks, 8 pillars and 16 dimensions.", SIRI_LINE, P)
 
-
-WEIGHTED = ("According to that third-party questionnaire transcription, the 2024 SME Digitalisation Level Evaluation "
-            "Indicators consist of three weighted dimensions and a set of business scenarios: digital foundation "
-            "(数字化基础): weight 50; digital management (数字化管理): weight 30; digital effectiveness (数字化成效): "
-            "weight 20; and 16 business scenarios in 4 groups, each rated Level 1–4.")
-SCENARIOS = ("A public third-party software project lists the same 16 business scenarios: Product lifecycle: product "
-             "design, process design, marketing management, after-sales service; Production execution: planning and "
-             "scheduling, production control, quality management, equipment management, safety production, energy "
-             "management; Supply chain: procurement, warehousing and logistics; Management decision: finance, human "
-             "resources, collaborative office, decision support.")
-
-
-def test_a_list_shaped_ask_gets_the_fullest_list_first():
-    """Held-out: "Which business scenarios are covered?" got the three weighted dimensions (ranked
-    higher) and not the sixteen scenarios."""
-    from app.answer.composition import list_items, units_for_part
-    from app.answer.parts import part_of
-    part = part_of("Which business scenarios are covered in the 2024 SME digital evaluation?")
-    units = [EvidenceUnit(0, 0, WEIGHTED, "", dense=0.9, score=2.0), EvidenceUnit(1, 0, SCENARIOS, "", dense=0.9, score=1.0)]
-    assert "list" in part.shapes and list_items(SCENARIOS) > list_items(WEIGHTED)
-    assert units_for_part(part, units, part.text, P)[0].text == SCENARIOS
