@@ -18,6 +18,7 @@ from app.models.wheels import ModelSetupError
 from app.settings import SHIPPED_EMBEDDING, Settings
 from app.storage.database import Database, open_app_database
 from app.storage.feedback import FeedbackStore
+from app.storage.stores import Stores
 from ingest.crash_hook import crash_point
 from ingest.embedding import Embedder, OnnxEmbedder
 from ingest.ocr import OcrReader, OcrSettings
@@ -118,6 +119,11 @@ class Services:
         store = FeedbackStore(self.database)
         store.import_legacy(self.settings.feedback_db)  # the separate file of earlier versions, once
         return store
+
+    @cached_property
+    def stores(self) -> Stores:
+        """Accounts, API keys, conversations, clients and feedback over the one database."""
+        return Stores.open(self.settings, self.database, self.feedback)
 
     @cached_property
     def embedder(self) -> Embedder:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.storage.checks import clean_text
 from app.storage.database import Database
@@ -23,6 +24,13 @@ ROLES = ("admin", "consultant", "member")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # Argon2 takes any length; a megabyte "password" should not cost a hash
 NAME_PATTERN = re.compile(r"[\w.@+-]{1,64}")  # letters (Chinese too), digits and . @ + - _
+# Without sign-in (no user defined, or auth off) the app is one local user: this account, made on first
+# use with no password (UNUSABLE: no hash ever matches it), so that saved work has an owner. It does
+# not count as a user (``count``), so it does not turn sign-in on; an admin can give it a password
+# (``advisor user reset-password local``) to sign in as it and keep that work.
+LOCAL_USER = "local"
+LOCAL_ROLE = "consultant"  # the local user has client workspaces; knowledge-base admin stays behind its password
+UNUSABLE = "!"
 
 
 @dataclass(frozen=True)
@@ -145,8 +153,27 @@ class Accounts:
             return [account_of(u) for u in session.scalars(select(User).order_by(User.name))]
 
     def count(self) -> int:
+        """Users who can sign in (the local account without a password is not one)."""
         with self.db.sessions.begin() as session:
-            return session.scalar(select(func.count()).select_from(User)) or 0
+            return session.scalar(select(func.count()).select_from(User)
+                                  .where(User.password_hash != UNUSABLE)) or 0
+
+    def local(self) -> Account:
+        """The local user of the app without sign-in (LOCAL_USER), made on first use."""
+        for _ in range(2):  # two first requests at once: one adds it, the other finds it
+            with self.db.sessions.begin() as session:
+                user = session.scalar(select(User).where(User.name == LOCAL_USER))
+                if user is not None:
+                    return account_of(user)
+            try:
+                with self.db.sessions.begin() as session:
+                    user = User(name=LOCAL_USER, role=LOCAL_ROLE, password_hash=UNUSABLE, created_at=self.clock())
+                    session.add(user)
+                    session.flush()
+                    return account_of(user)
+            except IntegrityError:
+                continue
+        raise StorageError("the local user could not be made")
 
     def remove(self, name: str) -> None:
         """Delete the user with their sessions, keys, conversations and clients; their feedback stays,
@@ -180,6 +207,8 @@ class Accounts:
             self._check_throttle(session, name, address, now)
             user = session.scalar(select(User).where(User.name == name))
             user_id, stored = (user.id, user.password_hash) if user else (None, None)
+            if stored == UNUSABLE:  # the local account before anyone gave it a password
+                user_id, stored = None, None
         # Outside the transaction: a hash takes ~0.1 s and SQLite's write lock should not wait for it.
         # An unknown name costs a hash too, so that the time taken does not tell which names exist.
         ok, new_hash = self.hasher.verify_and_update(password or "", stored or self._dummy())

@@ -1,33 +1,42 @@
 """The HTTP API: OpenAI-compatible chat completions (streamed or not), the advisor's own /v1/ask,
-plan drafts (/v1/plans), health, and document management behind a bearer token. Answers and
-drafts go through the admission queue and run in a thread of their own (app/web/pump.py); a
-client that leaves frees the model."""
+plan drafts (/v1/plans), the caller's saved conversations (/v1/conversations), health, and the
+admin routes (documents, feedback export). Answers and drafts go through the admission queue and
+run in a thread of their own (app/web/pump.py); a client that leaves frees the model.
+
+Who calls: ``Authorization: Bearer <key>`` names a user (an API key) or an admin (the server's
+``api_token``); while sign-in is on, every /v1 route needs one (401), and the admin routes need an
+admin (403 for others). With ``"store": true`` an answer is recorded under the caller."""
 
 from __future__ import annotations
 
 import contextlib
-import hmac
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import AsyncIterator, Callable, Iterator
 
 import anyio
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.answer.conversation import Conversation
 from app.plan.service import PlanRequest, draft, plan_json
+from app.storage.conversations import ConversationInfo, title_from
+from app.storage.errors import NotFound
 from app.storage.uploads import UploadRejected, accept_upload
+from app.web.auth import Caller
 from app.web.context import WebContext
 from app.web.errors import APIError, describe_failure, error_body
 from app.web.openai_shapes import chunk, completion, completion_id, model_list, sse, sse_comment
 from app.web.pump import EventPump
 from app.web.queue import QueueFull, Ticket
 from app.web.requests import AskRequest, parse_ask, parse_chat, parse_json, parse_plan
+from app.web.saved import export_conversation, history_from_turns, record_new_turn
 
 MAX_JSON_BYTES = 1024 * 1024
 HEARTBEAT_S = 10.0
@@ -122,7 +131,8 @@ async def final_answer(request: Request, ctx: WebContext, ticket: Ticket, req: A
     return done.answer.to_json() if done else None
 
 
-async def sse_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest, model: str):
+async def sse_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest, model: str,
+                     caller: Caller):
     cid = completion_id()
     try:
         async with contextlib.aclosing(answer_events(request, ctx, ticket, req)) as events:
@@ -137,32 +147,74 @@ async def sse_answer(request: Request, ctx: WebContext, ticket: Ticket, req: Ask
                 if event.kind == "token" and event.text:
                     yield sse(chunk(cid, model, {"content": event.text}))
                 elif event.kind == "done":
-                    yield sse(chunk(cid, model, {}, "stop", advisor=event.answer.to_json()))
+                    answer = event.answer.to_json()
+                    final = chunk(cid, model, {}, "stop", advisor=answer)
+                    stored = await remember(ctx, caller, req, answer)
+                    if stored is not None:
+                        final["conversation_id"] = stored
+                    yield sse(final)
                     yield sse("[DONE]")
     except Exception as exc:  # the status line is already sent: the error goes in the stream
         status, code, message = describe_failure(exc)
         yield sse(error_body(status, code, message))
 
 
+async def continued(ctx: WebContext, caller: Caller, req: AskRequest) -> AskRequest:
+    """A request naming a stored conversation continues it: 404 at once when it is not the caller's
+    (before any model time is spent); without a history of its own, its follow-up context is the
+    stored turns'."""
+    if req.conversation_id is None:
+        return req
+    saved = await anyio.to_thread.run_sync(owned_conversation, ctx, caller, req.conversation_id)
+    if not req.history:
+        req.history = history_from_turns(saved.turns)
+    return req
+
+
+def owned_conversation(ctx: WebContext, caller: Caller, conversation_id: int):
+    try:
+        return ctx.stores.conversations.get(caller.account.id, conversation_id)
+    except NotFound:  # missing or another user's: the same 404
+        raise APIError(404, "no_conversation", id=conversation_id) from None
+
+
+async def remember(ctx: WebContext, caller: Caller, req: AskRequest, answer: dict | None) -> int | None:
+    """Record the answered turn under the caller when asked to; the conversation's id."""
+    if not req.store or not answer:
+        return None
+    return await anyio.to_thread.run_sync(lambda: record_new_turn(
+        ctx.stores.conversations, caller.account.id, req.conversation_id, req.question, answer))
+
+
 @router.post("/v1/chat/completions")
 async def chat_completions(request: Request):
     ctx = context(request)
-    req = parse_chat(parse_json(await read_body(request, MAX_JSON_BYTES)))
+    caller = await ctx.auth.caller(request)
+    req = await continued(ctx, caller, parse_chat(parse_json(await read_body(request, MAX_JSON_BYTES))))
     model = req.model or ctx.model_name
     ticket = admit(ctx)
     if req.stream:
-        return StreamingResponse(sse_answer(request, ctx, ticket, req, model), media_type="text/event-stream",
+        return StreamingResponse(sse_answer(request, ctx, ticket, req, model, caller), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
     answer = await final_answer(request, ctx, ticket, req)
-    return JSONResponse(completion(completion_id(), model, answer) if answer else {})
+    if not answer:
+        return JSONResponse({})
+    body = completion(completion_id(), model, answer)
+    stored = await remember(ctx, caller, req, answer)
+    if stored is not None:
+        body["conversation_id"] = stored
+    return JSONResponse(body)
 
 
 @router.post("/v1/ask")
 async def ask(request: Request):
     ctx = context(request)
-    req = parse_ask(parse_json(await read_body(request, MAX_JSON_BYTES)))
+    caller = await ctx.auth.caller(request)
+    req = await continued(ctx, caller, parse_ask(parse_json(await read_body(request, MAX_JSON_BYTES))))
     ticket = admit(ctx)
-    return JSONResponse(await final_answer(request, ctx, ticket, req) or {})
+    answer = await final_answer(request, ctx, ticket, req)
+    stored = await remember(ctx, caller, req, answer)
+    return JSONResponse(dict(answer, conversation_id=stored) if stored is not None else (answer or {}))
 
 
 @router.post("/v1/plans")
@@ -170,6 +222,7 @@ async def plans(request: Request):
     """A plan draft, whole: the JSON of ``advisor plan --json``. Minutes of generation on a CPU, in
     the same queue as the answers (a client that leaves frees the model)."""
     ctx = context(request)
+    await ctx.auth.caller(request)
     body = parse_json(await read_body(request, MAX_JSON_BYTES))
     req = await anyio.to_thread.run_sync(parse_plan, body, ctx.services.settings.knowledge_dir)  # reads knowledge/
     ticket = admit(ctx)
@@ -179,7 +232,9 @@ async def plans(request: Request):
 
 @router.get("/v1/models")
 async def models(request: Request):
-    return model_list(context(request).model_name)
+    ctx = context(request)
+    await ctx.auth.caller(request)
+    return model_list(ctx.model_name)
 
 
 @router.get("/healthz")
@@ -193,22 +248,113 @@ async def healthz(request: Request):
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
-# ---------------------------------------------------------------- documents (bearer token)
-def require_token(request: Request, ctx: WebContext) -> None:
-    secret = ctx.services.settings.api_token
-    if secret is None or not secret.get_secret_value():
-        raise APIError(403, "no_token")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    # compare_digest: the time taken says nothing about how much of the token was right.
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(),
-                                                             secret.get_secret_value().encode()):
-        raise APIError(401, "bad_token", headers={"WWW-Authenticate": "Bearer"})
+# ---------------------------------------------------------------- saved conversations (the caller's own)
+def conversation_row(info: ConversationInfo) -> dict:
+    return {"id": info.id, "title": info.title, "created": int(info.created_at.timestamp()),
+            "updated": int(info.updated_at.timestamp())}
 
 
+@router.get("/v1/conversations")
+async def list_conversations(request: Request, search: str = ""):
+    """The caller's conversations, the most recently active first (``?search=`` words)."""
+    ctx = context(request)
+    caller = await ctx.auth.caller(request)
+    rows = await anyio.to_thread.run_sync(lambda: ctx.stores.conversations.list(caller.account.id, search[:200]))
+    return {"object": "list", "data": [conversation_row(info) for info in rows]}
+
+
+@router.get("/v1/conversations/{conversation_id:int}")
+async def get_conversation(conversation_id: int, request: Request):
+    ctx = context(request)
+    caller = await ctx.auth.caller(request)
+    saved = await anyio.to_thread.run_sync(owned_conversation, ctx, caller, conversation_id)
+    return dict(conversation_row(saved.info), client_id=saved.info.client_id,
+                turns=[{"position": t.position, "question": t.question, "answer": t.answer,
+                        "created": int(t.created_at.timestamp())} for t in saved.turns])
+
+
+@router.patch("/v1/conversations/{conversation_id:int}")
+async def rename_conversation(conversation_id: int, request: Request):
+    """``{"title": …}``"""
+    ctx = context(request)
+    caller = await ctx.auth.caller(request)
+    body = parse_json(await read_body(request, MAX_JSON_BYTES))
+    title = body.get("title")
+    if not isinstance(title, str) or not title_from(title, 200):
+        raise APIError(400, "bad_title")
+    await anyio.to_thread.run_sync(owned_conversation, ctx, caller, conversation_id)
+    info = await anyio.to_thread.run_sync(ctx.stores.conversations.rename, caller.account.id, conversation_id, title)
+    return conversation_row(info)
+
+
+@router.delete("/v1/conversations/{conversation_id:int}")
+async def delete_conversation(conversation_id: int, request: Request):
+    ctx = context(request)
+    caller = await ctx.auth.caller(request)
+    await anyio.to_thread.run_sync(owned_conversation, ctx, caller, conversation_id)
+    await anyio.to_thread.run_sync(ctx.stores.conversations.delete, caller.account.id, conversation_id)
+    return {"deleted": conversation_id}
+
+
+EXPORT_TYPES = {"markdown": "text/markdown; charset=utf-8",
+                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+@router.get("/v1/conversations/{conversation_id:int}/export")
+async def export_conversation_file(conversation_id: int, request: Request, format: str = "markdown"):
+    """The conversation as Markdown or Word (``?format=markdown|docx``)."""
+    ctx = context(request)
+    caller = await ctx.auth.caller(request)
+    if format not in EXPORT_TYPES:
+        raise APIError(400, "bad_format", formats=", ".join(EXPORT_TYPES))
+    saved = await anyio.to_thread.run_sync(owned_conversation, ctx, caller, conversation_id)
+    folder = Path(tempfile.mkdtemp(prefix="conversation-"))
+    path = await anyio.to_thread.run_sync(export_conversation, saved, "docx" if format == "docx" else "md", folder)
+    return FileResponse(path, media_type=EXPORT_TYPES[format], filename=path.name,
+                        background=BackgroundTask(shutil.rmtree, folder, True))
+
+
+# ---------------------------------------------------------------- feedback (admin)
+FEEDBACK_FORMATS = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson",
+                    "eval": "application/x-ndjson"}
+
+
+def parse_day(value: str | None, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise APIError(400, "bad_date", field=field) from None
+
+
+@router.get("/v1/feedback")
+async def export_feedback(request: Request, format: str = "csv", since: str = "", until: str = "",
+                          document: str = ""):
+    """Everyone's feedback as CSV or JSONL, or the thumbs-down answers as an eval question file
+    (``advisor eval answers --questions``); ``since``/``until`` (dates, UTC, both included), ``document``."""
+    ctx = context(request)
+    await ctx.auth.admin(request)
+    if format not in FEEDBACK_FORMATS:
+        raise APIError(400, "bad_format", formats=", ".join(FEEDBACK_FORMATS))
+    filters = {"since": parse_day(since, "since"), "until": parse_day(until, "until"), "document": document or None}
+    feedback = ctx.stores.feedback
+    with tempfile.TemporaryDirectory(prefix="feedback-") as tmp:
+        path = Path(tmp) / f"feedback.{format}"
+        write = {"csv": feedback.export_csv, "jsonl": feedback.export_jsonl,
+                 "eval": feedback.export_eval_questions}[format]
+        await anyio.to_thread.run_sync(lambda: write(path, **filters))
+        content = path.read_bytes()
+    name = "feedback-questions.jsonl" if format == "eval" else path.name
+    return Response(content, media_type=FEEDBACK_FORMATS[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# ---------------------------------------------------------------- documents (admin)
 @router.get("/v1/documents")
 async def list_documents(request: Request):
     ctx = context(request)
-    require_token(request, ctx)
+    await ctx.auth.admin(request)
     docs = await anyio.to_thread.run_sync(ctx.services.store.documents)
     return {"documents": [d.__dict__ for d in docs]}
 
@@ -216,7 +362,7 @@ async def list_documents(request: Request):
 @router.post("/v1/documents")
 async def upload_documents(request: Request):
     ctx = context(request)
-    require_token(request, ctx)  # before the body is read: an unauthenticated upload costs nothing
+    await ctx.auth.admin(request)  # before the body is read: an unauthenticated upload costs nothing
     settings = ctx.services.settings
     limit = settings.max_upload_mb * MB
     declared = request.headers.get("content-length")
@@ -256,7 +402,7 @@ async def upload_documents(request: Request):
 @router.delete("/v1/documents/{doc:path}")
 async def delete_document(doc: str, request: Request):
     ctx = context(request)
-    require_token(request, ctx)
+    await ctx.auth.admin(request)
     removed = await anyio.to_thread.run_sync(ctx.services.pipeline.remove, doc)
     if not removed:
         raise APIError(404, "no_document", doc=doc)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from app.services import Services
 from app.settings import SHIPPED_GENERATOR, Settings
+from app.storage.stores import Stores
+from app.web.auth import WebAuth
 from app.web.errors import APIError
 from app.web.queue import AdmissionQueue
 
@@ -68,6 +71,16 @@ class WebContext:
 
     def __post_init__(self):
         self.model_name = generator_display_name(self.services.settings)
+
+    @cached_property
+    def stores(self) -> Stores:
+        """The application database's repositories: the services' own, else opened from the settings."""
+        stores = getattr(self.services, "stores", None)
+        return stores if stores is not None else Stores.open(self.services.settings)
+
+    @cached_property
+    def auth(self) -> WebAuth:
+        return WebAuth(self.stores, self.services.settings)
 
     def store_status(self) -> dict:
         try:

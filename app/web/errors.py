@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.generation.base import GenerationError
+from app.storage.errors import NotFound, StorageError
 from app.web.messages import ERRORS
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,10 @@ def describe_failure(exc: BaseException) -> tuple[int, str, str]:
     """Status, code and message for an exception that escaped a route."""
     if isinstance(exc, APIError):
         return exc.status, exc.code, str(exc)
+    if isinstance(exc, NotFound):  # another user's row reads the same as a missing one
+        return 404, "no_such", ERRORS["no_such"].format(detail=exc)
+    if isinstance(exc, StorageError):
+        return 400, "storage", ERRORS["storage"].format(detail=exc)
     if isinstance(exc, GenerationError):
         return 502, "generation", ERRORS["generation"].format(detail=exc)
     if exc.__class__.__module__.startswith(("chromadb", "httpx", "sqlite3")):

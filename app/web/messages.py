@@ -26,6 +26,14 @@ ERRORS = {
     "load_failed": "the models could not be loaded: {detail}",
     "no_token": "document changes over the API are disabled: set ADVISOR_API_TOKEN on the server",
     "bad_token": "missing or wrong API token: send `Authorization: Bearer <token>`",
+    "no_key": "sign-in is on: send `Authorization: Bearer <API key>` (`advisor user key NAME` makes one)",
+    "admin_only": "this route is for administrators: use an admin's API key or the server's api_token",
+    "no_conversation": "no conversation with this id",
+    "no_such": "{detail}",
+    "storage": "{detail}",
+    "bad_title": "`title` must be a non-empty string of at most 200 characters",
+    "bad_format": "`format` must be one of {formats}",
+    "bad_date": "`{field}` must be a date like 2026-03-01",
     "no_document": "no document matches {doc!r} (give a doc_id, its first 6+ characters, or a file name)",
     "not_found": "no such endpoint: {method} {path}",
     "method": "{method} is not allowed on {path}",
@@ -38,4 +46,21 @@ ERRORS = {
 QUEUE = {
     "zh": {"waiting": "排队中：前面还有 {ahead} 位", "full": "当前咨询人数较多，请约 {retry} 秒后再试。"},
     "en": {"waiting": "In queue: {ahead} ahead", "full": "The advisor is busy; please try again in about {retry} s."},
+}
+
+# The sign-in page (app/web/login.py).
+LOGIN = {
+    "zh": {"title": "登录 · 制造业数字化转型顾问", "heading": "登录", "user": "用户名", "password": "密码",
+           "submit": "登录", "failed": "用户名或密码不正确。",
+           "throttled": "登录失败次数过多，请 {minutes} 分钟后再试。",
+           "expired": "表单已过期，请重新输入后再登录。", "foreign": "拒绝：这个请求不是从本站页面发出的。",
+           "other": "English", "signed_in": "已登录：{name}（{role}）", "logout": "退出登录",
+           "logout_heading": "退出登录", "roles": {"admin": "管理员", "consultant": "顾问", "member": "成员"}},
+    "en": {"title": "Sign in · Transformation Advisor", "heading": "Sign in", "user": "User name",
+           "password": "Password", "submit": "Sign in", "failed": "Wrong user name or password.",
+           "throttled": "Too many failed sign-ins: try again in {minutes} min.",
+           "expired": "The form expired; enter your name and password again.",
+           "foreign": "Refused: this request did not come from a page of this site.",
+           "other": "中文", "signed_in": "Signed in as {name} ({role})", "logout": "Sign out",
+           "logout_heading": "Sign out", "roles": {"admin": "admin", "consultant": "consultant", "member": "member"}},
 }

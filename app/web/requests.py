@@ -26,6 +26,8 @@ class AskRequest:
     profile: EnterpriseProfile | None
     model: str = ""
     stream: bool = False
+    store: bool = False  # record the turn under the caller (``"store": true``)
+    conversation_id: int | None = None  # the stored conversation it continues (implies store)
 
 
 def parse_json(raw: bytes) -> dict:
@@ -73,6 +75,19 @@ def checked_question(text: str) -> str:
     return question
 
 
+def parse_storing(body: dict, req: AskRequest) -> AskRequest:
+    """``store`` (true/false) and ``conversation_id`` (a stored conversation's id, which it continues)."""
+    store = body.get("store", False)
+    if not isinstance(store, bool):
+        raise APIError(400, "bad_field", field="store", kind="true or false")
+    conversation_id = body.get("conversation_id")
+    if conversation_id is not None and (not isinstance(conversation_id, int) or isinstance(conversation_id, bool)):
+        raise APIError(400, "bad_field", field="conversation_id", kind="a conversation's id (a whole number)")
+    req.store = store or conversation_id is not None
+    req.conversation_id = conversation_id
+    return req
+
+
 def parse_chat(body: dict) -> AskRequest:
     """OpenAI ``/v1/chat/completions``: the last user message is the question, the user and
     assistant messages before it are the conversation."""
@@ -96,8 +111,8 @@ def parse_chat(body: dict) -> AskRequest:
     model = body.get("model", "")
     if not isinstance(model, str):
         raise APIError(400, "bad_field", field="model", kind="a string")
-    return AskRequest(checked_question(turns[-1]["content"]), parse_history(turns[:-1]),
-                      parse_profile(body.get("profile")), model, stream)
+    return parse_storing(body, AskRequest(checked_question(turns[-1]["content"]), parse_history(turns[:-1]),
+                                          parse_profile(body.get("profile")), model, stream))
 
 
 def parse_ask(body: dict) -> AskRequest:
@@ -109,7 +124,7 @@ def parse_ask(body: dict) -> AskRequest:
         history = parse_history(body.get("history") or [])
     except ValueError as exc:
         raise APIError(400, "bad_history", detail=str(exc)) from None
-    return AskRequest(checked_question(question), history, parse_profile(body.get("profile")))
+    return parse_storing(body, AskRequest(checked_question(question), history, parse_profile(body.get("profile"))))
 
 
 def parse_plan(body: dict, knowledge_dir: Path) -> PlanRequest:

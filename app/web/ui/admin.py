@@ -1,6 +1,8 @@
 """The knowledge-base tab's handlers: login (rate-limited), upload and ingest, delete, rebuild,
-feedback export. Every change needs a login: without one a handler refuses before it touches
-anything. Kept apart from the layout so they can be called (and tested) without building the app."""
+feedback review and export. Every change needs an admin: with sign-in on, the signed-in account's
+role (read again at each call); without sign-in, this tab's own login (``admin_password``).
+Without one a handler refuses before it touches anything. Kept apart from the layout so they can
+be called (and tested) without building the app."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict, deque
+from datetime import date
 from pathlib import Path
 
 import gradio as gr
@@ -17,6 +20,7 @@ from app.storage.feedback import FeedbackStore
 from app.services import Services
 from app.web.ui.text import TEXT
 from app.storage.uploads import UploadRejected, accept_upload, check_upload_count
+from app.web.auth import SignInNeeded
 
 
 class OcrProgress:
@@ -70,16 +74,27 @@ def session_key(request: gr.Request | None) -> str:
 
 
 class KnowledgeBaseAdmin:
-    def __init__(self, services: Services, feedback: FeedbackStore, limiter: LoginLimiter | None = None):
+    def __init__(self, services: Services, feedback: FeedbackStore, limiter: LoginLimiter | None = None,
+                 auth=None):
         self.services = services
         self.settings = services.settings
         self.feedback = feedback
         self.limiter = limiter or LoginLimiter()
+        self.auth = auth  # app/web/auth.py WebAuth, or a callable giving it; None: no accounts (the tab's login only)
+
+    def _auth(self):
+        return self.auth() if callable(self.auth) else self.auth
+
+    def _signin_on(self) -> bool:
+        auth = self._auth()
+        return auth is not None and auth.required()
 
     # --- login
     def login(self, user, password, lang, request: gr.Request = None):
         """-> (is_admin, status message, admin panel update, document table update)."""
         settings = self.settings
+        if self._signin_on():  # accounts decide who is an admin; the shared password is not used
+            return False, TEXT[lang]["admin_signin"], gr.update(visible=False), gr.skip()
         secret = settings.admin_password.get_secret_value() if settings.admin_password else ""
         if not secret:
             return False, TEXT[lang]["login_disabled"], gr.update(visible=False), gr.skip()
@@ -99,8 +114,17 @@ class KnowledgeBaseAdmin:
     def logout():
         return False, "", gr.update(visible=False)
 
-    @staticmethod
-    def _require_admin(is_admin, lang) -> None:
+    def _require_admin(self, is_admin, lang, request=None) -> None:
+        """With sign-in on: the account of this event must be an admin now; else this session must
+        have logged in to the tab."""
+        if self._signin_on():
+            try:
+                account = self._auth().account_named(getattr(request, "username", None))
+            except SignInNeeded:
+                raise gr.Error(TEXT[lang]["ws_signin"]) from None
+            if not account.is_admin:
+                raise gr.Error(TEXT[lang]["login_required"])
+            return
         if is_admin is not True:
             raise gr.Error(TEXT[lang]["login_required"])
 
@@ -111,8 +135,8 @@ class KnowledgeBaseAdmin:
         choices = [(f"{d.title} [{d.file_name}]", d.doc_id) for d in docs]
         return gr.update(value=rows, headers=TEXT[lang]["cols"]), gr.update(choices=choices, value=None)
 
-    def ingest(self, files, is_admin, lang, progress=gr.Progress()):
-        self._require_admin(is_admin, lang)
+    def ingest(self, files, is_admin, lang, progress=gr.Progress(), request: gr.Request = None):
+        self._require_admin(is_admin, lang, request)
         settings = self.settings
         files = list(files or [])
         lines, accepted = [], []
@@ -138,8 +162,8 @@ class KnowledgeBaseAdmin:
         table, choices = self.document_table(lang)
         return "\n".join(lines), table, choices, None
 
-    def delete(self, doc_id, is_admin, lang):
-        self._require_admin(is_admin, lang)
+    def delete(self, doc_id, is_admin, lang, request: gr.Request = None):
+        self._require_admin(is_admin, lang, request)
         message = ""
         if doc_id:
             removed = self.services.pipeline.remove(doc_id)
@@ -148,8 +172,8 @@ class KnowledgeBaseAdmin:
         table, choices = self.document_table(lang)
         return message, table, choices
 
-    def rebuild(self, is_admin, lang, progress=gr.Progress()):
-        self._require_admin(is_admin, lang)
+    def rebuild(self, is_admin, lang, progress=gr.Progress(), request: gr.Request = None):
+        self._require_admin(is_admin, lang, request)
         pipeline = self.services.pipeline
         removed = pipeline.repair()
         chunks = self.services.reembed_all(lambda done, total: progress(done / total, desc="re-embedding"))
@@ -157,8 +181,41 @@ class KnowledgeBaseAdmin:
         table, choices = self.document_table(lang)
         return f"rebuilt: {chunks} chunks re-embedded, {len(removed)} broken or stale versions removed", table, choices
 
-    def export_feedback(self, is_admin, lang):
-        self._require_admin(is_admin, lang)
+    def export_feedback(self, is_admin, lang, request: gr.Request = None):
+        self._require_admin(is_admin, lang, request)
         path = Path(tempfile.mkdtemp(prefix="feedback-")) / "feedback.jsonl"
         self.feedback.export_jsonl(path)
+        return str(path)
+
+    # --- feedback review: the thumbs-down answers, by date and document
+    def _filters(self, since, until, document, lang) -> dict:
+        try:
+            return {"since": date.fromisoformat(since.strip()) if (since or "").strip() else None,
+                    "until": date.fromisoformat(until.strip()) if (until or "").strip() else None,
+                    "document": document or None}
+        except ValueError:
+            raise gr.Error(TEXT[lang]["fb_bad_date"]) from None
+
+    def feedback_table(self, since, until, document, is_admin, lang, request: gr.Request = None):
+        """-> (the thumbs-down rows, newest first: time, user, question, answer, sources, comment;
+        the document filter's choices)."""
+        self._require_admin(is_admin, lang, request)
+        rows = self.feedback.rows(rating=-1, **self._filters(since, until, document, lang))
+        table = [[r["created_at"].replace("T", " "), r["user"] or "", r["question"], r["answer"],
+                  "; ".join(r["documents"]), r["comment"]] for r in reversed(rows)]
+        return (gr.update(value=table, headers=TEXT[lang]["fb_cols"]),
+                gr.update(choices=[""] + self.feedback.documents(), value=document or ""))
+
+    def feedback_file(self, kind, since, until, document, is_admin, lang, request: gr.Request = None):
+        """The feedback as CSV (everything within the filters), or the thumbs-down answers as an eval
+        question file for ``advisor eval answers --questions``."""
+        self._require_admin(is_admin, lang, request)
+        filters = self._filters(since, until, document, lang)
+        folder = Path(tempfile.mkdtemp(prefix="feedback-"))
+        if kind == "csv":
+            path = folder / "feedback.csv"
+            self.feedback.export_csv(path, **filters)
+        else:
+            path = folder / "feedback-questions.jsonl"
+            self.feedback.export_eval_questions(path, **filters)
         return str(path)

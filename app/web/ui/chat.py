@@ -1,8 +1,10 @@
 """The Gradio app: Ask (chat with an optional enterprise profile, streamed answers, source cards,
-feedback), Plan draft (PDCA sections, editable, exported as Word or Markdown) and Knowledge base
-(behind a login). The app holds no pipeline logic: it calls the advisor, the plan drafter and the
-ingest pipeline. Per-session data (history, answers, login) lives in gr.State, so sessions never
-see each other's."""
+feedback; beside it the user's saved conversations and, for consultants, their clients), Plan
+draft (PDCA sections, editable, exported as Word or Markdown, versions saved to a client) and
+Knowledge base (admins: documents and the feedback to act on). The app holds no pipeline logic:
+it calls the advisor, the plan drafter, the ingest pipeline and the storage (through
+app/web/ui/workspace.py). Per-session data (history, answers, login) lives in gr.State, so
+sessions never see each other's; saved work is the signed-in user's (gr.Request.username)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,11 @@ from app.plan.drafts import draft_plan
 from app.plan.export import export_docx
 from app.answer.profile import EnterpriseProfile
 from app.services import Services
+from app.storage.stores import Stores
+from app.web.auth import WebAuth
 from app.web.ui.sources import body_to_come, card_metadata, cited_set, render_evidence, render_sources
 from app.web.ui.admin import KnowledgeBaseAdmin
+from app.web.ui.workspace import NO_CLIENT, Workspace, new_conversation_state
 from app.web.ui.selfcheck import build_selfcheck_tab
 from app.web.ui.text import EXAMPLES, LEVEL_CHOICES, SOURCE_TEXT, TEXT, TIER_CHOICES
 from app.web.messages import QUEUE
@@ -46,11 +51,16 @@ def profile_note(profile: EnterpriseProfile | None, lang: str) -> str:
             else f"*Answered for this profile: {line.removeprefix('The asking enterprise ')}*\n\n")
 
 
-def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr.Blocks:
+def build_app(services: Services, admission: AdmissionQueue | None = None, auth: WebAuth | None = None) -> gr.Blocks:
     """The Blocks; models load on first use (the web server warms them up in the background).
-    With ``admission``, chat answers wait their turn in the queue shared with the HTTP API."""
+    With ``admission``, chat answers wait their turn in the queue shared with the HTTP API.
+    ``auth``: who the user of each event is (the web server's; else one over the settings' database)."""
     settings = services.settings
-    feedback = services.feedback
+    if auth is None:
+        stores = getattr(services, "stores", None)
+        auth = WebAuth(stores if stores is not None else Stores.open(settings), settings)
+    ws = Workspace(auth.stores, auth)
+    feedback = auth.stores.feedback
     t0 = TEXT["zh"]
 
     def conversation_for(history: list[dict]) -> Conversation:
@@ -130,18 +140,18 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                 answer = event.answer
         return answer.to_json()
 
-    def on_like(data: gr.LikeData, answers, lang):
+    def on_like(data: gr.LikeData, answers, lang, request: gr.Request = None):
         answer = answers.get(str(data.index[0] if isinstance(data.index, (list, tuple)) else data.index))
         if answer is None:
             return TEXT[lang]["feedback_none"]
-        feedback.add(1 if data.liked else -1, answer)
+        feedback.add(1 if data.liked else -1, answer, user_id=ws.user(request, lang).id)
         return TEXT[lang]["feedback_saved"]
 
-    def on_comment(comment, answers, lang):
+    def on_comment(comment, answers, lang, request: gr.Request = None):
         if not answers:
             return TEXT[lang]["feedback_none"], comment
         last = answers[max(answers, key=int)]
-        feedback.add(0, last, comment or "")
+        feedback.add(0, last, comment or "", user_id=ws.user(request, lang).id)
         return TEXT[lang]["feedback_saved"], ""
 
     # ---------------------------------------------------------------- plan
@@ -174,22 +184,65 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
         return str(path)
 
     # ---------------------------------------------------------------- knowledge base (admin)
-    kb_admin = KnowledgeBaseAdmin(services, feedback)  # login limiter, uploads, changes behind the login
+    kb_admin = KnowledgeBaseAdmin(services, feedback, auth=auth)  # login limiter, uploads, changes behind an admin
     login, logout, document_table = kb_admin.login, kb_admin.logout, kb_admin.document_table
     ingest, delete, rebuild = kb_admin.ingest, kb_admin.delete, kb_admin.rebuild
     export_feedback = kb_admin.export_feedback
+
+    # ---------------------------------------------------------------- saved work (gr.Request: the user)
+    def export_md(conversation_id, lang, request: gr.Request = None):
+        return ws.export(conversation_id, "md", lang, request)
+
+    def export_docx_file(conversation_id, lang, request: gr.Request = None):
+        return ws.export(conversation_id, "docx", lang, request)
+
+    def feedback_csv(since, until, document, is_admin, lang, request: gr.Request = None):
+        return kb_admin.feedback_file("csv", since, until, document, is_admin, lang, request)
+
+    def feedback_eval(since, until, document, is_admin, lang, request: gr.Request = None):
+        return kb_admin.feedback_file("eval", since, until, document, is_admin, lang, request)
 
     # ---------------------------------------------------------------- layout
     with gr.Blocks(title="Transformation Advisor · 制造业数字化转型顾问", analytics_enabled=False) as demo:
         lang = gr.State("zh")
         history, answers, is_admin = gr.State([]), gr.State({}), gr.State(False)
+        conversation, client = gr.State(new_conversation_state()), gr.State(None)  # the open conversation, client
         with gr.Row():
             title = gr.Markdown(t0["title"])
+            account_bar = gr.HTML(elem_id="account", scale=0, min_width=200)
             lang_radio = gr.Radio([("中文", "zh"), ("English", "en")], value="zh", label=t0["lang"], scale=0,
                                   min_width=200, elem_id="lang")
         with gr.Tabs():
             with gr.Tab(t0["tab_chat"], id="chat", elem_id="tab-chat") as tab_chat:
                 with gr.Row():
+                    with gr.Column(scale=1, min_width=240, elem_id="workspace"):
+                        with gr.Group(visible=False, elem_id="clients") as client_box:
+                            client_choice = gr.Dropdown([(t0["cl_none"], NO_CLIENT)], value=NO_CLIENT,
+                                                        label=t0["cl_choice"], elem_id="client-choice")
+                            client_name = gr.Textbox(label=t0["cl_name"], elem_id="client-name")
+                            with gr.Row():
+                                client_create = gr.Button(t0["cl_create"], size="sm", elem_id="client-create")
+                                client_save = gr.Button(t0["cl_save_profile"], size="sm", elem_id="client-save")
+                        conv_heading = gr.Markdown(f"**{t0['ws_heading']}**")
+                        conv_search = gr.Textbox(label=t0["ws_search"], elem_id="conv-search")
+                        conv_list = gr.Radio([], label=t0["ws_list"], elem_id="conversations")
+                        conv_title = gr.Textbox(label=t0["ws_title"], elem_id="conv-title")
+                        with gr.Row():
+                            conv_rename = gr.Button(t0["ws_rename"], size="sm", elem_id="conv-rename")
+                            conv_delete = gr.Button(t0["ws_delete"], size="sm", variant="stop", elem_id="conv-delete")
+                        with gr.Row():
+                            conv_md = gr.Button(t0["ws_export_md"], size="sm", elem_id="conv-export-md")
+                            conv_docx = gr.Button(t0["ws_export_docx"], size="sm", elem_id="conv-export-docx")
+                        conv_file = gr.File(label="⇩", interactive=False, elem_id="conv-file")
+                        ws_status = gr.Markdown(elem_id="ws-status")
+                        with gr.Accordion(t0["keys_heading"], open=False, elem_id="api-keys") as keys_box:
+                            key_label = gr.Textbox(label=t0["keys_label"], elem_id="key-label")
+                            key_create = gr.Button(t0["keys_create"], size="sm", elem_id="key-create")
+                            key_new = gr.Textbox(label=t0["keys_new"], visible=False, interactive=False,
+                                                 elem_id="key-new", buttons=["copy"])
+                            keys_md = gr.Markdown(elem_id="keys")
+                            key_which = gr.Textbox(label=t0["keys_revoke"], elem_id="key-which")
+                            key_revoke = gr.Button(t0["keys_revoke_btn"], size="sm", elem_id="key-revoke")
                     with gr.Column(scale=3):
                         with gr.Accordion(t0["profile"], open=False, elem_id="profile") as profile_box:
                             with gr.Row():
@@ -223,8 +276,13 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                     docx_btn = gr.Button(t0["export_docx"], elem_id="export-docx")
                     md_btn = gr.Button(t0["export_md"], elem_id="export-md")
                 plan_file = gr.File(label="⇩", interactive=False, elem_id="plan-file")
+                with gr.Row(visible=False, elem_id="plan-versions-box") as plan_box:
+                    plan_note = gr.Textbox(label=t0["pl_note"], elem_id="plan-note")
+                    plan_save = gr.Button(t0["pl_save"], elem_id="plan-save")
+                    plan_versions = gr.Dropdown([], label=t0["pl_versions"], elem_id="plan-versions")
+                plan_status = gr.Markdown(elem_id="plan-status")
             with gr.Tab(t0["tab_kb"], id="kb", elem_id="tab-kb") as tab_kb:
-                with gr.Row():
+                with gr.Row() as kb_login_row:
                     user = gr.Textbox(label=t0["login_user"], elem_id="admin-user")
                     password = gr.Textbox(label=t0["login_password"], type="password", elem_id="admin-password")
                     login_btn = gr.Button(t0["login"], elem_id="login")
@@ -244,12 +302,27 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                     with gr.Row():
                         export_fb = gr.Button(t0["export_feedback"])
                         fb_file = gr.File(interactive=False)
+                    with gr.Accordion(t0["fb_heading"], open=True, elem_id="feedback-admin") as fb_box:
+                        with gr.Row():
+                            fb_since = gr.Textbox(label=t0["fb_since"], elem_id="fb-since")
+                            fb_until = gr.Textbox(label=t0["fb_until"], elem_id="fb-until")
+                            fb_document = gr.Dropdown([""], value="", label=t0["fb_document"], elem_id="fb-document")
+                        with gr.Row():
+                            fb_show = gr.Button(t0["fb_show"], elem_id="fb-show")
+                            fb_csv = gr.Button(t0["fb_export_csv"], elem_id="fb-csv")
+                            fb_eval = gr.Button(t0["fb_export_eval"], elem_id="fb-eval")
+                        fb_table = gr.Dataframe(headers=t0["fb_cols"], interactive=False, wrap=True,
+                                                elem_id="feedback-table")
+                        fb_out = gr.File(interactive=False, elem_id="fb-file")
 
         profile_inputs = [tier, industry, headcount, level, pains]
         # Chat handlers past the first wait in the admission queue, where users see their place.
         chat_slots = admission.max_waiting + admission.slots if admission else 1
+        # After each answer the turns not stored yet are stored under the user (and the current client).
+        save_inputs, save_outputs = [answers, conversation, client, conv_search, lang], [conversation, conv_list]
         box.submit(chat, [box, chatbot, history, answers] + profile_inputs + [selfcheck.state],
-                   [chatbot, sources_html, history, answers, box], api_name="chat", concurrency_limit=chat_slots)
+                   [chatbot, sources_html, history, answers, box], api_name="chat", concurrency_limit=chat_slots
+                   ).success(ws.save_turns, save_inputs, save_outputs, api_name=False, concurrency_limit=None)
 
         def pick_example(selected: gr.SelectData) -> str:
             return selected.value["text"]
@@ -257,10 +330,48 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
         chatbot.example_select(pick_example, None, box).then(
             chat, [box, chatbot, history, answers] + profile_inputs + [selfcheck.state],
             [chatbot, sources_html, history, answers, box],
-            concurrency_limit=chat_slots)
+            concurrency_limit=chat_slots).success(ws.save_turns, save_inputs, save_outputs, api_name=False,
+                                                  concurrency_limit=None)
         chatbot.like(on_like, [answers, lang], feedback_status, api_name=False)
         send_comment.click(on_comment, [comment, answers, lang], [feedback_status, comment], api_name=False)
-        clear.click(lambda: ([], "", [], {}), None, [chatbot, sources_html, history, answers], api_name=False)
+        new_chat_outputs = [chatbot, sources_html, history, answers, conversation, conv_list]
+        clear.click(ws.new_chat, None, new_chat_outputs, api_name=False)
+
+        # saved conversations and clients (every list is read from the database: a reload loses nothing)
+        quick = {"api_name": False, "concurrency_limit": None}
+        demo.load(ws.page_load, lang, [account_bar, is_admin, admin, kb_login_row, client_box, plan_box,
+                                       selfcheck.save_btn, client_choice, conv_list], **quick).then(
+            lambda ok, lg: document_table(lg) if ok else (gr.skip(), gr.skip()), [is_admin, lang], [docs, doc_choice],
+            **quick)
+        demo.load(ws.list_keys, lang, keys_md, **quick)
+        conv_search.change(ws.search, [conv_search, client, lang], conv_list, **quick)
+        conv_list.input(ws.open, [conv_list, lang], [chatbot, history, answers, conversation, sources_html, conv_title],
+                        **quick)
+        conv_rename.click(ws.rename, [conv_list, conv_title, client, conv_search, lang], [conv_list, ws_status], **quick)
+        conv_delete.click(ws.delete, [conv_list, conversation, client, conv_search, lang],
+                          [conv_list, chatbot, history, answers, conversation, ws_status], **quick)
+        conv_md.click(export_md, [conv_list, lang], [conv_file, ws_status], **quick)
+        conv_docx.click(export_docx_file, [conv_list, lang], [conv_file, ws_status], **quick)
+        client_choice.input(ws.select_client, [client_choice, lang],
+                            [client] + profile_inputs + [conv_list, plan_versions, ws_status, selfcheck.report],
+                            **quick).then(
+            ws.new_chat, None, new_chat_outputs, **quick)
+        client_create.click(ws.create_client, [client_name] + profile_inputs + [lang],
+                            [client_choice, client, conv_list, ws_status, client_name], **quick).success(
+            ws.new_chat, None, new_chat_outputs, **quick).then(
+            lambda: gr.update(choices=[], value=None), None, plan_versions, **quick)
+        client_save.click(ws.save_profile, [client] + profile_inputs + [lang], ws_status, **quick)
+        selfcheck.save_btn.click(ws.save_selfcheck, [client, selfcheck.state, lang], selfcheck.status, **quick)
+        plan_save.click(ws.save_plan, [client, plan_md, goal, plan_sources, plan_note, lang], [plan_versions, plan_status],
+                        **quick)
+        plan_versions.input(ws.open_plan, [client, plan_versions, lang], [plan_md, goal, plan_sources, plan_status],
+                            **quick)
+        key_create.click(ws.create_key, [key_label, lang], [key_new, keys_md], **quick)
+        key_revoke.click(ws.revoke_key, [key_which, lang], [keys_md, ws_status], **quick)
+        fb_show.click(kb_admin.feedback_table, [fb_since, fb_until, fb_document, is_admin, lang], [fb_table, fb_document],
+                      **quick)
+        fb_csv.click(feedback_csv, [fb_since, fb_until, fb_document, is_admin, lang], fb_out, **quick)
+        fb_eval.click(feedback_eval, [fb_since, fb_until, fb_document, is_admin, lang], fb_out, **quick)
         hidden_q, hidden_h, hidden_out = gr.Textbox(visible=False), gr.Textbox(visible=False), gr.JSON(visible=False)
         hidden_q.submit(ask_json, [hidden_q, hidden_h], hidden_out, api_name="ask_json")
 
@@ -298,5 +409,26 @@ def build_app(services: Services, admission: AdmissionQueue | None = None) -> gr
                            pains, box, clear, comment, send_comment, goal, draft_btn, plan_md, docx_btn, md_btn,
                            user, password, login_btn, logout_btn, files, ingest_btn, results, docs, doc_choice,
                            delete_btn, rebuild_btn, export_fb], api_name=False)
+
+        def relabel_workspace(new_lang):
+            t = TEXT[new_lang]
+            return [gr.update(label=t["cl_choice"]), gr.update(label=t["cl_name"]), gr.update(value=t["cl_create"]),
+                    gr.update(value=t["cl_save_profile"]), f"**{t['ws_heading']}**", gr.update(label=t["ws_search"]),
+                    gr.update(label=t["ws_list"]), gr.update(label=t["ws_title"]), gr.update(value=t["ws_rename"]),
+                    gr.update(value=t["ws_delete"]), gr.update(value=t["ws_export_md"]),
+                    gr.update(value=t["ws_export_docx"]), gr.update(label=t["keys_heading"]),
+                    gr.update(label=t["keys_label"]), gr.update(value=t["keys_create"]), gr.update(label=t["keys_new"]),
+                    gr.update(label=t["keys_revoke"]), gr.update(value=t["keys_revoke_btn"]),
+                    gr.update(label=t["pl_note"]), gr.update(value=t["pl_save"]), gr.update(label=t["pl_versions"]),
+                    gr.update(label=t["fb_heading"]), gr.update(label=t["fb_since"]), gr.update(label=t["fb_until"]),
+                    gr.update(label=t["fb_document"]), gr.update(value=t["fb_show"]),
+                    gr.update(value=t["fb_export_csv"]), gr.update(value=t["fb_export_eval"]),
+                    gr.update(headers=t["fb_cols"])]
+
+        lang_radio.change(relabel_workspace, lang_radio,
+                          [client_choice, client_name, client_create, client_save, conv_heading, conv_search, conv_list,
+                           conv_title, conv_rename, conv_delete, conv_md, conv_docx, keys_box, key_label, key_create,
+                           key_new, key_which, key_revoke, plan_note, plan_save, plan_versions, fb_box, fb_since,
+                           fb_until, fb_document, fb_show, fb_csv, fb_eval, fb_table], api_name=False)
     return demo
 

@@ -28,6 +28,9 @@ from prompts import load_table
 @dataclass
 class SelfCheckTab:
     state: gr.State  # the SelfCheck of this session, or None
+    save_btn: gr.Button  # "save to the current client" (wired by the chat page, shown to consultants)
+    status: gr.Markdown
+    report: gr.Markdown  # also shows a client's saved self-check when the client is chosen
 
 
 def scenario_choices(q: Questionnaire, key: str) -> list[tuple[str, int]]:
@@ -101,6 +104,7 @@ def build_selfcheck_tab(services: Services, lang: gr.State, lang_radio: gr.Radio
         with gr.Row():
             json_btn = gr.Button(t0["sc_export_json"], elem_id="sc-export-json")
             docx_btn = gr.Button(t0["sc_export_docx"], elem_id="sc-export-docx")
+            save_btn = gr.Button(t0["sc_save_client"], visible=False, elem_id="sc-save-client")
         file = gr.File(label="⇩", interactive=False, elem_id="sc-file")
         state = gr.State(None)
 
@@ -154,9 +158,9 @@ def build_selfcheck_tab(services: Services, lang: gr.State, lang_radio: gr.Radio
                 *(gr.update(label=f"{s['scenarios_heading']} · {groups[g.key]}") for g in q0.groups),
                 *(gr.update(label=scenario_label(q, k), choices=scenario_choices(q, k)) for k in scenario_keys),
                 gr.update(value=t["sc_run"]), gr.update(label=s["chart_title"]), gr.update(value=t["sc_export_json"]),
-                gr.update(value=t["sc_export_docx"])]
+                gr.update(value=t["sc_export_docx"]), gr.update(value=t["sc_save_client"])]
 
     lang_radio.change(relabel, lang_radio,
                       [tab, intro, profile_box, tier, industry, headcount, pains, items_box] + questions + group_boxes
-                      + scenarios + [run_btn, chart, json_btn, docx_btn], api_name=False)
-    return SelfCheckTab(state)
+                      + scenarios + [run_btn, chart, json_btn, docx_btn, save_btn], api_name=False)
+    return SelfCheckTab(state, save_btn, status, report)

@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.settings import Settings
+from app.storage.stores import Stores
 from app.web.api import router
+from app.web.auth import WebAuth
 from app.web.errors import install_error_handlers
 
 AUTH = {"Authorization": "Bearer s3cret"}
@@ -32,7 +34,7 @@ def upload_client(tmp_path):
         settings = Settings(data_dir=tmp_path, api_token="s3cret", max_upload_files=max_files)
         app = FastAPI()
         services = CountingServices(settings)
-        app.state.web = SimpleNamespace(services=services)
+        app.state.web = SimpleNamespace(services=services, auth=WebAuth(Stores.open(settings), settings))
         install_error_handlers(app)
         app.include_router(router)
         return TestClient(app), services
