@@ -17,7 +17,7 @@ from app.answer.fact_kinds import NOT_GIVEN, states_kind
 from app.answer.parts import QuestionPart
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
-from ingest.text import char_share, content_terms, share
+from ingest.text import char_share, content_terms, share, split_sentences
 from retrieval.evidence import EvidenceUnit, specific_words
 
 # Text that is no answer: a heading, a title alone, a sentence about the document itself.
@@ -68,14 +68,24 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", MARKER.sub("", text).replace("*", "")).strip(" -“”\"'。.").lower()
 
 
-def contained(inner: str, outer: str, policy: AnswerPolicy) -> bool:
-    """Does ``inner`` lie (almost) wholly inside ``outer``: its characters (word for word), its terms,
-    or its content words when it has enough of them ("It is run by EDB with McKinsey and SAP as
-    partners" inside "EDB launched SIRI in 2017 with McKinsey and SAP as partners")?"""
+def contained(inner: str, outer: str, policy: AnswerPolicy, at: float | None = None) -> bool:
+    """Does ``inner`` lie (almost) wholly inside ``outer`` (``at``: the share; the policy's by
+    default): its characters (word for word), its terms, or its content words when it has enough of
+    them ("It is run by EDB with McKinsey and SAP as partners" inside "EDB launched SIRI in 2017
+    with McKinsey and SAP as partners")?"""
+    at = policy.repeat_share if at is None else at
     a, b = _plain(inner), _plain(outer)
-    if share(a, b, keep_stop_words=True) >= policy.repeat_share or char_share(a, b) >= policy.repeat_share:
+    if share(a, b, keep_stop_words=True) >= at or char_share(a, b) >= at:
         return True
-    return len(content_terms(a)) >= policy.repeat_min_terms and share(a, b) >= policy.repeat_share
+    return len(content_terms(a)) >= policy.repeat_min_terms and share(a, b) >= at
+
+
+def repeats_most_of(line: str, other: str, policy: AnswerPolicy) -> bool:
+    """At least half of the line's sentences lie inside the other line: "Level 2: 40–60 points."
+    under a sentence that already gives the four levels and their scores says them again."""
+    parts = split_sentences(line)
+    inside = sum(contained(p, other, policy) for p in parts if len(content_terms(_plain(p))) >= policy.repeat_min_terms)
+    return len(parts) > 1 and inside * 2 >= len(parts)
 
 
 def says_again(a: str, b: str, policy: AnswerPolicy) -> bool:
@@ -87,7 +97,8 @@ def distinct(lines: list[BodyUnit], policy: AnswerPolicy) -> list[BodyUnit]:
     """Each sentence once: one inside another goes, and the one kept cites both sources."""
     kept: list[BodyUnit] = []
     for line in lines:
-        twin = next((k for k in kept if says_again(line.text, k.text, policy)), None)
+        twin = next((k for k in kept if says_again(line.text, k.text, policy)
+                     or repeats_most_of(line.text, k.text, policy) or repeats_most_of(k.text, line.text, policy)), None)
         if twin is None:
             kept.append(line)
             continue

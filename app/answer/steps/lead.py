@@ -60,7 +60,7 @@ def _lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
 def says_less(sentence: str, line: str, policy) -> bool:
     """The lead's sentence lies inside a body line that says more: the line stays, the sentence goes
     (a sentence the line lies inside, a copy, stays: the line is not shown again below it)."""
-    return contained(sentence, line, policy) and not contained(line, sentence, policy)
+    return contained(sentence, line, policy, policy.lead_repeat_share) and not contained(line, sentence, policy)
 
 
 def lead_message(state: AnswerState, units) -> str:

