@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from app.answer.advisor import Advisor
+from app.answer.documents import Library
 from app.answer.policy import AnswerPolicy
 from app.generation.base import GenerationError, Generator
 from app.models.gguf_parts import ensure_gguf
@@ -19,6 +20,7 @@ from app.settings import SHIPPED_EMBEDDING, Settings
 from app.storage.database import Database, open_app_database
 from app.storage.feedback import FeedbackStore
 from app.storage.stores import Stores
+from ingest.chunking import CHUNKING_VERSION
 from ingest.crash_hook import crash_point
 from ingest.embedding import Embedder, OnnxEmbedder
 from ingest.ocr import OcrReader, OcrSettings
@@ -90,7 +92,8 @@ def build_generator(settings: Settings) -> Generator:
 
 
 def knowledge_fingerprint(folder: Path) -> str:
-    digest = hashlib.sha256()
+    """The starter files and the chunking they are cut by: either changed, the folder is ingested again."""
+    digest = hashlib.sha256(f"chunking {CHUNKING_VERSION}\n".encode())
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(folder).as_posix().encode())
@@ -177,6 +180,12 @@ class Services:
         return retriever
 
     @cached_property
+    def library(self) -> Library:
+        """The index's documents as users name them (no model loaded): the user's own told from the
+        starter ones, names resolved to ids."""
+        return Library(self.store, self.settings.knowledge_dir)
+
+    @cached_property
     def generator(self) -> Generator:
         return build_generator(self.settings)
 
@@ -184,7 +193,8 @@ class Services:
     def advisor(self) -> Advisor:
         s = self.settings
         return Advisor(self.retriever, self.generator, system_language=s.system_prompt_language,
-                       embed_passages=self.embedder.embed_passages, policy=AnswerPolicy.from_settings(s))
+                       embed_passages=self.embedder.embed_passages, policy=AnswerPolicy.from_settings(s),
+                       library=self.library)
 
     def ingest(self, paths: list[Path], **kwargs) -> list[IngestResult]:
         self.check_embedding()
@@ -204,6 +214,6 @@ class Services:
         fingerprint = knowledge_fingerprint(folder)
         if self.store.marker(STARTER_MARKER) == fingerprint:
             return []
-        results = self.ingest([folder], on_result=on_result)
+        results = self.ingest([folder], on_result=on_result, origin="starter")
         self.store.set_marker(STARTER_MARKER, fingerprint)
         return results

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Literal
 
-from ingest.chunking import chunk_documents, index_text
+from ingest.chunking import CHUNKING_VERSION, chunk_documents, index_text
 from ingest.crash_hook import crash_point
 from ingest.embedding import Embedder
 from ingest.errors import UnreadableFile
@@ -36,6 +36,9 @@ Status = Literal["added", "unchanged", "replaced", "refused", "skipped"]
 SAME_CONTENT = "same content is already in the index under another name"
 # Fields a loader sets per page that belong to that page's chunks only (not to the whole document).
 PAGE_FIELDS = ("ocr", "ocr_confidence")
+# Where a document came from, stored on its chunks (``origin``): the starter knowledge base, or the
+# user (uploads, ``advisor ingest``), so "the report I uploaded" can be told from the starter documents.
+Origin = Literal["starter", "user"]
 
 
 @dataclass
@@ -59,7 +62,8 @@ class IngestResult:
 
 
 def document_id(path: Path) -> str:
-    digest = hashlib.sha256()
+    """The hash of the file's bytes and of the chunking they are cut by."""
+    digest = hashlib.sha256(f"chunking {CHUNKING_VERSION}\n".encode())
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
@@ -161,6 +165,7 @@ class _File:
     """One file of a run, from its checks to its result."""
     path: Path
     source: str
+    origin: Origin = "user"
     size: int = 0
     previous: set[str] = field(default_factory=set)  # doc ids stored under its source before this run
     loading: Future | None = None  # -> PreparedDocument | IngestResult (refused)
@@ -212,9 +217,11 @@ class IngestPipeline:
     def ingest(self, paths: Iterable[Path], source_names: dict[Path, str] | None = None,
                on_result: Callable[[IngestResult], None] | None = None,
                on_progress: Callable[[int, int], None] | None = None,
-               on_ocr_progress: Callable[[str, int, int], None] | None = None) -> list[IngestResult]:
+               on_ocr_progress: Callable[[str, int, int], None] | None = None,
+               origin: Origin = "user") -> list[IngestResult]:
         """Ingest files and folders. ``source_names`` maps a path to the source key it is stored
-        under (uploads keep their original name); by default the resolved path. Results come in
+        under (uploads keep their original name); by default the resolved path. ``origin`` is stored
+        on the new documents' chunks (a document already in the index keeps its own). Results come in
         file order. ``on_progress`` gets (characters embedded and stored, characters in all) of the
         documents to add; the total is an estimate until the last file is loaded.
         ``on_ocr_progress`` gets (file name, pages read, pages to read) while a file is OCR'd.
@@ -226,7 +233,7 @@ class IngestPipeline:
         for r in results:
             on_result and on_result(r)
         names = source_names or {}
-        waiting = deque(_File(p, names.get(p) or str(p.resolve())) for p in found)
+        waiting = deque(_File(p, names.get(p) or str(p.resolve()), origin) for p in found)
         ahead: deque[_File] = deque()  # checked, and loading in the background when there is work
         batch: list[_File] = []  # loaded, in file order, waiting for the batch to fill
         held: dict[str, _File] = {}  # doc_id -> the file of this run that adds it
@@ -284,10 +291,11 @@ class IngestPipeline:
                 file.result = IngestResult(file.path, "unchanged", doc_id, warnings=[SAME_CONTENT])
             else:
                 held[doc_id] = file
-                file.loading = loader.submit(self._load, file.path, doc_id, file.source, ocr)
+                file.loading = loader.submit(self._load, file.path, doc_id, file.source, ocr, file.origin)
         return file
 
-    def _load(self, path: Path, doc_id: str, source: str, ocr: OcrReader | None) -> PreparedDocument | IngestResult:
+    def _load(self, path: Path, doc_id: str, source: str, ocr: OcrReader | None,
+              origin: Origin = "user") -> PreparedDocument | IngestResult:
         """Load, check and chunk one file (in the background thread): a document to add, or the
         refusal."""
         try:
@@ -298,7 +306,7 @@ class IngestPipeline:
             verdict = check_text("\n".join(p.page_content for p in pages), ocr_layer=ocr_layer)
             if not verdict.ok:
                 raise UnreadableFile(verdict.reason, verdict.kind)
-            document = self.prepare(pages, doc_id, source)
+            document = self.prepare(pages, doc_id, source, origin)
         except UnreadableFile as exc:
             return refused(path, exc)
         except OSError as exc:
@@ -330,12 +338,12 @@ class IngestPipeline:
                                             warnings=[] if f.source == f.same_as.source else [SAME_CONTENT])
         return [f.result for f in batch]
 
-    def prepare(self, pages: list, doc_id: str, source: str) -> PreparedDocument:
+    def prepare(self, pages: list, doc_id: str, source: str, origin: Origin = "user") -> PreparedDocument:
         """Chunk one loaded document, with the metadata each chunk is stored with."""
         full_text = "\n".join(p.page_content for p in pages)
         file_meta = {
             "doc_id": doc_id, "source": source, "file_name": Path(source).name if "/" in source else source,
-            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="microseconds"), "origin": origin,
         }
         pages[0].metadata.setdefault("lang", detect_language(full_text[:5000]))
         # page-level fields go to the chunks of their page, never to the whole document

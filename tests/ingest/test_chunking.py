@@ -67,3 +67,26 @@ def test_english_page_ending_with_a_full_stop_stays_on_its_page():
     chunks = chunk_documents(pages, 200, 20)
     assert [(c.metadata["page"], c.page_content) for c in chunks] == [
         (1, "The dashboard tracks energy per shift."), (2, "Staff review it every Monday.")]
+
+
+def test_a_short_leftover_folded_back_does_not_repeat_its_overlap():
+    """The starter base's lighthouse file: the Foxconn results list stood twice in one chunk (the
+    leftover after it, folded back into the chunk, opened with the splitter's overlap)."""
+    from pathlib import Path
+    from ingest.chunking import without_overlap
+    assert without_overlap("甲。\n- 应用了40多个用例；\n- 制造成本降低45%。", "- 应用了40多个用例；\n- 制造成本降低45%。\n\n乙。") == "乙。"
+    assert without_overlap("甲乙丙", "丁戊") == "丁戊"
+    path = Path(__file__).resolve().parents[2] / "knowledge" / "lighthouse-factories.zh.md"
+    for chunk in chunk_documents(load(path), 200, 40):
+        lines = [line for line in chunk.page_content.splitlines() if len(line) > 8]
+        assert len(lines) == len(set(lines)), chunk.page_content
+
+
+def test_the_chunking_version_is_part_of_a_documents_id(tmp_path, monkeypatch):
+    """A change to the chunking re-chunks what the index holds at the next ingest."""
+    import ingest.pipeline
+    path = tmp_path / "a.txt"
+    path.write_text("同一个文件", encoding="utf-8")
+    before = ingest.pipeline.document_id(path)
+    monkeypatch.setattr(ingest.pipeline, "CHUNKING_VERSION", ingest.pipeline.CHUNKING_VERSION + 1)
+    assert ingest.pipeline.document_id(path) != before
