@@ -14,7 +14,7 @@ from app.answer.policy import AnswerPolicy
 from app.answer.profile import EnterpriseProfile
 from app.answer.state import Event
 from ingest.language import detect_language
-from ingest.text import NUMBER, tokenize
+from ingest.text import NUMBER, content_words, tokenize
 from prompts import load_prompt, load_table
 
 if TYPE_CHECKING:
@@ -48,6 +48,10 @@ QUESTION_SHAPE = re.compile(r"[?？]\s*$|^(?:what|which|who|when|where|why|how|i
                             r"什么|哪|谁|几|多少|怎么|怎样|如何|是否|吗|呢|有没有|能否|可否", re.I)
 
 
+# Words that point back ("其中数字化基础占多少分"): the rewrite replaces them with what they point at.
+POINTER_WORD = re.compile(r"其中|其余|其他|它们?|这些?|那些?|该|此")
+
+
 def rewrite_problem(rewritten: str, question: str, history_text: str, policy: AnswerPolicy = DEFAULT_POLICY) -> str:
     """Why a model-written rewrite cannot be used, or ''. It must be a question in the follow-up's
     language that adds no figure and (almost) no word absent from the history and the follow-up:
@@ -65,6 +69,11 @@ def rewrite_problem(rewritten: str, question: str, history_text: str, policy: An
     new_words = [w for w in tokenize(rewritten) if len(w) > 1 and w not in allowed]
     if len(set(new_words)) > policy.rewrite_max_new_words:
         return "adds words: " + ", ".join(sorted(set(new_words))[:6])
+    # "And of small and micro firms?" rewritten as a question about large firms lost what it asks
+    dropped = sorted(w for w in content_words(question) if len(w) > 1 and not POINTER_WORD.fullmatch(w)
+                     and w.lower() not in rewritten.lower())
+    if dropped:
+        return "drops the follow-up's words: " + ", ".join(dropped[:6])
     return ""
 
 

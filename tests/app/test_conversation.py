@@ -71,6 +71,7 @@ def test_follow_up_answer_uses_the_history(kb_services):
     ("第三级叫做集成级吗？", "adds words"),
     ("中国有172家灯塔工厂吗？", "adds figures"),
     ("What is it?", "another language"),
+    ("2024年版中小企业数字化水平评测指标有哪些维度？", "drops the follow-up's words"),
 ])
 def test_a_rewrite_must_be_a_question_that_adds_nothing(rewritten, problem):
     from app.answer.conversation import rewrite_problem
@@ -78,6 +79,18 @@ def test_a_rewrite_must_be_a_question_that_adds_nothing(rewritten, problem):
     history = "2024年版中小企业数字化水平评测指标有哪些维度？\n指标分为数字化基础、数字化管理和数字化成效。"
     found = rewrite_problem(rewritten, "其中数字化基础占多少分？", history)
     assert found.startswith(problem) if problem else found == ""
+
+
+def test_a_rewrite_that_drops_what_the_follow_up_asks_is_not_used():
+    """Dev conversation, the model's rewrite verbatim: the follow-up asked about small and micro firms."""
+    from app.answer.conversation import rewrite_problem
+
+    history = ("What do the Guidelines ask of large enterprises?\nThe Guidelines set out chain transformation by "
+               "industry-leading enterprises, overall transformation of large enterprises and tiered transformation of SMEs.")
+    rewritten = "What are the guidelines for large enterprises, industry-leading enterprises, large enterprises, and SMEs?"
+    assert rewrite_problem(rewritten, "And of small and micro firms?", history).startswith("drops the follow-up's words")
+    assert rewrite_problem("What do the Guidelines ask of small and micro firms?", "And of small and micro firms?",
+                           history) == ""
 
 
 def test_a_rewrite_that_answers_falls_back_to_the_rule():
