@@ -195,3 +195,20 @@ def running_app(env: dict, log_path: Path, timeout_s: int = 180):
         finally:
             proc.terminate()
             proc.wait(30)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throw-away PostgreSQL server for the session (tests/app/storage/postgres.py): the storage
+    tests and the accounts browser test run on it as on SQLite."""
+    from tests.app.storage.postgres import PostgresServer, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (no initdb on PATH or in /usr/lib/postgresql/*/bin); "
+                    "scripts/install-postgres.sh installs it")
+    server = PostgresServer(bin_dir, free_port())
+    try:
+        yield server.start()
+    finally:
+        server.stop()

@@ -1,6 +1,7 @@
 """The storage tests run on both backends: SQLite (the fast lane) and a real PostgreSQL server
-started for the session (``-m postgres``; also ``slow``, out of the fast lane). Without PostgreSQL
-installed (scripts/install-postgres.sh) its tests are skipped, saying so."""
+started for the session (``-m postgres``; also ``slow``, out of the fast lane; the ``postgres_server``
+fixture of tests/conftest.py). Without PostgreSQL installed (scripts/install-postgres.sh) its tests
+are skipped, saying so."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from typing import Callable
 
 import pytest
 
-from tests.app.storage.postgres import PostgresServer, find_bin_dir
-from tests.conftest import free_port
 
 BACKENDS = [pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="postgresql", marks=[pytest.mark.postgres, pytest.mark.slow])]
@@ -36,19 +35,6 @@ class FakeClock:
 
     def advance(self, **delta) -> None:
         self.now += timedelta(**delta)
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        pytest.skip("PostgreSQL is not installed (no initdb on PATH or in /usr/lib/postgresql/*/bin); "
-                    "scripts/install-postgres.sh installs it")
-    server = PostgresServer(bin_dir, free_port())
-    try:
-        yield server.start()
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -50,15 +50,16 @@ def serving(app, port: int):
 class Server:
     """The app on one port; ``restart`` stops it and serves a new app (new services, the same data dir)."""
 
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, **settings):
         self.data_dir = data_dir
+        self.settings = settings  # database_url: the same test on a real PostgreSQL
         self.port = free_port()
         self.stack = contextlib.ExitStack()
         self.web = None
         self.url = ""
 
     def start(self, first: bool = False):
-        self.web = make_web_app(self.data_dir, gradio=True)
+        self.web = make_web_app(self.data_dir, gradio=True, **self.settings)
         if first:
             self.web.add_users("alice", "bob", "carol")
         self.url = self.stack.enter_context(serving(self.web.app, self.port))
@@ -71,11 +72,21 @@ class Server:
         return self.start()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = Server(tmp_path_factory.mktemp("accounts-browser")).start(first=True)
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def server(request, tmp_path_factory):
+    """The app on SQLite in its data dir, then the same tests with ``database_url`` on a real
+    PostgreSQL server (skipped, saying so, where PostgreSQL is not installed)."""
+    settings = {}
+    if request.param == "postgresql":
+        postgres = request.getfixturevalue("postgres_server")
+        database = postgres.create_database()
+        settings["database_url"] = postgres.url(database)
+    server = Server(tmp_path_factory.mktemp("accounts-browser"), **settings).start(first=True)
     yield server
     server.stack.close()
+    server.web.services.database.close()
+    if request.param == "postgresql":
+        postgres.drop_database(database)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +103,7 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def pages(browser):
+def pages(browser, server):
     """One browser context (its own cookies) per user, kept across the tests."""
     made = {}
 
