@@ -11,7 +11,7 @@ import logging
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.app.storage.conftest import backend, postgres_server  # noqa: F401  (fixtures)
+from tests.app.storage.conftest import backend  # noqa: F401  (a fixture; postgres_server is in tests/conftest.py)
 from tests.app.web.signin import FOLLOW_UP, QUESTION, bearer, make_web_app
 
 TOKEN = "server-admin-token-123"
