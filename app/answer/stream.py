@@ -80,6 +80,10 @@ class SentenceStream:
                                       policy=self.policy)
         if unterminated and fixed is not None and check.decision != "refusal":
             check.decision, check.reason, fixed = "removed", "cut off mid-sentence (token limit)", None
+        # A lead sentence must cite its source: attached by word overlap, held-out traps got "China has
+        # 74 lighthouse factories, which is 42%" and "1,000 … datasets" (figures of two clauses joined)
+        if self.prose and fixed is not None and check.decision == "attached":
+            check.decision, check.reason, fixed = "removed", "a lead sentence that cites no source", None
         if self.max_chars and fixed is not None and check.decision != "refusal" \
                 and len(MARKER.sub("", fixed)) > self.max_chars:
             check.decision, check.reason, fixed = "removed", f"a run-on of over {self.max_chars} characters", None

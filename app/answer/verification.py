@@ -39,6 +39,7 @@ class VerificationPolicy:
     source_reach: int = 2  # a source may name the subject this many times further from its figure
     subject_share: float = 0.3  # share of the words around a figure in the sentence that must be around it in the source
     small_count: int = 12  # a bare count up to this (no unit, no range) is not treated as a figure
+    counted_words: int = 4  # words after an English count that say what it counts ("1,000 high-quality industrial datasets")
     paste_chars: int = 160  # a sentence copying this much of a source verbatim is pasted text, not an answer
     paste_step: int = 40  # stride of the pieces looked up for pasting: finds any copy of paste_chars + paste_step
     denial_match: float = 0.5  # the source sentence holding this share of the sentence's terms is the one it restates
@@ -98,6 +99,7 @@ def _unit_family(unit: str) -> int | None:
     return None
 
 
+YEAR_LIKE = re.compile(r"(?:19|20)\d\d")  # a year's subject is rarely beside it
 # Shares, money, 亿/万, counts of firms and items: their subject is checked strictly.
 QUANTITY_FAMILIES = {_unit_family(u) for u in ("%", "元", "亿", "万", "家", "个")}
 # A stated unit that a bare number in the source does not support: the source must say it right after.
@@ -156,6 +158,17 @@ def same_subject(near: set[str], source_near: set[str], strict: bool = True,
     return shared >= (max(1, math.ceil(policy.subject_share * len(near))) if strict else 1)
 
 
+def _counted_noun(sentence: str, end: int, number: str, policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> set[str]:
+    """In English, what a bare count counts: the content words right after it ("1,000 high-quality
+    industrial datasets"), which the source must have beside the same number (the words before
+    it, "the enterprise should focus on building", name no subject). Years and Chinese: none."""
+    after = re.match(r"\s*([A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)*)", sentence[end:])
+    if YEAR_LIKE.fullmatch(number) or not after:
+        return set()
+    words = after.group(1).split()[:policy.counted_words]
+    return {_singular(t) for t in content_terms(" ".join(words)) if len(t) > 1}
+
+
 def figures_of(sentence: str, policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> list[tuple[str, list[str], str, int, int]]:
     """(as written, numbers, unit, start, end) for each figure the sentence states; bare small counts
     and list numbers are not figures."""
@@ -201,9 +214,12 @@ def figure_supported(sentence: str, figure: tuple, source: str,
             if ENTERPRISE.search(sentence_window) and RECIPIENT_CITY.search(source_window) \
                     and not ENTERPRISE.search(source_window):
                 continue  # a city's amount stated as an enterprise's
-            if near and not same_subject(near, _window_terms(src, m.start(), m.end(), policy, in_source=True),
-                                         strict=_unit_family(unit) in QUANTITY_FAMILIES, policy=policy):
+            source_near = _window_terms(src, m.start(), m.end(), policy, in_source=True)
+            if near and not same_subject(near, source_near, strict=_unit_family(unit) in QUANTITY_FAMILIES, policy=policy):
                 continue
+            counted = _counted_noun(sentence, end, number, policy)
+            if counted and not counted & source_near:
+                continue  # "1,000 … datasets" against "100 … datasets; 1,000 benchmark enterprises"
             found = True
             break
         if not found:

@@ -231,9 +231,12 @@ def test_a_refusal_stands_when_the_best_source_sentence_says_it_is_not_given():
     assert "5000万" not in answer.answer
 
 
-def test_a_lead_sentence_without_a_marker_gets_the_source_that_holds_it():
-    """Under the same checks as a cited one; the 1.5B model often leaves the marker off in English."""
+def test_a_lead_sentence_without_a_marker_is_removed():
+    """The source an uncited sentence is attached to by word overlap may hold its figures in two
+    different clauses: held-out traps got "China has 74 lighthouse factories, which is 42% of the
+    world total" (74 of 172 is 43 %; 72 is 42 %) and "1,000 high-quality industrial datasets" (100
+    datasets, 1,000 benchmark enterprises). Cited or gone."""
     events, answer, _ = run("中小企业要先评估，再抓重点。每家企业可获得1.5亿元补贴。", "中小企业转型有什么策略？")
-    lead = answer.answer.split("\n\n")[1]
-    assert lead == "中小企业要先评估，再抓重点[1]。" and "1.5亿" not in answer.answer
-    assert [v["decision"] for v in answer.verification] == ["attached", "removed"]
+    assert [v["decision"] for v in answer.verification] == ["removed", "removed"]
+    assert answer.verification[0]["reason"] == "a lead sentence that cites no source"
+    assert "要先评估，再抓重点" not in answer.answer and "1.5亿" not in answer.answer

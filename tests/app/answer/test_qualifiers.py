@@ -94,3 +94,24 @@ def test_a_qualifier_elsewhere_in_the_source_does_not_count():
     source = "部分地方要求企业先完成评估。中小企业数字化转型城市试点共分三批，共有100个左右的城市。"
     assert qualifier_problem("企业必须先完成评估[1]。", source)  # the scope belongs to this requirement
     assert qualifier_problem("试点城市共分三批[1]。", source) == ""  # the sentence it restates has no bound on this
+
+
+AI_TARGETS = ("According to those reports, the targets for 2027 are: core AI technologies are securely supplied; 3–5 "
+              "general-purpose large models are deeply applied in manufacturing, and industry models cover all sectors; "
+              "100 high-quality industrial datasets are built; 500 typical application scenarios are promoted; 1,000 "
+              "benchmark enterprises are created; a leading open-source ecosystem is formed.")
+
+
+def test_an_english_count_must_count_what_its_source_counts():
+    """Held-out trap, the model's sentence verbatim: the source's 1,000 counts benchmark enterprises;
+    the datasets are 100. The words before the number ("the enterprise should focus on building")
+    named a subject the source has beside 1,000, so the figure passed."""
+    bent = ("What the enterprise should do: The sources suggest that the enterprise should focus on building 1,000 "
+            "high-quality industrial datasets by 2027[1].")
+    fixed, check = verify_sentence(bent, [AI_TARGETS])
+    assert fixed is None and check.figures == ["1,000"]
+    for honest in ("By 2027, 100 high-quality industrial datasets are to be built and 1,000 benchmark enterprises "
+                   "created[1].", "The 2027 targets include 500 typical application scenarios[1]."):
+        fixed, check = verify_sentence(honest, [AI_TARGETS])
+        assert fixed is not None, check
+
