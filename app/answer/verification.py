@@ -73,6 +73,9 @@ SOURCE_UNIT = re.compile(r"\s*(%|％|percent|万亿|亿|万|千|元|年|个月|�
 RANGE_UNIT = re.compile(r"\s*[-–—~～至到]\s*[\d.]+\s*(%|％|万亿|亿|万|千|元|年|个月|月|日|天|个|家|项)?")
 
 
+SHOWN = ("kept", "moved", "attached")  # the decisions that show the sentence to the user
+
+
 @dataclass
 class SentenceCheck:
     sentence: str

@@ -10,6 +10,7 @@ from typing import Iterator
 from app.answer.composition import body_text, compose_body, contained, says_again
 from app.answer.quoting import says
 from app.answer.state import AnswerState, Event, Tools
+from app.answer.verification import SHOWN
 from ingest.language import detect_language
 from prompts import load_table
 
@@ -53,7 +54,6 @@ def show_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
         yield from state.say(paragraph_break(state.text) + notes["not_given"].format(ask=ask.text.strip().rstrip("？?。.，, ")))
 
 
-SHOWN = ("kept", "moved", "attached")  # decisions of the sentence check that show the sentence
 
 
 def said_by_lead(text: str, state: AnswerState, policy) -> bool:

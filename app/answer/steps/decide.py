@@ -7,6 +7,7 @@ from typing import Iterator
 
 from app.answer.fact_kinds import NOT_GIVEN
 from app.answer.state import AnswerState, Event, Tools
+from app.answer.verification import SHOWN
 from retrieval.evidence import word_share
 
 
@@ -15,6 +16,8 @@ def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
     stream = state.stream
     if state.out_of_scope:
         return "out_of_scope"
+    if state.request.document_choices:  # the question's document is unclear: it asked which
+        return "which_document"
     if not state.covered:
         return "not_covered"
     answered = bool(state.kept or state.body)
@@ -31,6 +34,10 @@ def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
         return "sources_say_not_given" if said and (all(said) or corroborated) and not state.kept else None
     if not answered:
         return "model_refused" if stream and stream.refused_first else "nothing_verified"
+    # one ask, and all the lead says, verified against its source, is that the sources do not give it
+    said = [c.sentence for c in (stream.checks if stream else []) if c.decision in SHOWN]
+    if len(state.asks) <= 1 and said and all(NOT_GIVEN.search(s) for s in said):
+        return "sources_say_not_given"
     # an answer that opens with a refusal and keeps a sentence or so (no evidence shown) is a refusal
     if stream and stream.refused_first and state.kept <= tools.policy.refusal_max_kept and not state.body:
         return "model_refused"

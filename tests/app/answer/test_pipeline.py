@@ -29,7 +29,7 @@ class FixedRetriever:
     def __init__(self, covered=True, dense=0.9):
         self.covered, self.dense = covered, dense
 
-    def search(self, query, tier=None, context_k=None, token_budget=None):
+    def search(self, query, tier=None, context_k=None, token_budget=None, doc_ids=None):
         sources = [Source(f"c{i}", t, m, 1.0 / (i + 1), dense=self.dense) for i, (t, m) in enumerate(CHUNKS)]
         return Retrieval(query, sources, sources, self.dense, 5.0, self.covered)
 
@@ -205,3 +205,19 @@ def test_a_model_refusal_is_explained_by_the_ask_known_not_given_and_the_answere
     assert decide.refusal_reason(two, tools) is None
     one = state_for("专精特新企业数字化改造有补贴标准吗？", ["专精特新企业数字化改造有补贴标准吗？"], [])
     assert decide.refusal_reason(one, tools) == "sources_say_not_given"
+
+
+def test_a_lead_that_only_says_the_sources_do_not_give_it_is_a_refusal():
+    """Held-out trap: "附件里那16个典型场景，能逐个讲讲吗？": the lead, verified against the source
+    that says so, was "…附件中的“典型场景示例”具体是什么，公开报道也没有给出", and the answer counted
+    as answered."""
+    from app.answer.verification import SentenceCheck
+    tools = type("T", (), {"policy": AnswerPolicy()})()
+    state = AnswerState(Request("附件里那16个典型场景，能逐个讲讲吗？", "附件 典型场景"), "zh")
+    state.stream = SentenceStream([], "")
+    said = "《制造业企业数字化转型实施指南》附件中的“典型场景示例”具体是什么，公开报道也没有给出；[1]"
+    state.stream.checks = [SentenceCheck(said, decision="kept")]
+    state.stream.kept = 1
+    assert decide.refusal_reason(state, tools) == "sources_say_not_given"
+    state.stream.checks.append(SentenceCheck("附件给出了场景参考架构[1]。", decision="kept"))
+    assert decide.refusal_reason(state, tools) is None
