@@ -15,6 +15,7 @@ from pathlib import Path
 import gradio as gr
 
 from app.answer.conversation import Conversation, parse_history
+from app.answer.documents import DocumentError
 from app.plan.drafts import draft_plan
 from app.plan.export import export_docx
 from app.answer.profile import EnterpriseProfile
@@ -87,7 +88,9 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                     gr.skip(), history, answers, ""
             yield from chat_answer(question, messages, history, answers, *profile_values)
 
-    def chat_answer(question, messages, history, answers, tier, industry, headcount, level, pains, selfcheck=None):
+    def chat_answer(question, messages, history, answers, tier, industry, headcount, level, pains, selfcheck=None,
+                    documents=None):
+        """``documents``: the doc ids picked in the chat (none: every document)."""
         question = (question or "").strip()
         if not question:
             yield messages, gr.skip(), history, answers, ""
@@ -98,8 +101,16 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         messages = list(messages) + [{"role": "user", "content": question}, {"role": "assistant", "content": note}]
         yield messages, f'<div class="src-note">{SOURCE_TEXT[lang]["waiting"]}</div>', history, answers, ""
         conversation = conversation_for(history)
+        try:
+            yield from chat_events(conversation, question, profile, documents, lang, messages, history, answers, note)
+        except DocumentError as exc:  # a picked document was removed meanwhile
+            messages[-1] = {"role": "assistant", "content": exc.describe(lang)}
+            yield messages, "", history, answers, ""
+
+    def chat_events(conversation, question, profile, documents, lang, messages, history, answers, note):
+        """The page's updates while the answer comes: sources, evidence, body, the text, the end."""
         shown, sources, evidence, body = note, [], [], ""
-        for event in conversation.stream(question, profile):
+        for event in conversation.stream(question, profile, documents or None):
             if event.kind == "sources":
                 sources = event.sources
                 html = render_sources(event.contexts, card_metadata(sources, lang), lang,
@@ -153,6 +164,13 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         last = answers[max(answers, key=int)]
         feedback.add(0, last, comment or "", user_id=ws.user(request, lang).id)
         return TEXT[lang]["feedback_saved"], ""
+
+    def document_choices(selected):
+        """The picker's documents (the user's, newest first, then the starter ones); picks of
+        documents removed meanwhile are dropped."""
+        docs = services.library.documents()
+        ids = {d.doc_id for d in docs}
+        return gr.update(choices=[(d.label, d.doc_id) for d in docs], value=[i for i in selected or [] if i in ids])
 
     # ---------------------------------------------------------------- plan
     def plan(goal, tier, industry, headcount, level, pains, lang, selfcheck=None):
@@ -223,6 +241,9 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                             with gr.Row():
                                 client_create = gr.Button(t0["cl_create"], size="sm", elem_id="client-create")
                                 client_save = gr.Button(t0["cl_save_profile"], size="sm", elem_id="client-save")
+                            with gr.Row():
+                                client_rename = gr.Button(t0["cl_rename"], size="sm", elem_id="client-rename")
+                                client_delete = gr.Button(t0["cl_delete"], size="sm", variant="stop", elem_id="client-delete")
                         conv_heading = gr.Markdown(f"**{t0['ws_heading']}**")
                         conv_search = gr.Textbox(label=t0["ws_search"], elem_id="conv-search")
                         conv_list = gr.Radio([], label=t0["ws_list"], elem_id="conversations")
@@ -252,6 +273,8 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                                 level = gr.Dropdown(LEVEL_CHOICES["zh"], value=0, label=t0["level"])
                             pains = gr.Textbox(label=t0["pains"])
                             profile_priorities = gr.Markdown(elem_id="profile-priorities")
+                        doc_scope = gr.Dropdown([], value=[], multiselect=True, label=t0["documents"],
+                                                elem_id="documents")
                         chatbot = gr.Chatbot(label="Chat", height=480, examples=[{"text": q} for q in EXAMPLES],
                                              placeholder=t0["chat_placeholder"], elem_id="chat",
                                              feedback_options=("Like", "Dislike"))
@@ -320,7 +343,8 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         chat_slots = admission.max_waiting + admission.slots if admission else 1
         # After each answer the turns not stored yet are stored under the user (and the current client).
         save_inputs, save_outputs = [answers, conversation, client, conv_search, lang], [conversation, conv_list]
-        box.submit(chat, [box, chatbot, history, answers] + profile_inputs + [selfcheck.state],
+        chat_inputs = [box, chatbot, history, answers] + profile_inputs + [selfcheck.state, doc_scope]
+        box.submit(chat, chat_inputs,
                    [chatbot, sources_html, history, answers, box], api_name="chat", concurrency_limit=chat_slots
                    ).success(ws.save_turns, save_inputs, save_outputs, api_name=False, concurrency_limit=None)
 
@@ -328,7 +352,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
             return selected.value["text"]
 
         chatbot.example_select(pick_example, None, box).then(
-            chat, [box, chatbot, history, answers] + profile_inputs + [selfcheck.state],
+            chat, chat_inputs,
             [chatbot, sources_html, history, answers, box],
             concurrency_limit=chat_slots).success(ws.save_turns, save_inputs, save_outputs, api_name=False,
                                                   concurrency_limit=None)
@@ -344,6 +368,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
             lambda ok, lg: document_table(lg) if ok else (gr.skip(), gr.skip()), [is_admin, lang], [docs, doc_choice],
             **quick)
         demo.load(ws.list_keys, lang, keys_md, **quick)
+        demo.load(document_choices, doc_scope, doc_scope, **quick)
         conv_search.change(ws.search, [conv_search, client, lang], conv_list, **quick)
         conv_list.input(ws.open, [conv_list, lang], [chatbot, history, answers, conversation, sources_html, conv_title],
                         **quick)
@@ -361,6 +386,9 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
             ws.new_chat, None, new_chat_outputs, **quick).then(
             lambda: gr.update(choices=[], value=None), None, plan_versions, **quick)
         client_save.click(ws.save_profile, [client] + profile_inputs + [lang], ws_status, **quick)
+        client_rename.click(ws.rename_client, [client, client_name, lang], [client_choice, ws_status, client_name], **quick)
+        client_delete.click(ws.delete_client, [client, lang], [client_choice, client, conv_list, plan_versions, ws_status],
+                            **quick)
         selfcheck.save_btn.click(ws.save_selfcheck, [client, selfcheck.state, lang], selfcheck.status, **quick)
         plan_save.click(ws.save_plan, [client, plan_md, goal, plan_sources, plan_note, lang], [plan_versions, plan_status],
                         **quick)
@@ -383,9 +411,12 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         login_btn.click(login, [user, password, lang], [is_admin, login_status, admin, docs], api_name=False).then(
             lambda ok, lg: document_table(lg)[1] if ok else gr.skip(), [is_admin, lang], doc_choice, api_name=False)
         logout_btn.click(logout, None, [is_admin, login_status, admin], api_name=False)
-        ingest_btn.click(ingest, [files, is_admin, lang], [results, docs, doc_choice, files], api_name=False)
-        delete_btn.click(delete, [doc_choice, is_admin, lang], [results, docs, doc_choice], api_name=False)
-        rebuild_btn.click(rebuild, [is_admin, lang], [results, docs, doc_choice], api_name=False)
+        ingest_btn.click(ingest, [files, is_admin, lang], [results, docs, doc_choice, files], api_name=False).then(
+            document_choices, doc_scope, doc_scope, **quick)
+        delete_btn.click(delete, [doc_choice, is_admin, lang], [results, docs, doc_choice], api_name=False).then(
+            document_choices, doc_scope, doc_scope, **quick)
+        rebuild_btn.click(rebuild, [is_admin, lang], [results, docs, doc_choice], api_name=False).then(
+            document_choices, doc_scope, doc_scope, **quick)
         export_fb.click(export_feedback, [is_admin, lang], fb_file, api_name=False)
 
         def relabel(new_lang):
@@ -402,18 +433,20 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                     gr.update(label=t["login_password"]), gr.update(value=t["login"]), gr.update(value=t["logout"]),
                     gr.update(label=t["upload"]), gr.update(value=t["ingest"]), gr.update(label=t["results"]),
                     gr.update(label=t["docs"]), gr.update(label=t["delete_doc"]), gr.update(value=t["delete"]),
-                    gr.update(value=t["rebuild"]), gr.update(value=t["export_feedback"])]
+                    gr.update(value=t["rebuild"]), gr.update(value=t["export_feedback"]),
+                    gr.update(label=t["documents"])]
 
         lang_radio.change(relabel, lang_radio,
                           [lang, title, tab_chat, tab_plan, tab_kb, profile_box, tier, industry, headcount, level,
                            pains, box, clear, comment, send_comment, goal, draft_btn, plan_md, docx_btn, md_btn,
                            user, password, login_btn, logout_btn, files, ingest_btn, results, docs, doc_choice,
-                           delete_btn, rebuild_btn, export_fb], api_name=False)
+                           delete_btn, rebuild_btn, export_fb, doc_scope], api_name=False)
 
         def relabel_workspace(new_lang):
             t = TEXT[new_lang]
             return [gr.update(label=t["cl_choice"]), gr.update(label=t["cl_name"]), gr.update(value=t["cl_create"]),
-                    gr.update(value=t["cl_save_profile"]), f"**{t['ws_heading']}**", gr.update(label=t["ws_search"]),
+                    gr.update(value=t["cl_save_profile"]), gr.update(value=t["cl_rename"]), gr.update(value=t["cl_delete"]),
+                    f"**{t['ws_heading']}**", gr.update(label=t["ws_search"]),
                     gr.update(label=t["ws_list"]), gr.update(label=t["ws_title"]), gr.update(value=t["ws_rename"]),
                     gr.update(value=t["ws_delete"]), gr.update(value=t["ws_export_md"]),
                     gr.update(value=t["ws_export_docx"]), gr.update(label=t["keys_heading"]),
@@ -426,7 +459,8 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                     gr.update(headers=t["fb_cols"])]
 
         lang_radio.change(relabel_workspace, lang_radio,
-                          [client_choice, client_name, client_create, client_save, conv_heading, conv_search, conv_list,
+                          [client_choice, client_name, client_create, client_save, client_rename, client_delete,
+                           conv_heading, conv_search, conv_list,
                            conv_title, conv_rename, conv_delete, conv_md, conv_docx, keys_box, key_label, key_create,
                            key_new, key_which, key_revoke, plan_note, plan_save, plan_versions, fb_box, fb_since,
                            fb_until, fb_document, fb_show, fb_csv, fb_eval, fb_table], api_name=False)

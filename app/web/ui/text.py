@@ -37,6 +37,8 @@ TEXT = {
         "cl_create": "用当前画像新建客户", "cl_save_profile": "把画像保存到客户", "cl_created": "已新建客户：{name}",
         "cl_saved": "画像已保存到客户：{name}", "cl_need": "请先选择或新建一个客户。",
         "cl_not_found": "没有这个客户。", "cl_selected": "已切换到客户：{name}",
+        "cl_rename": "按上面的名称改名", "cl_delete": "删除当前客户", "cl_renamed": "客户已改名为：{name}",
+        "cl_deleted": "已删除客户：{name}（它的对话保留，不再归属任何客户；方案版本已删除）",
         "sc_save_client": "保存到当前客户", "sc_saved_client": "自评结果已保存到客户：{name}",
         "pl_save": "保存为新版本", "pl_note": "版本说明（可选）", "pl_versions": "已保存的版本",
         "pl_saved": "已保存为第 {version} 版。", "pl_empty": "方案草稿是空的。", "pl_not_found": "没有这个版本。",
@@ -47,6 +49,7 @@ TEXT = {
         "fb_document": "按文档筛选", "fb_show": "查看差评", "fb_export_csv": "导出 CSV", "fb_export_eval": "导出评测题（JSONL）",
         "fb_cols": ["时间(UTC)", "用户", "问题", "回答", "来源", "意见"], "fb_bad_date": "日期格式应为 2026-03-01。",
         "admin_signin": "已启用账号登录：请用管理员账号登录后管理知识库。",
+        "documents": "文档范围（不选：全部文档；上传的文档在前）",
     },
     "en": {
         "title": "## Transformation Advisor\nAnswers from policy documents, every claim with its source; when the sources do not say, it tells you, and never invents figures.",
@@ -87,6 +90,8 @@ TEXT = {
         "cl_created": "Client created: {name}", "cl_saved": "Profile saved to {name}",
         "cl_need": "Choose or create a client first.", "cl_not_found": "No such client.",
         "cl_selected": "Switched to client: {name}",
+        "cl_rename": "Rename to the name above", "cl_delete": "Delete this client", "cl_renamed": "Client renamed: {name}",
+        "cl_deleted": "Client deleted: {name} (its conversations stay, under no client; its plan versions are deleted)",
         "sc_save_client": "Save to the current client", "sc_saved_client": "Self-check saved to {name}",
         "pl_save": "Save as a new version", "pl_note": "Version note (optional)", "pl_versions": "Saved versions",
         "pl_saved": "Saved as version {version}.", "pl_empty": "The plan draft is empty.", "pl_not_found": "No such version.",
@@ -99,6 +104,7 @@ TEXT = {
         "fb_cols": ["time (UTC)", "user", "question", "answer", "sources", "comment"],
         "fb_bad_date": "Dates look like 2026-03-01.",
         "admin_signin": "Sign-in is on: sign in with an admin account to manage the knowledge base.",
+        "documents": "Documents (none selected: all; uploaded ones first)",
     },
 }
 

@@ -237,6 +237,33 @@ class Workspace:
             return TEXT[lang]["cl_not_found"]
         return TEXT[lang]["cl_saved"].format(name=client.name)
 
+    def rename_client(self, client_id, name, lang, request: gr.Request = None):
+        """The current client renamed to the name in the box. -> (client dropdown, status, name box)."""
+        account = self._client_user(request, lang)
+        if client_id is None:
+            return gr.skip(), TEXT[lang]["cl_need"], gr.skip()
+        try:
+            client = self.clients.update(account.id, int(client_id), name=name or "")
+        except NotFound:
+            return gr.skip(), TEXT[lang]["cl_not_found"], gr.skip()
+        except StorageError as exc:
+            return gr.skip(), str(exc), gr.skip()
+        return self.client_choices(account, lang, client.id), TEXT[lang]["cl_renamed"].format(name=client.name), ""
+
+    def delete_client(self, client_id, lang, request: gr.Request = None):
+        """The current client and its plan versions deleted (its conversations stay, under no
+        client); no client is current. -> (client dropdown, client id, conversation list, versions, status)."""
+        account = self._client_user(request, lang)
+        if client_id is None:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), TEXT[lang]["cl_need"]
+        try:
+            name = self.clients.get(account.id, int(client_id)).name
+            self.clients.delete(account.id, int(client_id))
+        except NotFound:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), TEXT[lang]["cl_not_found"]
+        return (self.client_choices(account, lang, NO_CLIENT), None, self.conversation_list(account, None, ""),
+                gr.update(choices=[], value=None), TEXT[lang]["cl_deleted"].format(name=name))
+
     def save_selfcheck(self, client_id, result, lang, request: gr.Request = None):
         """The self-check's answers and result (with its report) saved to the current client."""
         account = self._client_user(request, lang)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import gradio as gr
 import pytest
 
+from app.storage.errors import NotFound
 from app.web.ui.admin import KnowledgeBaseAdmin
 from app.web.ui.workspace import NO_CLIENT, Workspace, new_conversation_state
 from tests.app.web.signin import FOLLOW_UP, PASSWORDS, QUESTION, make_web_app
@@ -164,6 +165,25 @@ def test_clients_profiles_conversations_selfcheck_and_plan_versions(page):
     assert ws.open_plan(second, 1, "zh", carol)[:2] == ("# 方案 v1", "减少停机")
     assert ws.save_profile(second, "micro", "五金", 15, 2, "", "zh", carol) == "画像已保存到客户：苏州五金"
     assert web.stores.clients.get(consultant.id, second).profile["headcount"] == 15
+
+
+def test_a_client_is_renamed_and_deleted_by_its_consultant_only(page):
+    web, ws, _ = page
+    carol, root = as_user("carol"), as_user("root")
+    _, client_id, *_ = ws.create_client("宁波冲压", *SME, "zh", carol)
+    state, _ = stored_chat(page, "carol", client_id=client_id)
+    ws.save_plan(client_id, "# 宁波方案", "", [], "", "zh", carol)
+    assert ws.rename_client(client_id, "宁波精密冲压", "zh", root)[1] == "没有这个客户。"
+    assert ws.delete_client(client_id, "zh", root)[-1] == "没有这个客户。"
+    update, status, _ = ws.rename_client(client_id, "宁波精密冲压", "zh", carol)
+    assert status == "客户已改名为：宁波精密冲压" and update["value"] == client_id
+    assert not ws.rename_client(client_id, "", "zh", carol)[1].startswith("客户已改名")  # an empty name: refused, said why
+    update, current, listing, _, status = ws.delete_client(client_id, "zh", carol)
+    assert current is None and client_id not in choices(update) and status.startswith("已删除客户：宁波精密冲压")
+    consultant = web.stores.accounts.get("carol")
+    assert state["id"] in choices(listing)  # its conversation stays, under no client
+    with pytest.raises(NotFound):
+        web.stores.clients.get(consultant.id, client_id)
 
 
 def test_no_one_else_reaches_a_consultants_client_or_plan(page):
