@@ -58,6 +58,7 @@ YEAR = re.compile(r"(?:19|20)\d\d")  # "over 2022–2025" is a period, not a bou
 LIST_VERBS = re.compile(r"主要|包括|包含|含有|涉及|考察|考核|考查|考|看|有|等|如|例如|比如|分为|由|组成|"
                         r"\b(?:include[sd]?|including|cover(?:s|ed)?|such as|mainly|are|is|has|have)\b", re.I)
 ENUMERATION = re.compile(r"[、,；;]|和|及|与|以及|\band\b|\bor\b")  # not "，": it joins clauses
+LABEL = re.compile(r"^\s*(?:[-*•]\s*)?([^\s：:。，,；;（(]{2,12})\s*[：:]")  # "先进级：…", "Level 3: …"
 HEADING = re.compile(r"^\s*(?:#+\s*(?P<h>[^\n]+)|[-*]?\s*\*\*(?P<b>[^*\n]{2,30})\*\*\s*[：:（(])", re.M)
 
 
@@ -225,11 +226,35 @@ def other_document(sentence: str, source: str, policy: QualifierPolicy = DEFAULT
     return ""
 
 
+def _label(source_sentence: str, policy: QualifierPolicy) -> str:
+    """The short label a source sentence opens with ("先进级：须已自评为基础级…" → 先进级)."""
+    m = LABEL.match(source_sentence)
+    return m.group(1) if m and len(m.group(1)) <= policy.max_sibling_chars else ""
+
+
+def other_label(sentence: str, source: str, policy: QualifierPolicy = DEFAULT_QUALIFIER_POLICY) -> str:
+    """The source gives facts under labels ("先进级：…。卓越级：…"); a clause that restates one label's
+    sentence, under a sentence about a sibling label ("申报卓越级…需要满足：首先，[先进级的条件]"),
+    moves those facts to the sibling."""
+    body = _body(sentence)
+    head, colon, rest = body.partition("：") if "：" in body else body.partition(":")
+    if not colon:
+        return ""
+    labels = {_label(s, policy) for s in split_sentences(_body(source))} - {""}
+    for clause in re.split(r"[；;]", rest):
+        own = _label(restated_sentence(clause, source, policy), policy)
+        named = [l for l in labels if l != own and l in head and own not in head]
+        if own and own not in clause and named:
+            return f"gives what its source says of “{own}” as said of “{named[0]}”"
+    return ""
+
+
 def qualifier_problem(sentence: str, source: str, known: str = "",
                       policy: QualifierPolicy = DEFAULT_QUALIFIER_POLICY) -> str:
     """Why the sentence misstates its source's scope, quantity, modality, subject or names ("" when
     it keeps them)."""
-    named = unknown_name(sentence, source, known, policy) or other_document(sentence, source, policy)
+    named = unknown_name(sentence, source, known, policy) or other_document(sentence, source, policy) \
+        or other_label(sentence, source, policy)
     if named:
         return named
     matched = restated_sentence(sentence, source, policy)

@@ -51,10 +51,17 @@ MISREADINGS = [
      "要求数字化服务商和平台为中小企业提供更便捷的解决方案[1]。", "《制造业企业数字化转型实施指南》"),
     ("a run-on whose one clause drops a local notice's scope", TIERS,
      "我们工厂想申报卓越级智能工厂，需要满足以下基本条件：首先，企业必须已自评为基础级，由省级部门认定，重点是数字化转型和"
-     "网络化协同；其次，企业应已达到智能制造能力成熟度（GB/T 39116，CMMM）三级及以上[1]。", "only of some"),
+     "网络化协同；其次，企业应已达到智能制造能力成熟度（GB/T 39116，CMMM）三级及以上[1]。",
+     # its first clause gives the advanced tier's conditions for the excellent tier, found first; the
+     # second drops the local notice's scope (test_a_clause_that_drops_a_scope_is_caught_on_its_own)
+     "as said of “卓越级”"),
     # held-out conversation: asked what CMMM level 3 requires, the lead stated the local notices'
     # requirement for excellent-tier applicants as a plain fact about enterprises
     ("what some notices require stated as a plain fact", CMMM, "企业达到CMMM三级及以上。[4]", "only of some"),
+    # held-out: asked what an excellent-tier applicant needs, the lead gave the advanced tier's conditions
+    ("one tier's conditions given as another's", TIERS,
+     "我们工厂想申报卓越级智能工厂，需要满足以下基本条件：首先，企业必须已自评为基础级，由省级部门认定，重点是数字化转型和"
+     "网络化协同；其次，企业应已是先进级，原则上应已是先进级。[1]", "of “先进级” as said of “卓越级”"),
 ]
 
 HONEST = [
@@ -72,6 +79,8 @@ HONEST = [
     (ENCOURAGED, "国家鼓励有条件的中小企业开展数字化改造[1]。"),
     (SME_GUIDE, "《中小企业数字化转型指南》鼓励中小企业使用即时通讯、远程协作和项目管理等数字化应用[1]。"),
     (TIERS, "卓越级由国家层面组织，申报企业原则上应已是先进级；一些地方还要求达到CMMM三级及以上[1]。"),
+    (TIERS, "申报卓越级智能工厂的基本条件：由国家层面组织，申报企业原则上应已是先进级[1]。"),
+    (TIERS, "先进级智能工厂的条件：须已自评为基础级，由省级部门认定[1]。"),
 ]
 
 
@@ -114,4 +123,9 @@ def test_an_english_count_must_count_what_its_source_counts():
                    "created[1].", "The 2027 targets include 500 typical application scenarios[1]."):
         fixed, check = verify_sentence(honest, [AI_TARGETS])
         assert fixed is not None, check
+
+
+def test_a_clause_that_drops_a_scope_is_caught_on_its_own():
+    sentence = "卓越级智能工厂的申报条件：由国家层面组织；企业应已达到智能制造能力成熟度（GB/T 39116，CMMM）三级及以上[1]。"
+    assert "only of some" in qualifier_problem(sentence, TIERS)
 
