@@ -8,6 +8,7 @@ from typing import Iterator
 from app.answer.fact_kinds import NOT_GIVEN
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.verification import SHOWN
+from ingest.text import split_sentences
 from retrieval.evidence import word_share
 
 
@@ -23,12 +24,12 @@ def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
         return "fact_gap:" + ",".join(state.gaps)  # the kind of fact asked for is not in the sources
     if state.extractive:  # the quoted evidence itself says the sources do not give it
         # every sentence shown says so, or the model refused and the one closest to the question says so
-        said = [bool(NOT_GIVEN.search(line.text)) for line in state.body]
+        said = [says_not_given(line.text) for line in state.body]
         # the model's refusal counts only when no ask is known not to be given: else that ask explains it
         refused = bool(stream and stream.refused_first) and not state.not_given
         closest = max(state.body, key=lambda line: word_share(state.request.asked, line.text, specific=True),
                       default=None)
-        corroborated = refused and closest is not None and NOT_GIVEN.search(closest.text)
+        corroborated = refused and closest is not None and says_not_given(closest.text)
         return "sources_say_not_given" if said and (all(said) or corroborated) and not state.kept else None
     if not answered:
         return "model_refused" if stream and stream.refused_first else "nothing_verified"
@@ -40,6 +41,13 @@ def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
     if stream and stream.refused_first and state.kept <= tools.policy.refusal_max_kept and not state.body:
         return "model_refused"
     return None
+
+
+def says_not_given(text: str) -> bool:
+    """The line is about something the sources do not give: its first sentence says so. A line that
+    gives 72 and 74 lighthouse factories and ends "this report gives no cumulative total" answers."""
+    first = split_sentences(text, semicolons=False, lines=False)
+    return bool(first and NOT_GIVEN.search(first[0]))
 
 
 def decide(state: AnswerState, tools: Tools) -> Iterator[Event]:

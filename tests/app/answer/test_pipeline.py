@@ -221,3 +221,12 @@ def test_a_lead_that_only_says_the_sources_do_not_give_it_is_a_refusal():
     assert decide.refusal_reason(state, tools) == "sources_say_not_given"
     state.stream.checks.append(SentenceCheck("附件给出了场景参考架构[1]。", decision="kept"))
     assert decide.refusal_reason(state, tools) is None
+
+
+def test_a_line_that_answers_and_then_says_what_one_report_lacks_does_not_make_a_refusal():
+    """Dev conversation "中国有多少家？" (lighthouse factories): the model refused; the closest body
+    line gives 72 and 74 by source and date, and ends by saying one report gives no total."""
+    lighthouse = ("各来源给出的中国灯塔工厂数量不同，每个数字都取决于它的来源和时点：《经济日报》2025年1月2日报道：中国灯塔工厂总数达72家。"
+                  "世界经济论坛2024年10月新一批：全球灯塔总数172家，其中74家在中国。这篇报道没有给出中国的累计总数。")
+    assert not decide.says_not_given(lighthouse)
+    assert decide.says_not_given("现有资料没有专精特新企业数字化改造的补贴标准：既没有每家企业的补贴金额，也没有补贴比例。")
