@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from app.answer.advisor import Advisor
+from app.answer.documents import Library
 from app.answer.policy import AnswerPolicy
 from app.generation.base import GenerationError, Generator
 from app.models.gguf_parts import ensure_gguf
@@ -179,6 +180,12 @@ class Services:
         return retriever
 
     @cached_property
+    def library(self) -> Library:
+        """The index's documents as users name them (no model loaded): the user's own told from the
+        starter ones, names resolved to ids."""
+        return Library(self.store, self.settings.knowledge_dir)
+
+    @cached_property
     def generator(self) -> Generator:
         return build_generator(self.settings)
 
@@ -186,7 +193,8 @@ class Services:
     def advisor(self) -> Advisor:
         s = self.settings
         return Advisor(self.retriever, self.generator, system_language=s.system_prompt_language,
-                       embed_passages=self.embedder.embed_passages, policy=AnswerPolicy.from_settings(s))
+                       embed_passages=self.embedder.embed_passages, policy=AnswerPolicy.from_settings(s),
+                       library=self.library)
 
     def ingest(self, paths: list[Path], **kwargs) -> list[IngestResult]:
         self.check_embedding()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 import numpy as np
 
@@ -126,11 +126,14 @@ class HybridRetriever:
             self.refresh()
 
     def search(self, query: str, tier: str | None = None, context_k: int | None = None,
-               token_budget: int | None = None) -> Retrieval:
+               token_budget: int | None = None, doc_ids: Collection[str] | None = None) -> Retrieval:
+        """``doc_ids``: search only these documents (None or empty: all). Both sides filter before
+        they take their top k, so a scoped search gets as many candidates as an open one; the
+        coverage floors then apply to the best of those documents."""
         cfg = self.config
         self.refresh_if_changed()
-        dense = self.store.query(self.embed_query(query), cfg.dense_k)
-        lexical = self._lexical.search(query, cfg.lexical_k) if self._lexical else []
+        dense = self.store.query(self.embed_query(query), cfg.dense_k, doc_ids)
+        lexical = self._lexical.search(query, cfg.lexical_k, doc_ids) if self._lexical else []
         fused = reciprocal_rank_fusion([[c.id for c, _ in dense], [i for i, _ in lexical]], k=cfg.rrf_k)
 
         known: dict[str, StoredChunk] = {c.id: c for c, _ in dense}

@@ -17,12 +17,13 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Collection
 
 import bm25s
 import numpy as np
 
 from ingest.text import tokenize
+from retrieval.vector_store import chunk_doc_id
 
 MAX_SEGMENTS = 6  # beyond this, every segment but the largest is merged into one
 REBUILD_DELETED_SHARE = 0.2  # deleted chunks beyond this share of the index: rebuild it whole
@@ -112,10 +113,13 @@ class LexicalIndex:
         deleted &= {i for seg in segments for i in seg.ids}
         return LexicalIndex(segments, frozenset(deleted))
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, doc_ids: Collection[str] | None = None) -> list[tuple[str, float]]:
+        """The ``k`` best chunks (id, BM25 score); with ``doc_ids``, the ``k`` best of those documents'
+        chunks (the others score 0 before the top k are taken)."""
         tokens = tokenize(query)
         if not self.segments or not tokens or k <= 0:
             return []
+        allowed = frozenset(doc_ids) if doc_ids else None
         n = self.size
         counts: dict[str, int] = {}
         for t in tokens:
@@ -133,6 +137,8 @@ class LexicalIndex:
             scores = seg.scores(weights)
             if seg.name in self._deleted_mask:
                 scores[self._deleted_mask[seg.name]] = 0.0
+            if allowed is not None:
+                scores[~np.fromiter((chunk_doc_id(i) in allowed for i in seg.ids), bool, len(seg.ids))] = 0.0
             top = min(k, len(seg.ids))
             best = np.argpartition(-scores, top - 1)[:top]
             found += [(seg.ids[i], float(scores[i])) for i in best if scores[i] > 0]

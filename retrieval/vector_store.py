@@ -7,7 +7,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Collection, Iterator
 
 import chromadb
 import numpy as np
@@ -31,6 +31,7 @@ class DocumentSummary:
     ingested_at: str
     doc_type: str
     lang: str
+    origin: str = ""  # "starter" (the starter knowledge base) or "user"; "" when stored before it was recorded
 
 
 # Collection metadata keys. The version changes on every write by any process sharing the index
@@ -38,6 +39,11 @@ class DocumentSummary:
 VERSION_KEY = "advisor_index_version"
 MARKER_PREFIX = "advisor_marker_"
 SCAN_PAGE = 5000
+
+
+def chunk_doc_id(chunk_id: str) -> str:
+    """The document a chunk id belongs to (``<doc_id>:<chunk_index>``)."""
+    return chunk_id.rsplit(":", 1)[0]
 
 
 def ids_fingerprint(ids: list[str]) -> str:
@@ -148,7 +154,8 @@ class ChromaStore:
         for doc_id, metas in by_doc.items():
             m = metas[0]
             rows.append(DocumentSummary(doc_id, m.get("title", ""), m.get("source", ""), m.get("file_name", ""),
-                                        len(metas), m.get("ingested_at", ""), m.get("doc_type", ""), m.get("lang", "")))
+                                        len(metas), m.get("ingested_at", ""), m.get("doc_type", ""), m.get("lang", ""),
+                                        m.get("origin", "")))
         return sorted(rows, key=lambda r: (r.file_name, r.doc_id))
 
     def all_chunks(self) -> list[StoredChunk]:
@@ -173,13 +180,16 @@ class ChromaStore:
             found.update({i: np.asarray(e, dtype=np.float32) for i, e in zip(got["ids"], got["embeddings"])})
         return found
 
-    def query(self, embedding: np.ndarray, k: int) -> list[tuple[StoredChunk, float]]:
-        """Nearest chunks with their cosine similarity, best first."""
+    def query(self, embedding: np.ndarray, k: int, doc_ids: Collection[str] | None = None
+              ) -> list[tuple[StoredChunk, float]]:
+        """Nearest chunks with their cosine similarity, best first; with ``doc_ids``, only chunks of
+        those documents (Chroma filters before ranking, so k of them come back when they exist)."""
         n = self.count()
         if n == 0:
             return []
+        where = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids else None
         got = self.collection.query(query_embeddings=[np.asarray(embedding, dtype=np.float32)], n_results=min(k, n),
-                                    include=["documents", "metadatas", "distances"])
+                                    where=where, include=["documents", "metadatas", "distances"])
         return [(StoredChunk(i, t or "", m or {}), 1.0 - float(d)) for i, t, m, d in
                 zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])]
 

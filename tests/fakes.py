@@ -7,11 +7,14 @@ are replaced.
   L2-normalised, so texts that share wording are close. Like e5, it gives unrelated texts a high
   cosine too (``floor``), so the product's cosine thresholds keep their meaning.
 - ``FixedRetriever``: ``HybridRetriever.search``'s signature and result (``Retrieval``) over a fixed
-  list of ``Source`` objects, packed as the real retriever packs them; records each search.
+  list of ``Source`` objects (those of ``doc_ids`` when given), packed as the real retriever packs
+  them; records each search.
 - ``ScriptedGenerator``: the ``Generator`` protocol; streams a scripted reply in small pieces (one
   piece a token, at most ``max_tokens`` of them) and records the messages it was given.
   ``{doc_id}`` in a reply becomes the number the prompt gave that document, so a reply can cite
   the right source (or, with a doc id the prompt lacks, a wrong one).
+- ``FakeDocumentStore``: the index's document list (``documents``, ``version``) for a ``Library``,
+  from (doc_id, title, file name) rows; counts its reads.
 - ``make_source`` / ``sources_from``: ``Source`` objects from (title, section, text) rows.
 - ``make_advisor``: the real ``Advisor`` over these fakes.
 - ``make_plan_advisor``: ``make_advisor`` for plan drafts: every section cites both of its two
@@ -31,6 +34,7 @@ from app.answer.advisor import Advisor
 from ingest.language import detect_language
 from prompts import format_source
 from retrieval.hybrid import Retrieval, RetrievalConfig, Source, pack_context
+from retrieval.vector_store import DocumentSummary
 
 Reply = str | Callable[[list[dict[str, str]]], str]
 Row = tuple[str, str, str] | tuple[str, str, str, dict]
@@ -162,15 +166,40 @@ class FixedRetriever:
         pass
 
     def search(self, query: str, tier: str | None = None, context_k: int | None = None,
-               token_budget: int | None = None) -> Retrieval:
-        self.searches.append({"query": query, "tier": tier, "context_k": context_k, "token_budget": token_budget})
+               token_budget: int | None = None, doc_ids: Iterable[str] | None = None) -> Retrieval:
+        self.searches.append({"query": query, "tier": tier, "context_k": context_k, "token_budget": token_budget,
+                              "doc_ids": None if doc_ids is None else list(doc_ids)})
+        allowed = set(doc_ids) if doc_ids else None
         # copies: the product may annotate what it gets; the next search starts from the same sources
-        candidates = [dataclasses.replace(s, metadata=dict(s.metadata)) for s in self.sources]
+        candidates = [dataclasses.replace(s, metadata=dict(s.metadata)) for s in self.sources
+                      if allowed is None or s.doc_id in allowed]
         packed = pack_context(candidates, context_k or self.config.context_k,
                               token_budget or self.config.context_token_budget)
         covered = self.covered(query) if callable(self.covered) else self.covered
         return Retrieval(query, packed, candidates, self.best_similarity, self.best_lexical,
                          bool(packed) and bool(covered))
+
+
+class FakeDocumentStore:
+    """``ChromaStore.documents`` and ``version`` over fixed rows: (doc_id, title, file_name) plus,
+    optionally, a dict of other ``DocumentSummary`` fields (default: a user document, Chinese, added
+    in row order). ``reads`` counts the ``documents`` calls."""
+
+    def __init__(self, rows: Iterable[tuple]):
+        self.rows = list(rows)
+        self.reads = 0
+
+    def version(self) -> str:
+        return str(len(self.rows))
+
+    def documents(self) -> list[DocumentSummary]:
+        self.reads += 1
+        out = []
+        for i, (doc_id, title, file_name, *more) in enumerate(self.rows):
+            fields = {"source": f"upload://{file_name}", "chunks": 1, "ingested_at": f"2026-12-0{i + 1}T00:00:00",
+                      "doc_type": "", "lang": "zh", "origin": "user", **(more[0] if more else {})}
+            out.append(DocumentSummary(doc_id, title, file_name=file_name, **fields))
+        return out
 
 
 def source_number(messages: list[dict[str, str]], metadata: dict) -> str | None:

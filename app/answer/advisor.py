@@ -21,11 +21,12 @@ import contextlib
 import logging
 import time
 from dataclasses import replace
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
 from app.answer import pipeline
+from app.answer.documents import Library, Named
 from app.answer.policy import AnswerPolicy
 from app.answer.profile import EnterpriseProfile
 from app.answer.profile_inference import infer_profile
@@ -43,8 +44,12 @@ class Advisor:
     def __init__(self, retriever: HybridRetriever, generator: Generator, max_new_tokens: int = 480,
                  system_language: str = "zh", embed_passages: Callable[[list[str]], np.ndarray] | None = None,
                  first_token_target_s: float = 8.0, evidence_token_budget: int = 600, min_evidence: int = 2,
-                 policy: AnswerPolicy | None = None):
+                 policy: AnswerPolicy | None = None, library: Library | None = None):
+        """``library``: the index's documents, for questions limited to some of them (default: the
+        retriever's store's, without a starter folder to tell legacy documents by)."""
         self.retriever = retriever
+        store = getattr(retriever, "store", None)
+        self.library = library if library is not None else (Library(store) if store is not None else None)
         self.generator = generator
         self.policy = policy or AnswerPolicy(max_new_tokens=max_new_tokens, first_token_target_s=first_token_target_s,
                                              evidence_tokens=evidence_token_budget, min_evidence=min_evidence)
@@ -88,13 +93,17 @@ class Advisor:
     # --- answering ---------------------------------------------------------------------------------
     def stream(self, question: str, profile: EnterpriseProfile | None = None, history: str = "",
                search_query: str | None = None, known_text: str = "",
-               steps: tuple[pipeline.Step, ...] = pipeline.CHAT) -> Iterator[Event]:
+               steps: tuple[pipeline.Step, ...] = pipeline.CHAT,
+               documents: Sequence[str] | None = None) -> Iterator[Event]:
         """Answer a chat question. ``search_query`` is a follow-up rewritten into a standalone
         question (it is also what the model answers); ``history`` the formatted recent turns;
-        ``steps`` another list of steps for the same request (a benchmark's baseline)."""
+        ``steps`` another list of steps for the same request (a benchmark's baseline);
+        ``documents`` names or ids of the documents to answer from (``DocumentError`` before the
+        first event when one fits none or several), else those the question names itself."""
         question = question.strip()
         lang = detect_language(question)
         standalone = (search_query or question).strip()
+        scope = self.documents_for(standalone, documents)
         query, profile, assumed = plan_search(standalone, profile, lang)
         # The question's own figures are not "known": "the third batch is 30 cities, right?" is a
         # claim to check, not a fact about the enterprise (those come in through the profile). Nor
@@ -102,12 +111,22 @@ class Advisor:
         # sources. Known: the user's facts (``known_text``: earlier questions, caller-given) and profile.
         known = "\n".join(x for x in (known_text, profile.describe(lang) if profile else "") if x)
         request = Request(question, query, standalone, profile, assumed, history, known, lang=lang,
-                          premise=f"{question}\n{standalone}")
+                          premise=f"{question}\n{standalone}", documents=scope.documents,
+                          document_choices=scope.choices, document_name=scope.name)
         yield from self.run(request, steps)
 
+    def documents_for(self, question: str, documents: Sequence[str] | None = None) -> Named:
+        """The documents to answer from: those given (names or ids), else those the question names
+        ("这份报告", "《…》", a file name; several fitting one name: ``choices``); none: all."""
+        if documents:
+            if self.library is None:
+                raise ValueError("this advisor has no document list: an answer cannot be limited to documents")
+            return Named(documents=tuple(self.library.resolve(documents)))
+        return self.library.named_in(question) if self.library is not None else Named()
+
     def ask(self, question: str, profile: EnterpriseProfile | None = None, history: str = "",
-            search_query: str | None = None) -> Answer:
-        for event in self.stream(question, profile, history, search_query):
+            search_query: str | None = None, documents: Sequence[str] | None = None) -> Answer:
+        for event in self.stream(question, profile, history, search_query, documents=documents):
             if event.kind == "done":
                 return event.answer
         raise RuntimeError("the answer stream ended without an answer")

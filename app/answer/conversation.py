@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Literal
+from typing import TYPE_CHECKING, Iterable, Iterator, Literal, Sequence
 
 from app.answer.advisor import Advisor
 from app.answer.citations import MARKER
+from app.answer.documents import THIS_DOCUMENT
 from app.answer.policy import AnswerPolicy
 from app.answer.profile import EnterpriseProfile
 from app.answer.state import Event
@@ -94,6 +95,12 @@ def resolve_document(question: str, previous_questions: list[str]) -> str | None
     return DOCUMENT_PRONOUN.sub(titles[0], question, count=1)
 
 
+def points_back(question: str) -> bool:
+    """The question points at a document without naming it ("它", "这份报告", "this report"; not the
+    它 of 其它, "other")."""
+    return bool(DOCUMENT_PRONOUN.search(question.replace("其它", "其他")) or THIS_DOCUMENT.search(question))
+
+
 def rule_rewrite(question: str, previous_questions: list[str]) -> str:
     """The follow-up with the subject carried over: the previous question, then the follow-up."""
     return f"{previous_questions[-1].strip()} {question.strip()}"
@@ -163,15 +170,29 @@ class Conversation:
             return rule_rewrite(question, user_turns)
         return rewritten
 
-    def stream(self, question: str, profile: EnterpriseProfile | None = None) -> Iterator[Event]:
+    def previous_documents(self) -> list[str]:
+        """The doc ids the last answer was limited to (none: it was not)."""
+        last = next((t for t in reversed(self.history) if t["role"] == "assistant"), None)
+        return list(last.get("documents") or []) if last else []
+
+    def stream(self, question: str, profile: EnterpriseProfile | None = None,
+               documents: Sequence[str] | None = None) -> Iterator[Event]:
+        """``documents``: names or ids to answer from; without them, a follow-up that points back at
+        a document ("它", "这份报告") keeps the documents the last answer was limited to, and any
+        other question is limited to the documents it names (``Advisor.stream``)."""
         lang = detect_language(question)
+        if not documents and points_back(question):
+            documents = self.previous_documents() or None
         query = self.standalone_query(question)
         history = format_history(self.recent(), lang, self.char_budget) if self.history else ""
         if history:
             history = load_table("answer_notes", lang)["history_heading"] + "\n" + history
         known = "\n".join(t["content"] for t in self.history if t["role"] == "user")
-        for event in self.advisor.stream(question, profile, history=history, search_query=query, known_text=known):
+        for event in self.advisor.stream(question, profile, history=history, search_query=query, known_text=known,
+                                         documents=documents):
             if event.kind == "done":
-                self.history += [{"role": "user", "content": question.strip()},
-                                 {"role": "assistant", "content": event.answer.answer}]
+                reply = {"role": "assistant", "content": event.answer.answer}
+                if event.answer.documents:  # a follow-up pointing back keeps them
+                    reply["documents"] = [d["doc_id"] for d in event.answer.documents]
+                self.history += [{"role": "user", "content": question.strip()}, reply]
             yield event

@@ -1,10 +1,11 @@
 """The grounded answer as an ordered list of steps. Chat answers, plan sections and self-check
 advice differ by the steps they run (and their prompts), not by flags:
 
-chat: scope → retrieve (a wide pool: the model reads only the body) → coverage → topic → assumed profile → not covered → what the question assumes
-about a document (edition, issuer) → the question's asks → fact
-gaps per ask → the body (the evidence that answers each ask) → the model's lead, verified → the body
-shown → where to verify; then always decide → finish. The model writes only the lead: the facts
+chat: scope → the documents it is limited to (or "which one?") → retrieve (a wide pool: the model
+reads only the body) → coverage → topic → assumed profile → not covered → what the question assumes
+about a document (edition, issuer) → the question's asks → fact gaps per ask → the body (the
+evidence that answers each ask) → the model's lead, verified → the body shown → where to verify;
+then always decide → finish. The model writes only the lead: the facts
 reach the user in the sources' own words.
 
 Each step is ``step(state, tools) -> events`` (``app.answer.steps``); a step that gives the whole
@@ -16,13 +17,13 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from app.answer.state import AnswerState, Event, Tools
-from app.answer.steps import (asks, body, coverage, decide, fact_gaps, finish, generate, lead, notes, premises, quotes,
-                              retrieve, scope)
+from app.answer.steps import (asks, body, coverage, decide, documents, fact_gaps, finish, generate, lead, notes,
+                              premises, quotes, retrieve, scope)
 
 Step = Callable[[AnswerState, Tools], Iterator[Event]]
 
 CHAT: tuple[Step, ...] = (
-    scope.check_scope, retrieve.retrieve_pool, coverage.by_retrieval, coverage.by_topic, notes.assumed_profile,
+    scope.check_scope, documents.scope_documents, retrieve.retrieve_pool, coverage.by_retrieval, coverage.by_topic, notes.assumed_profile,
     coverage.say_not_covered, premises.check_premises, asks.split_question, fact_gaps.find_gaps, body.choose_body,
     lead.write_lead, body.show_body, fact_gaps.say_where_to_verify)
 # Self-check advice is asked by the app, not the user: no scope check; its topic is set by the app;

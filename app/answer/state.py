@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Literal
 
 import numpy as np
 
+from app.answer.documents import Document
 from app.answer.profile import EnterpriseProfile
 from app.answer.source_kinds import source_kinds, source_label
 from retrieval.evidence import EvidenceUnit
@@ -83,6 +84,8 @@ class Answer:
     profile_assumed: bool = False  # inferred from the question, not set by the user
     out_of_scope: bool = False
     refusal_reason: str | None = None  # why it is a refusal (README, "Refusal reasons"); None for an answer
+    documents: list[dict] = field(default_factory=list)  # {doc_id, title} it was limited to; empty: all
+    document_choices: list[dict] = field(default_factory=list)  # the documents it asks the user to choose from
     trace: list[dict] = field(default_factory=list)  # each step's decision, in order
 
     def to_json(self) -> dict:
@@ -119,6 +122,13 @@ class Request:
     prompt: Callable[[list[str], str], str] | None = None  # (source blocks, gap line) -> user message
     max_tokens: int | None = None
     lang: str = ""
+    documents: tuple[Document, ...] = ()  # search only these (empty: every document)
+    document_choices: tuple[Document, ...] = ()  # the question's name fits these: ask which, answer nothing
+    document_name: str = ""  # how the question named them ("《…》", "这份报告")
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return [d.doc_id for d in self.documents]
 
     @property
     def asked(self) -> str:

@@ -83,16 +83,21 @@ def cmd_check(args) -> int:
 
 
 def cmd_list(args) -> int:
-    docs = _services(args).store.documents()
+    """The user's documents first (newest first), then the starter knowledge base's."""
+    services = _services(args)
+    docs = services.library.documents()
     if args.json:
-        print(json.dumps([d.__dict__ for d in docs], ensure_ascii=False, indent=2))
+        summaries = {d.doc_id: d for d in services.store.documents()}
+        print(json.dumps([dict(summaries[d.doc_id].__dict__, user=d.user) for d in docs], ensure_ascii=False,
+                         indent=2))
         return 0
     if not docs:
         print("the index is empty: add documents with `advisor ingest PATH`")
         return 0
-    print(f"{'doc_id':<14} {'chunks':>6}  {'ingested (UTC)':<20} title  [file]")
+    print(f"{'doc_id':<14} {'chunks':>6}  {'ingested (UTC)':<20} {'from':<8} {'lang':<4} title  [file]")
     for d in docs:
-        print(f"{d.doc_id[:12]:<14} {d.chunks:>6}  {d.ingested_at[:19]:<20} {d.title}  [{d.file_name}]")
+        print(f"{d.doc_id[:12]:<14} {d.chunks:>6}  {d.added[:19]:<20} {'user' if d.user else 'starter':<8} "
+              f"{d.lang:<4} {d.title}  [{d.file_name}]")
     print(f"{len(docs)} documents, {sum(d.chunks for d in docs)} chunks")
     return 0
 
@@ -148,17 +153,24 @@ def print_sources(citations) -> None:
             print(f"[{c.n}] {c.title}" + (f" — {where}" if where else "") + label + f"\n    {c.snippet}")
 
 
+def _documents(services, args) -> list[str] | None:
+    """The doc ids ``--doc`` names (before any model loads: a name that fits none or several is one
+    ``error:`` line)."""
+    return [d.doc_id for d in services.library.resolve(args.doc)] if args.doc else None
+
+
 def cmd_ask(args) -> int:
     from app.answer.conversation import Conversation
 
     services = _services(args)
+    documents = _documents(services, args)
     conversation = Conversation.from_settings(services.advisor, services.settings, _load_history(args.history))
     answer = None
     profile = _profile(args)
     if profile and not args.json:
         print(f"(profile assumed: {profile.describe('en').split('. Tailor')[0].removeprefix('The asking enterprise ')})",
               file=sys.stderr)
-    for event in conversation.stream(args.question, profile):
+    for event in conversation.stream(args.question, profile, documents):
         if args.json:
             if event.kind == "done":
                 answer = event.answer
@@ -183,6 +195,7 @@ def cmd_chat(args) -> int:
     from app.answer.conversation import Conversation
 
     services = _services(args)
+    documents = _documents(services, args)
     conversation = Conversation.from_settings(services.advisor, services.settings)
     print("Ask a question (empty line or Ctrl-D to quit).")
     while True:
@@ -192,7 +205,7 @@ def cmd_chat(args) -> int:
             break
         if not question:
             break
-        for event in conversation.stream(question, _profile(args)):
+        for event in conversation.stream(question, _profile(args), documents):
             if event.kind == "sources" and event.search_query != question:
                 print(f"(searched for: {event.search_query})")
             elif event.kind == "evidence" and event.evidence:
@@ -344,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--repair", action="store_true", help="remove broken documents, rebuild the lexical index")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("list", help="documents in the index with their chunk counts")
+    p = sub.add_parser("list", help="documents in the index: yours (newest first), then the starter ones")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)
 
@@ -365,6 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--headcount", type=int)
         p.add_argument("--digital-level", type=int, choices=[0, 1, 2, 3, 4])
         p.add_argument("--pain-points")
+        p.add_argument("--doc", action="append", metavar="NAME_OR_ID",
+                       help="answer only from this document (doc_id, file name, title or a unique part of "
+                            "one; see `advisor list`); repeat for several")
         p.set_defaults(func=func)
 
     # Values are checked by the plan's own rules (app/plan/service.py), not argparse's, so that every

@@ -25,6 +25,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.answer.conversation import Conversation
+from app.answer.documents import DocumentError
 from app.plan.service import PlanRequest, draft, plan_json
 from app.storage.conversations import ConversationInfo, title_from
 from app.storage.errors import NotFound
@@ -77,7 +78,7 @@ def conversation_events(ctx: WebContext, req: AskRequest):
     """A new Conversation per request, its history preloaded: follow-ups are rewritten exactly as
     in the chat, and no two requests share anything."""
     conversation = Conversation.from_settings(ctx.services.advisor, ctx.services.settings, req.history)
-    return conversation.stream(req.question, req.profile)
+    return conversation.stream(req.question, req.profile, req.documents or None)
 
 
 @dataclass
@@ -171,6 +172,18 @@ async def continued(ctx: WebContext, caller: Caller, req: AskRequest) -> AskRequ
     return req
 
 
+async def scoped(ctx: WebContext, req: AskRequest) -> AskRequest:
+    """The request's ``documents`` as doc ids: 400 at once (before the queue) when a name fits no
+    document or several."""
+    if req.documents:
+        try:
+            docs = await anyio.to_thread.run_sync(ctx.services.library.resolve, req.documents)
+        except DocumentError as exc:
+            raise APIError(400, "bad_documents", detail=str(exc)) from None
+        req.documents = [d.doc_id for d in docs]
+    return req
+
+
 def owned_conversation(ctx: WebContext, caller: Caller, conversation_id: int):
     try:
         return ctx.stores.conversations.get(caller.account.id, conversation_id)
@@ -191,6 +204,7 @@ async def chat_completions(request: Request):
     ctx = context(request)
     caller = await ctx.auth.caller(request)
     req = await continued(ctx, caller, parse_chat(parse_json(await read_body(request, MAX_JSON_BYTES))))
+    req = await scoped(ctx, req)
     model = req.model or ctx.model_name
     ticket = admit(ctx)
     if req.stream:
@@ -211,6 +225,7 @@ async def ask(request: Request):
     ctx = context(request)
     caller = await ctx.auth.caller(request)
     req = await continued(ctx, caller, parse_ask(parse_json(await read_body(request, MAX_JSON_BYTES))))
+    req = await scoped(ctx, req)
     ticket = admit(ctx)
     answer = await final_answer(request, ctx, ticket, req)
     stored = await remember(ctx, caller, req, answer)

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.answer.documents import DocumentError
 from app.generation.base import GenerationError
 from app.storage.errors import NotFound, StorageError
 from app.web.messages import ERRORS
@@ -46,6 +47,8 @@ def describe_failure(exc: BaseException) -> tuple[int, str, str]:
         return 404, "no_such", ERRORS["no_such"].format(detail=exc)
     if isinstance(exc, StorageError):
         return 400, "storage", ERRORS["storage"].format(detail=exc)
+    if isinstance(exc, DocumentError):  # a document a follow-up kept was removed meanwhile
+        return 400, "bad_documents", ERRORS["bad_documents"].format(detail=exc)
     if isinstance(exc, GenerationError):
         return 502, "generation", ERRORS["generation"].format(detail=exc)
     if exc.__class__.__module__.startswith(("chromadb", "httpx", "sqlite3")):

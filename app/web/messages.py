@@ -12,6 +12,7 @@ ERRORS = {
     "bad_history": "`history`: {detail}",
     "bad_profile": "`profile`: {detail}",
     "bad_field": "`{field}` must be {kind}",
+    "bad_documents": "`documents`: {detail}",
     "bad_plan": "{detail}",
     "bad_selfcheck": "`selfcheck`: {detail}",
     "body_too_large": "the request body is over the {limit} limit",

@@ -5,7 +5,7 @@ names the field, never a validation dump: the OpenAI chat format, the advisor's 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.answer.conversation import parse_history
@@ -15,6 +15,7 @@ from app.selfcheck.answers import SelfCheckError, parse_answers
 from app.web.errors import APIError
 
 MAX_QUESTION_CHARS = 4000
+MAX_DOCUMENTS = 50  # names in one request's ``documents``
 CHAT_ROLES = {"system", "developer", "user", "assistant"}  # system/developer: the advisor has its own
 PLAN_FIELDS = ("goal", "profile", "lang", "selfcheck")
 
@@ -28,6 +29,7 @@ class AskRequest:
     stream: bool = False
     store: bool = False  # record the turn under the caller (``"store": true``)
     conversation_id: int | None = None  # the stored conversation it continues (implies store)
+    documents: list[str] = field(default_factory=list)  # names or ids to answer from (empty: all)
 
 
 def parse_json(raw: bytes) -> dict:
@@ -75,6 +77,19 @@ def checked_question(text: str) -> str:
     return question
 
 
+def parse_documents(body: dict, req: AskRequest) -> AskRequest:
+    """``documents``: names or ids of the documents to answer from (resolved by the API route)."""
+    documents = body.get("documents")
+    if documents is None:
+        return req
+    if (not isinstance(documents, list) or len(documents) > MAX_DOCUMENTS
+            or not all(isinstance(d, str) and d.strip() for d in documents)):
+        raise APIError(400, "bad_field", field="documents",
+                       kind=f"a list of at most {MAX_DOCUMENTS} document names or ids (strings)")
+    req.documents = [d.strip() for d in documents]
+    return req
+
+
 def parse_storing(body: dict, req: AskRequest) -> AskRequest:
     """``store`` (true/false) and ``conversation_id`` (a stored conversation's id, which it continues)."""
     store = body.get("store", False)
@@ -111,12 +126,14 @@ def parse_chat(body: dict) -> AskRequest:
     model = body.get("model", "")
     if not isinstance(model, str):
         raise APIError(400, "bad_field", field="model", kind="a string")
-    return parse_storing(body, AskRequest(checked_question(turns[-1]["content"]), parse_history(turns[:-1]),
-                                          parse_profile(body.get("profile")), model, stream))
+    req = AskRequest(checked_question(turns[-1]["content"]), parse_history(turns[:-1]),
+                     parse_profile(body.get("profile")), model, stream)
+    return parse_documents(body, parse_storing(body, req))
 
 
 def parse_ask(body: dict) -> AskRequest:
-    """``/v1/ask``: ``{question, history?, profile?}``; history as ``advisor ask --history`` takes it."""
+    """``/v1/ask``: ``{question, history?, profile?, documents?}``; history as ``advisor ask --history``
+    takes it."""
     question = body.get("question")
     if not isinstance(question, str) or not question.strip():
         raise APIError(400, "no_question")
@@ -124,7 +141,8 @@ def parse_ask(body: dict) -> AskRequest:
         history = parse_history(body.get("history") or [])
     except ValueError as exc:
         raise APIError(400, "bad_history", detail=str(exc)) from None
-    return parse_storing(body, AskRequest(checked_question(question), history, parse_profile(body.get("profile"))))
+    req = AskRequest(checked_question(question), history, parse_profile(body.get("profile")))
+    return parse_documents(body, parse_storing(body, req))
 
 
 def parse_plan(body: dict, knowledge_dir: Path) -> PlanRequest:

@@ -59,6 +59,10 @@ BOT = "#chat .message.bot, #chat [data-testid='bot']"
 # The last answer is complete when its open list of key passages (under a bold heading) is gone.
 ANSWER_COMPLETE = f"""() => {{ const m = [...document.querySelectorAll("{BOT}")].pop();
     return m && ![...m.querySelectorAll("strong")].some(s => s.textContent.includes("资料原文要点")); }}"""
+# Source words in the last answer: the key passages' heading or a quoted body line.
+FIRST_WORDS = f"""() => {{ const m = [...document.querySelectorAll("{BOT}")].pop();
+    return m && ([...m.querySelectorAll("strong")].some(s => s.textContent.includes("资料原文要点"))
+        || [...m.querySelectorAll("li")].some(li => li.textContent.trim().startsWith("“"))); }}"""
 # The text of the last answer's elements matching a selector (paragraphs, list items), the evidence fold left out.
 OUTSIDE_FOLD = f"""(selector) => [...[...document.querySelectorAll("{BOT}")].pop().querySelectorAll(selector)]
     .filter(e => !e.closest("details")).map(e => e.textContent.trim())"""
@@ -75,8 +79,9 @@ def test_profile_question_streamed_answer_and_source_cards(page):
     page.fill("#industry textarea", "五金加工")
     ask(page, "数字化转型应该从哪里入手？")
     page.wait_for_selector("#sources .src-card", timeout=60_000)
-    # The key passages are on screen before the model's first word.
-    page.get_by_text("资料原文要点").first.wait_for(timeout=60_000)
+    # The key passages, then the answer's body (the sources' sentences, quoted), are on screen before
+    # the model's lead is written above them.
+    page.wait_for_function(FIRST_WORDS, timeout=60_000)
     page.wait_for_selector("#sources .src-card.cited", timeout=180_000)
     page.wait_for_function(ANSWER_COMPLETE, timeout=60_000)
     message = page.locator(BOT).last

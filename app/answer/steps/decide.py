@@ -17,6 +17,8 @@ def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
     stream = state.stream
     if state.out_of_scope:
         return "out_of_scope"
+    if state.request.document_choices:  # the question's document is unclear: it asked which
+        return "which_document"
     if not state.covered:
         return "not_covered"
     answered = bool(state.kept or state.body)

@@ -28,7 +28,10 @@ def finish(state: AnswerState, tools: Tools) -> Iterator[Event]:
         removed_figures=[f for c in checks if c.decision == "removed" for f in c.figures],
         evidence=state.evidence, verification=[c.to_json() for c in checks], fact_gaps=state.gaps,
         extractive=state.extractive, quoted=to_evidence(state.quoted), profile_assumed=req.profile_assumed and not state.out_of_scope,
-        out_of_scope=state.out_of_scope, refusal_reason=state.refusal_reason, trace=state.trace))
+        out_of_scope=state.out_of_scope, refusal_reason=state.refusal_reason,
+        documents=[d.ref() for d in req.documents],
+        document_choices=[{"doc_id": d.doc_id, "title": d.title, "file_name": d.file_name} for d in req.document_choices],
+        trace=state.trace))
 
 
 def citation_checks(checks: list[SentenceCheck]) -> list[dict]:

@@ -25,7 +25,8 @@ def retrieve_pool(state: AnswerState, tools: Tools) -> Iterator[Event]:
 def _retrieve(state: AnswerState, tools: Tools, tokens: int, items: int) -> Iterator[Event]:
     req, policy = state.request, tools.policy
     state.retrieval = tools.retriever.search(req.search_query, tier=state.profile.tier if state.profile else None,
-                                             context_k=policy.source_pool, token_budget=policy.chunk_token_budget)
+                                             context_k=policy.source_pool, token_budget=policy.chunk_token_budget,
+                                             doc_ids=req.doc_ids or None)
     units = choose_evidence(state, tools, state.retrieval.sources, tokens, items)
     state.sources, state.units = number_sources(state.retrieval.sources, units)
     state.asked_kinds = asked_kinds(req.question)

@@ -15,6 +15,7 @@ from pathlib import Path
 import gradio as gr
 
 from app.answer.conversation import Conversation, parse_history
+from app.answer.documents import DocumentError
 from app.plan.drafts import draft_plan
 from app.plan.export import export_docx
 from app.answer.profile import EnterpriseProfile
@@ -87,7 +88,9 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                     gr.skip(), history, answers, ""
             yield from chat_answer(question, messages, history, answers, *profile_values)
 
-    def chat_answer(question, messages, history, answers, tier, industry, headcount, level, pains, selfcheck=None):
+    def chat_answer(question, messages, history, answers, tier, industry, headcount, level, pains, selfcheck=None,
+                    documents=None):
+        """``documents``: the doc ids picked in the chat (none: every document)."""
         question = (question or "").strip()
         if not question:
             yield messages, gr.skip(), history, answers, ""
@@ -98,8 +101,16 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         messages = list(messages) + [{"role": "user", "content": question}, {"role": "assistant", "content": note}]
         yield messages, f'<div class="src-note">{SOURCE_TEXT[lang]["waiting"]}</div>', history, answers, ""
         conversation = conversation_for(history)
+        try:
+            yield from chat_events(conversation, question, profile, documents, lang, messages, history, answers, note)
+        except DocumentError as exc:  # a picked document was removed meanwhile
+            messages[-1] = {"role": "assistant", "content": exc.describe(lang)}
+            yield messages, "", history, answers, ""
+
+    def chat_events(conversation, question, profile, documents, lang, messages, history, answers, note):
+        """The page's updates while the answer comes: sources, evidence, body, the text, the end."""
         shown, sources, evidence, body = note, [], [], ""
-        for event in conversation.stream(question, profile):
+        for event in conversation.stream(question, profile, documents or None):
             if event.kind == "sources":
                 sources = event.sources
                 html = render_sources(event.contexts, card_metadata(sources, lang), lang,
@@ -153,6 +164,13 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         last = answers[max(answers, key=int)]
         feedback.add(0, last, comment or "", user_id=ws.user(request, lang).id)
         return TEXT[lang]["feedback_saved"], ""
+
+    def document_choices(selected):
+        """The picker's documents (the user's, newest first, then the starter ones); picks of
+        documents removed meanwhile are dropped."""
+        docs = services.library.documents()
+        ids = {d.doc_id for d in docs}
+        return gr.update(choices=[(d.label, d.doc_id) for d in docs], value=[i for i in selected or [] if i in ids])
 
     # ---------------------------------------------------------------- plan
     def plan(goal, tier, industry, headcount, level, pains, lang, selfcheck=None):
@@ -255,6 +273,8 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                                 level = gr.Dropdown(LEVEL_CHOICES["zh"], value=0, label=t0["level"])
                             pains = gr.Textbox(label=t0["pains"])
                             profile_priorities = gr.Markdown(elem_id="profile-priorities")
+                        doc_scope = gr.Dropdown([], value=[], multiselect=True, label=t0["documents"],
+                                                elem_id="documents")
                         chatbot = gr.Chatbot(label="Chat", height=480, examples=[{"text": q} for q in EXAMPLES],
                                              placeholder=t0["chat_placeholder"], elem_id="chat",
                                              feedback_options=("Like", "Dislike"))
@@ -323,7 +343,8 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         chat_slots = admission.max_waiting + admission.slots if admission else 1
         # After each answer the turns not stored yet are stored under the user (and the current client).
         save_inputs, save_outputs = [answers, conversation, client, conv_search, lang], [conversation, conv_list]
-        box.submit(chat, [box, chatbot, history, answers] + profile_inputs + [selfcheck.state],
+        chat_inputs = [box, chatbot, history, answers] + profile_inputs + [selfcheck.state, doc_scope]
+        box.submit(chat, chat_inputs,
                    [chatbot, sources_html, history, answers, box], api_name="chat", concurrency_limit=chat_slots
                    ).success(ws.save_turns, save_inputs, save_outputs, api_name=False, concurrency_limit=None)
 
@@ -331,7 +352,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
             return selected.value["text"]
 
         chatbot.example_select(pick_example, None, box).then(
-            chat, [box, chatbot, history, answers] + profile_inputs + [selfcheck.state],
+            chat, chat_inputs,
             [chatbot, sources_html, history, answers, box],
             concurrency_limit=chat_slots).success(ws.save_turns, save_inputs, save_outputs, api_name=False,
                                                   concurrency_limit=None)
@@ -347,6 +368,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
             lambda ok, lg: document_table(lg) if ok else (gr.skip(), gr.skip()), [is_admin, lang], [docs, doc_choice],
             **quick)
         demo.load(ws.list_keys, lang, keys_md, **quick)
+        demo.load(document_choices, doc_scope, doc_scope, **quick)
         conv_search.change(ws.search, [conv_search, client, lang], conv_list, **quick)
         conv_list.input(ws.open, [conv_list, lang], [chatbot, history, answers, conversation, sources_html, conv_title],
                         **quick)
@@ -389,9 +411,12 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         login_btn.click(login, [user, password, lang], [is_admin, login_status, admin, docs], api_name=False).then(
             lambda ok, lg: document_table(lg)[1] if ok else gr.skip(), [is_admin, lang], doc_choice, api_name=False)
         logout_btn.click(logout, None, [is_admin, login_status, admin], api_name=False)
-        ingest_btn.click(ingest, [files, is_admin, lang], [results, docs, doc_choice, files], api_name=False)
-        delete_btn.click(delete, [doc_choice, is_admin, lang], [results, docs, doc_choice], api_name=False)
-        rebuild_btn.click(rebuild, [is_admin, lang], [results, docs, doc_choice], api_name=False)
+        ingest_btn.click(ingest, [files, is_admin, lang], [results, docs, doc_choice, files], api_name=False).then(
+            document_choices, doc_scope, doc_scope, **quick)
+        delete_btn.click(delete, [doc_choice, is_admin, lang], [results, docs, doc_choice], api_name=False).then(
+            document_choices, doc_scope, doc_scope, **quick)
+        rebuild_btn.click(rebuild, [is_admin, lang], [results, docs, doc_choice], api_name=False).then(
+            document_choices, doc_scope, doc_scope, **quick)
         export_fb.click(export_feedback, [is_admin, lang], fb_file, api_name=False)
 
         def relabel(new_lang):
@@ -408,13 +433,14 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                     gr.update(label=t["login_password"]), gr.update(value=t["login"]), gr.update(value=t["logout"]),
                     gr.update(label=t["upload"]), gr.update(value=t["ingest"]), gr.update(label=t["results"]),
                     gr.update(label=t["docs"]), gr.update(label=t["delete_doc"]), gr.update(value=t["delete"]),
-                    gr.update(value=t["rebuild"]), gr.update(value=t["export_feedback"])]
+                    gr.update(value=t["rebuild"]), gr.update(value=t["export_feedback"]),
+                    gr.update(label=t["documents"])]
 
         lang_radio.change(relabel, lang_radio,
                           [lang, title, tab_chat, tab_plan, tab_kb, profile_box, tier, industry, headcount, level,
                            pains, box, clear, comment, send_comment, goal, draft_btn, plan_md, docx_btn, md_btn,
                            user, password, login_btn, logout_btn, files, ingest_btn, results, docs, doc_choice,
-                           delete_btn, rebuild_btn, export_fb], api_name=False)
+                           delete_btn, rebuild_btn, export_fb, doc_scope], api_name=False)
 
         def relabel_workspace(new_lang):
             t = TEXT[new_lang]

@@ -1,0 +1,236 @@
+"""Which documents a question is about. The documents in the index as a user knows them (id, title,
+file name, language, when added, whether the user added it or it is a starter document); names and
+ids resolved to them (``advisor ask --doc``, the API's ``documents``, the chat's picker); and the
+document a question names itself: "这份报告", "the report I uploaded" (the newest user document),
+"《…》" or a file name (that document when exactly one matches, else the answer asks which)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Protocol
+
+from prompts import load_table
+from retrieval.vector_store import DocumentSummary
+
+CLOSE_MATCHES = 5  # candidates an "unknown document" message lists
+CLOSE_CUTOFF = 0.4  # difflib ratio for a candidate to count as close
+MIN_PART_CHARS = 4  # a part of a title must be this long (normalised) to name the document
+
+# A question pointing at "this report" or "the document I uploaded": the newest user document.
+# Policy words (指南, 政策, 通知, 方案, 标准) are left out: there they name a starter document.
+THIS_DOCUMENT = re.compile(
+    r"(?:这|那|该|此)一?(?:份|个|篇|本|部)?(?:调研|研究|分析|行业|年度|评估|测评|市场|咨询)?"
+    r"(?:报告|文档|文件|资料|材料|说明书|白皮书|PDF|pdf)|本(?:调研|研究)?报告|"
+    r"我们?(?:刚才?|刚刚|之前|前面|今天)?(?:上传|添加|导入|加入|传上来|提供)了?的|"
+    r"\b(?:this|that)\s+(?:(?:survey|research|uploaded|new)\s+)?"
+    r"(?:report|document|file|pdf|paper|study|survey|prospectus|white\s?paper)\b|"
+    r"\b(?:the|my|our)\s+(?:[\w-]+\s+){0,2}?(?:report|document|file|pdf|paper|study|survey|standard|prospectus)\s+"
+    r"(?:that\s+)?(?:I|we)(?:'ve|\s+have|\s+just)?\s+(?:uploaded|added|ingested|imported|attached|shared|provided)\b|"
+    r"\b(?:the|my|our)\s+uploaded\s+(?:[\w-]+\s+)?(?:report|document|file|pdf|paper|study|survey|standard)\b",
+    re.I)
+TITLE = re.compile(r"《([^》]{2,60})》")
+# a file name's suffix, also right before Chinese ("报告.pdf里说…", where \b finds no boundary)
+FILE_SUFFIX = re.compile(r"\.(?:pdf|docx|md|markdown|txt|html?|png|jpe?g|tiff?|webp)(?![A-Za-z0-9])", re.I)
+
+
+class DocumentStore(Protocol):
+    def documents(self) -> list[DocumentSummary]: ...
+
+    def version(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    title: str
+    file_name: str
+    lang: str
+    added: str  # when it was ingested (ISO 8601, UTC)
+    user: bool  # the user added it (an upload, ``advisor ingest``), not the starter knowledge base
+    chunks: int = 0
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """Title and file name, for lists people choose from."""
+        return f"{self.title} ({self.file_name})" if self.file_name and self.file_name != self.title else self.title
+
+    def ref(self) -> dict:
+        """As the answer's JSON names it."""
+        return {"doc_id": self.doc_id, "title": self.title}
+
+    def to_json(self) -> dict:
+        return {"doc_id": self.doc_id, "title": self.title, "file_name": self.file_name, "lang": self.lang,
+                "added": self.added, "user": self.user, "chunks": self.chunks}
+
+
+class DocumentError(ValueError):
+    """A name given for a document matches none (``kind`` "unknown": ``documents`` are the close
+    ones) or several (``kind`` "ambiguous": ``documents`` are those)."""
+
+    def __init__(self, kind: str, name: str, documents: Iterable[Document] = ()):
+        self.kind, self.name, self.documents = kind, name, list(documents)
+        super().__init__(self.describe("en"))
+
+    def describe(self, lang: str) -> str:
+        table = load_table("documents", lang)
+        listed = table["list_sep"].join(table["labelled"].format(title=d.title, file_name=d.file_name)
+                                        for d in self.documents)
+        if self.kind == "ambiguous":
+            return table["ambiguous"].format(name=self.name, n=len(self.documents), documents=listed)
+        return table["unknown"].format(name=self.name) + (
+            table["close"].format(documents=listed) if self.documents else table["see_list"])
+
+
+@dataclass(frozen=True)
+class Named:
+    """The documents a question names: ``documents`` when each name matched one, ``choices`` when a
+    name matched several (the answer asks which); ``name``: the question's words for them."""
+    documents: tuple[Document, ...] = ()
+    choices: tuple[Document, ...] = ()
+    name: str = ""
+
+
+def normalise(text: str) -> str:
+    """Compared without case, width, spaces or punctuation: "2025.04.全国…报告" ~ "202504全国…报告"."""
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def title_matches(name: str, doc: Document) -> bool:
+    """``name`` (a 《title》 of the question) is the document's title or file stem, or a part of
+    either, or holds its whole title."""
+    n, title, stem = normalise(name), normalise(doc.title), normalise(Path(doc.file_name).stem)
+    if not n:
+        return False
+    if n in (title, stem):
+        return True
+    if len(n) >= MIN_PART_CHARS and (n in title or n in stem):
+        return True
+    return len(title) >= MIN_PART_CHARS and title in n
+
+
+class Library:
+    """The index's documents, read once per version of the index (one small read a question)."""
+
+    def __init__(self, store: DocumentStore, knowledge_dir: Path | None = None):
+        self.store = store
+        self.knowledge_dir = knowledge_dir.resolve() if knowledge_dir else None
+        self._cache: tuple[str, list[Document]] | None = None
+
+    def is_user(self, summary: DocumentSummary) -> bool:
+        """Its chunks say where it came from; a document stored before that was recorded is the
+        user's unless its file lies in the starter folder."""
+        if summary.origin:
+            return summary.origin == "user"
+        if summary.source.startswith("upload://"):
+            return True
+        return self.knowledge_dir is not None and not Path(summary.source).is_relative_to(self.knowledge_dir)
+
+    def documents(self) -> list[Document]:
+        """The user's documents, newest first, then the starter ones by file name."""
+        version = self.store.version()
+        cached = self._cache
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        docs = [Document(s.doc_id, s.title or s.file_name, s.file_name, s.lang, s.ingested_at, self.is_user(s),
+                         s.chunks, s.source) for s in self.store.documents()]
+        user = sorted((d for d in docs if d.user), key=lambda d: d.added, reverse=True)
+        starter = sorted((d for d in docs if not d.user), key=lambda d: (d.file_name, d.doc_id))
+        docs = user + starter
+        self._cache = (version, docs)
+        return docs
+
+    # --- names and ids given by the user ------------------------------------------------------------
+    def find(self, name: str) -> Document:
+        """The document ``name`` means: its id (or its first 6+ characters), its file name, its title,
+        or a part of its title or file name that no other document shares. ``DocumentError`` when
+        none matches (with the close ones) or several do (naming them)."""
+        key = name.strip()
+        docs = self.documents()
+        n = normalise(key)
+        stages = (
+            lambda d: d.doc_id == key or (len(key) >= 6 and d.doc_id.startswith(key)),
+            lambda d: d.file_name.casefold() == key.casefold() or d.source == key,
+            lambda d: bool(n) and normalise(d.title) == n,
+            lambda d: len(n) >= 2 and (n in normalise(d.title) or n in normalise(d.file_name)),
+        )
+        for stage in stages:
+            found = [d for d in docs if stage(d)]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise DocumentError("ambiguous", key, found)
+        raise DocumentError("unknown", key, self.close_to(key, docs))
+
+    def resolve(self, names: Iterable[str]) -> list[Document]:
+        """Each name's document, in order, each once."""
+        found: dict[str, Document] = {}
+        for name in names:
+            doc = self.find(name)
+            found.setdefault(doc.doc_id, doc)
+        return list(found.values())
+
+    @staticmethod
+    def close_to(name: str, docs: list[Document]) -> list[Document]:
+        keys: dict[str, Document] = {}
+        for d in docs:
+            for key in (normalise(d.title), normalise(d.file_name)):
+                keys.setdefault(key, d)
+        close = difflib.get_close_matches(normalise(name), list(keys), n=CLOSE_MATCHES * 2, cutoff=CLOSE_CUTOFF)
+        return list({keys[k].doc_id: keys[k] for k in close}.values())[:CLOSE_MATCHES]
+
+    # --- the document a question names --------------------------------------------------------------
+    def named_in(self, question: str) -> Named:
+        """The documents the question names: by 《title》 (the user's documents: in the starter
+        summaries a title in 《》 names a policy several of them discuss), by file name (any
+        document), else "this report" / "the document I uploaded" (the newest user document) when
+        the question names no 《title》 (then "该文件" is that title, not an upload)."""
+        titles = TITLE.findall(question)
+        pointer = THIS_DOCUMENT.search(question)
+        if not (titles or pointer or FILE_SUFFIX.search(question)):
+            return Named()  # the usual question: the index's document list is not read
+        docs = self.documents()
+        user = [d for d in docs if d.user]
+        named: dict[str, Document] = {}
+        choices: dict[str, Document] = {}
+        names: list[str] = []  # as the question names the documents found
+        unclear: list[str] = []  # names that fit several
+        for title in titles:
+            found = [d for d in user if title_matches(title, d)]
+            if len(found) == 1:
+                named.setdefault(found[0].doc_id, found[0])
+                names.append(f"《{title}》")
+            elif found:
+                choices.update((d.doc_id, d) for d in found)
+                unclear.append(f"《{title}》")
+        flat = question.casefold()
+        for d in docs:
+            if d.file_name and FILE_SUFFIX.search(d.file_name) and d.file_name.casefold() in flat:
+                named.setdefault(d.doc_id, d)
+                names.append(d.file_name)
+        if choices:
+            return Named(choices=tuple(choices.values()), name=" ".join(unclear))
+        if named:
+            return Named(documents=tuple(named.values()), name=" ".join(names))
+        if pointer and user and not titles:  # the newest user document
+            return Named(documents=(user[0],), name=pointer.group(0))
+        return Named()
+
+
+def scope_note(documents: Iterable[Document], lang: str) -> str:
+    """The line an answer scoped to documents opens with: "（以下只根据《…》回答）"."""
+    table = load_table("documents", lang)
+    titles = table["list_sep"].join(table["title"].format(title=d.title) for d in documents)
+    return table["scoped"].format(titles=titles)
+
+
+def which_document(named: Named, lang: str) -> str:
+    """What the answer says when a question's name fits several documents: which one?"""
+    table = load_table("documents", lang)
+    lines = [table["choice"].format(title=d.title, file_name=d.file_name, added=d.added[:10])
+             for d in named.choices]
+    return table["which"].format(n=len(named.choices), name=named.name) + "\n" + "\n".join(lines)
