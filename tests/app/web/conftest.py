@@ -50,12 +50,14 @@ def web_services(settings, embedder, generator=None):
 
 
 @contextlib.contextmanager
-def served(app, timeout_s: float = 60):
-    """Serve a FastAPI app on a free loopback port in a thread; yields its base URL."""
+def served(app, timeout_s: float = 60, port: int | None = None, graceful_s: float | None = None):
+    """Serve a FastAPI app on a loopback port (a free one unless given: a restart keeps its port) in a
+    thread; yields its base URL. ``graceful_s``: how long stopping waits for open streams."""
     import uvicorn
 
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           timeout_graceful_shutdown=graceful_s))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + timeout_s

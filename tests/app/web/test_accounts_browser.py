@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import threading
 import time
 
 import docx
 import pytest
 
+from tests.app.web.conftest import served
 from tests.app.web.signin import FOLLOW_UP, PASSWORDS, QUESTION, make_web_app
 from tests.conftest import REPO, free_port
 
@@ -25,26 +25,6 @@ pytestmark = [pytest.mark.slow,
 
 BOT = "#chat .message.bot, #chat [data-testid='bot']"
 CLIENT_QUESTION = "数字化转型应该从哪里入手？"
-
-
-@contextlib.contextmanager
-def serving(app, port: int):
-    import uvicorn
-
-    # the pages keep a heartbeat stream open: a restart does not wait for them
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           timeout_graceful_shutdown=2))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 60
-    while not server.started:
-        assert time.time() < deadline and thread.is_alive(), "the test server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 class Server:
@@ -62,7 +42,8 @@ class Server:
         self.web = make_web_app(self.data_dir, gradio=True, **self.settings)
         if first:
             self.web.add_users("alice", "bob", "carol")
-        self.url = self.stack.enter_context(serving(self.web.app, self.port))
+        # the pages keep a heartbeat stream open: a restart does not wait for them
+        self.url = self.stack.enter_context(served(self.web.app, port=self.port, graceful_s=2))
         return self
 
     def restart(self):
