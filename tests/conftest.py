@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import inspect
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -212,3 +213,11 @@ def postgres_server():
         yield server.start()
     finally:
         server.stop()
+
+
+# Debian's Chromium for the browser tests (scripts/install-browser.sh), headless, and without the
+# background connections a closed network refuses many at a time.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+

@@ -10,10 +10,9 @@ import docx
 import pytest
 
 from prompts import load_table
-from tests.conftest import REPO, running_app
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, running_app
 from tests.pdf_maker import make_pdf
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = REPO / "artifacts" / "ui"
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (scripts/install-browser.sh)")]
@@ -34,9 +33,7 @@ def page(app_url):
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page = context.new_page()
         page.goto(app_url)

@@ -8,7 +8,6 @@ same data dir and everything is still there. Screenshots go to artifacts/ui/."""
 from __future__ import annotations
 
 import contextlib
-import shutil
 import time
 
 import docx
@@ -16,9 +15,8 @@ import pytest
 
 from tests.app.web.conftest import served
 from tests.app.web.signin import FOLLOW_UP, PASSWORDS, QUESTION, make_web_app
-from tests.conftest import REPO, free_port
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, free_port
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = REPO / "artifacts" / "ui"
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (scripts/install-browser.sh)")]
@@ -76,9 +74,7 @@ def browser():
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
