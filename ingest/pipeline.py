@@ -36,9 +36,11 @@ Status = Literal["added", "unchanged", "replaced", "refused", "skipped"]
 SAME_CONTENT = "same content is already in the index under another name"
 # Fields a loader sets per page that belong to that page's chunks only (not to the whole document).
 PAGE_FIELDS = ("ocr", "ocr_confidence")
-# Where a document came from, stored on its chunks (``origin``): the starter knowledge base, or the
-# user (uploads, ``advisor ingest``), so "the report I uploaded" can be told from the starter documents.
-Origin = Literal["starter", "user"]
+# Where a document came from, stored on its chunks (``origin``): the starter knowledge base, the user
+# for everyone (``advisor ingest``, an admin's upload), or one user's own upload ("private": only those
+# the application database grants it may read it), so "the report I uploaded" can be told from the
+# starter documents.
+Origin = Literal["starter", "user", "private"]
 
 
 @dataclass

@@ -18,6 +18,7 @@ Facts come from the sources and the model only phrases them:
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import time
 from dataclasses import replace
@@ -30,6 +31,7 @@ from app.answer.documents import Library, Named
 from app.answer.policy import AnswerPolicy
 from app.answer.profile import EnterpriseProfile
 from app.answer.profile_inference import infer_profile
+from app.answer.readers import Reader, search_filter
 from app.answer.state import Answer, AnswerState, Event, Request, Tools
 from app.generation.base import Generator
 from ingest.language import detect_language, estimate_tokens
@@ -57,6 +59,16 @@ class Advisor:
         self.embed_passages = embed_passages
         self.evidence_tokens = self.policy.evidence_tokens  # until warm_up measures the machine
         self.prompt_tokens_per_s: float | None = None
+        self.reader: Reader | None = None  # None: the operator's advisor (CLI, evaluation): every document
+
+    def for_reader(self, reader: Reader) -> "Advisor":
+        """This advisor answering for one reader: the same models and policy; the documents named,
+        resolved and searched are only those the reader may read (``app.answer.readers``)."""
+        view = copy.copy(self)
+        view.reader = reader
+        if self.library is not None:
+            view.library = self.library.visible_to(reader.can_read)
+        return view
 
     @property
     def tools(self) -> Tools:
@@ -134,6 +146,8 @@ class Advisor:
     def run(self, request: Request, steps: tuple[pipeline.Step, ...] = pipeline.SECTION) -> Iterator[Event]:
         """Run ``steps`` for a request built by the caller (plan sections, self-check advice: the
         ``SECTION`` steps; chat questions come through ``stream``)."""
+        if self.reader is not None and self.library is not None:
+            request = replace(request, readable=search_filter(self.library.every_document(), self.reader))
         state = AnswerState(request, request.lang or detect_language(request.question))
         yield from pipeline.run(steps, state, self.tools)
 

@@ -6,16 +6,20 @@ document a question names itself: "这份报告", "the report I uploaded" (the n
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Callable, Iterable, Protocol
 
 from prompts import load_table
 from retrieval.vector_store import DocumentSummary
 
+# A chunk's ``origin``: the starter knowledge base, a shared document a user (an admin, ``advisor
+# ingest``) added, or a user's own upload that only those granted it may read (app.answer.readers).
+STARTER_ORIGIN, USER_ORIGIN, PRIVATE_ORIGIN = "starter", "user", "private"
 CLOSE_MATCHES = 5  # candidates an "unknown document" message lists
 CLOSE_CUTOFF = 0.4  # difflib ratio for a candidate to count as close
 MIN_PART_CHARS = 4  # a part of a title must be this long (normalised) to name the document
@@ -53,6 +57,7 @@ class Document:
     user: bool  # the user added it (an upload, ``advisor ingest``), not the starter knowledge base
     chunks: int = 0
     source: str = ""
+    private: bool = False  # a user's own upload: only those granted it may read it (app.answer.readers)
 
     @property
     def label(self) -> str:
@@ -65,7 +70,7 @@ class Document:
 
     def to_json(self) -> dict:
         return {"doc_id": self.doc_id, "title": self.title, "file_name": self.file_name, "lang": self.lang,
-                "added": self.added, "user": self.user, "chunks": self.chunks}
+                "added": self.added, "user": self.user, "private": self.private, "chunks": self.chunks}
 
 
 class DocumentError(ValueError):
@@ -114,35 +119,52 @@ def title_matches(name: str, doc: Document) -> bool:
 
 
 class Library:
-    """The index's documents, read once per version of the index (one small read a question)."""
+    """The index's documents, read once per version of the index (one small read a question). A
+    view made by ``visible_to`` shows, names and resolves only the documents one reader may read;
+    it shares the read with the library it came from."""
 
     def __init__(self, store: DocumentStore, knowledge_dir: Path | None = None):
         self.store = store
         self.knowledge_dir = knowledge_dir.resolve() if knowledge_dir else None
-        self._cache: tuple[str, list[Document]] | None = None
+        self.readable: Callable[[Document], bool] | None = None  # None: every document
+        self._cache: list[tuple[str, list[Document]] | None] = [None]  # shared with the views
+
+    def visible_to(self, readable: Callable[[Document], bool]) -> "Library":
+        """This library as one reader sees it: ``documents``, ``find``, ``resolve`` and ``named_in``
+        know only the documents ``readable`` lets through."""
+        view = copy.copy(self)
+        view.readable = readable
+        return view
 
     def is_user(self, summary: DocumentSummary) -> bool:
         """Its chunks say where it came from; a document stored before that was recorded is the
         user's unless its file lies in the starter folder."""
         if summary.origin:
-            return summary.origin == "user"
+            return summary.origin in (USER_ORIGIN, PRIVATE_ORIGIN)
         if summary.source.startswith("upload://"):
             return True
         return self.knowledge_dir is not None and not Path(summary.source).is_relative_to(self.knowledge_dir)
 
-    def documents(self) -> list[Document]:
-        """The user's documents, newest first, then the starter ones by file name."""
+    def every_document(self) -> list[Document]:
+        """Every document of the index, whoever may read it: the user-added ones newest first, then
+        the starter ones by file name."""
         version = self.store.version()
-        cached = self._cache
+        cached = self._cache[0]
         if cached is not None and cached[0] == version:
             return cached[1]
         docs = [Document(s.doc_id, s.title or s.file_name, s.file_name, s.lang, s.ingested_at, self.is_user(s),
-                         s.chunks, s.source) for s in self.store.documents()]
+                         s.chunks, s.source, s.origin == PRIVATE_ORIGIN) for s in self.store.documents()]
         user = sorted((d for d in docs if d.user), key=lambda d: d.added, reverse=True)
         starter = sorted((d for d in docs if not d.user), key=lambda d: (d.file_name, d.doc_id))
         docs = user + starter
-        self._cache = (version, docs)
+        self._cache[0] = (version, docs)
         return docs
+
+    def documents(self) -> list[Document]:
+        """The user's documents, newest first, then the starter ones by file name: those this
+        library's reader may read (every one when it has none)."""
+        docs = self.every_document()
+        return docs if self.readable is None else [d for d in docs if self.readable(d)]
 
     # --- names and ids given by the user ------------------------------------------------------------
     def find(self, name: str) -> Document:

@@ -125,10 +125,15 @@ class Request:
     documents: tuple[Document, ...] = ()  # search only these (empty: every document)
     document_choices: tuple[Document, ...] = ()  # the question's name fits these: ask which, answer nothing
     document_name: str = ""  # how the question named them ("《…》", "这份报告")
+    readable: tuple[str, ...] | None = None  # the documents its reader may read (None: every one; app.answer.readers)
 
     @property
     def doc_ids(self) -> list[str]:
-        return [d.doc_id for d in self.documents]
+        """What the search is limited to (empty: every document): the documents chosen, which are
+        the reader's already, else those the reader may read."""
+        if self.documents:
+            return [d.doc_id for d in self.documents]
+        return list(self.readable or ())
 
     @property
     def asked(self) -> str:
@@ -163,6 +168,7 @@ class AnswerState:
     asked_kinds: list[str] = field(default_factory=list)  # kinds of fact the question asks for
     asks: list[QuestionPart] = field(default_factory=list)  # the question's asks (app.answer.parts)
     premise_notes: list[str] = field(default_factory=list)  # what the question assumes that the sources contradict
+    search_also: list[str] = field(default_factory=list)  # the question in the language of untranslated documents
     not_given: list[int] = field(default_factory=list)  # asks no evidence answers (indices into asks)
     body: list[BodyUnit] = field(default_factory=list)  # the evidence that answers them, shown after the lead
     covered: bool = True  # the sources speak of what is asked

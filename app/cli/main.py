@@ -83,7 +83,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_list(args) -> int:
-    """The user's documents first (newest first), then the starter knowledge base's."""
+    """The user's documents first (newest first; ``private``: a user's own upload), then the starter
+    knowledge base's."""
     services = _services(args)
     docs = services.library.documents()
     if args.json:
@@ -96,7 +97,8 @@ def cmd_list(args) -> int:
         return 0
     print(f"{'doc_id':<14} {'chunks':>6}  {'ingested (UTC)':<20} {'from':<8} {'lang':<4} title  [file]")
     for d in docs:
-        print(f"{d.doc_id[:12]:<14} {d.chunks:>6}  {d.added[:19]:<20} {'user' if d.user else 'starter':<8} "
+        origin = "private" if d.private else ("user" if d.user else "starter")
+        print(f"{d.doc_id[:12]:<14} {d.chunks:>6}  {d.added[:19]:<20} {origin:<8} "
               f"{d.lang:<4} {d.title}  [{d.file_name}]")
     print(f"{len(docs)} documents, {sum(d.chunks for d in docs)} chunks")
     return 0
@@ -104,13 +106,11 @@ def cmd_list(args) -> int:
 
 def cmd_remove(args) -> int:
     services = _services(args)
-    removed = services.pipeline.remove(args.doc)
+    removed = services.document_access.remove_any(args.doc)  # whoever it belongs to; who held it is forgotten too
     if not removed:
         print(f"error: no document matches {args.doc!r} (give a doc_id, its first 6+ characters, or a file name; "
               "see `advisor list`)", file=sys.stderr)
         return EXIT_USAGE
-    if "retriever" in services.__dict__:
-        services.retriever.refresh()
     print(f"removed {len(removed)} document(s): {', '.join(d[:12] for d in removed)}")
     return 0
 

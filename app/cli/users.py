@@ -1,5 +1,6 @@
 """``advisor user``: add, list and remove users, reset a password, make and revoke API keys. Works on
-the application database only: no model or index is loaded. Passwords and keys are never logged;
+the application database (removing a user also opens the index, to delete their documents); no
+model is loaded. Passwords and keys are never logged;
 a new key is printed once, as the last line of stdout, for scripts to take."""
 
 from __future__ import annotations
@@ -70,9 +71,13 @@ def cmd_list(args) -> int:
 
 
 def cmd_remove(args) -> int:
+    from app.services import Services
+    from app.settings import Settings
+
     accounts, _ = _stores()
-    accounts.remove(args.name)
-    print(f"removed user {args.name} with their sessions, API keys, conversations and clients")
+    accounts.get(args.name)  # an unknown user is said before the index is opened
+    Services(Settings()).document_access.delete_user(args.name)  # their documents leave the index first
+    print(f"removed user {args.name} with their sessions, API keys, conversations, clients and documents")
     return 0
 
 
@@ -121,7 +126,8 @@ def add_user_parser(sub) -> None:
     a.set_defaults(func=cmd_users, run=cmd_add)
     a = actions.add_parser("list", help="users with their roles")
     a.set_defaults(func=cmd_users, run=cmd_list)
-    a = actions.add_parser("remove", help="delete a user with their sessions, keys, conversations and clients")
+    a = actions.add_parser("remove",
+                           help="delete a user with their sessions, keys, conversations, clients and documents")
     a.add_argument("name")
     a.set_defaults(func=cmd_users, run=cmd_remove)
     a = actions.add_parser("reset-password", help="set a new password (asked twice); ends the user's sessions")

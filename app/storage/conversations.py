@@ -1,5 +1,6 @@
 """Saved conversations: each belongs to one user (and optionally one of their clients) and keeps
-every turn with its full answer JSON, so that a conversation reopens exactly as it was answered."""
+every turn with its full answer JSON, and the documents its questions are limited to, so that a
+conversation reopens exactly as it was answered and its follow-ups keep that scope."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ class ConversationInfo:
     created_at: datetime
     updated_at: datetime
     turns: int
+    documents: tuple[str, ...] = ()  # the doc ids its questions are limited to (empty: every document)
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class SavedConversation:
     def to_json(self) -> dict:
         """The export: the conversation and its turns as plain JSON."""
         info = self.info
-        return {"id": info.id, "title": info.title, "client_id": info.client_id,
+        return {"id": info.id, "title": info.title, "client_id": info.client_id, "documents": list(info.documents),
                 "created_at": info.created_at.isoformat(), "updated_at": info.updated_at.isoformat(),
                 "turns": [{"position": t.position, "question": t.question, "answer": t.answer,
                            "created_at": t.created_at.isoformat()} for t in self.turns]}
@@ -57,7 +59,15 @@ def title_from(question: str, limit: int = TITLE_CHARS) -> str:
 
 
 def _info(row: Conversation, turns: int) -> ConversationInfo:
-    return ConversationInfo(row.id, row.title, row.client_id, row.created_at, row.updated_at, turns)
+    return ConversationInfo(row.id, row.title, row.client_id, row.created_at, row.updated_at, turns,
+                            tuple(row.documents or ()))
+
+
+def document_scope(documents) -> list[str]:
+    """Doc ids as a conversation stores them: a list of non-empty strings, each once."""
+    if not isinstance(documents, (list, tuple)) or not all(isinstance(d, str) and d.strip() for d in documents):
+        raise StorageError("the documents must be a list of doc ids (strings)")
+    return list(dict.fromkeys(d.strip() for d in documents))
 
 
 class Conversations:
@@ -77,14 +87,20 @@ class Conversations:
             session.flush()
             return _info(row, 0)
 
-    def add_turn(self, user_id: int, conversation_id: int, question: str, answer: dict) -> SavedTurn:
+    def add_turn(self, user_id: int, conversation_id: int, question: str, answer: dict,
+                 documents: list[str] | None = None) -> SavedTurn:
+        """``documents``: the doc ids the question was limited to, kept as the conversation's scope for
+        its follow-ups (empty: every document; None: the scope stays as it was)."""
         question = clean_text(question).strip()
         if not question:
             raise StorageError("the question is empty")
         answer = json_dict(answer, "the answer")
+        scope = document_scope(documents) if documents is not None else None
         now = self.clock()
         with self.db.sessions.begin() as session:
             row = owned(session, Conversation, conversation_id, user_id, "conversation", for_update=True)
+            if scope is not None:
+                row.documents = scope
             position = (session.scalar(select(func.max(Turn.position)).where(Turn.conversation_id == row.id))
                         or 0) + 1
             session.add(Turn(conversation_id=row.id, position=position, question=question, answer=answer,

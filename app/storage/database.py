@@ -18,9 +18,16 @@ from app.storage.tables import Base, SchemaVersion
 # The ordered schema steps; the list index + 1 is the version a step brings the database to. A new
 # database gets the tables as declared in tables.py and the latest version at once; an older one
 # runs the steps after its version. A later change adds a step (e.g. ALTER TABLE) and changes tables.py.
+def _document_owners(conn: Connection) -> None:
+    Base.metadata.tables["document_owners"].create(conn, checkfirst=True)
+    if "documents" not in {c["name"] for c in inspect(conn).get_columns("conversations")}:
+        conn.execute(text("ALTER TABLE conversations ADD COLUMN documents JSON"))
+
+
 SCHEMA_STEPS: list[tuple[str, Callable[[Connection], None]]] = [
     ("users, sign-in records, API keys, clients, plans, conversations, feedback",
      lambda conn: Base.metadata.create_all(conn)),
+    ("who owns which private document; a conversation's document scope", _document_owners),
 ]
 SCHEMA_LOCK = 7204655  # PostgreSQL advisory lock: two app processes starting at once migrate one after the other
 

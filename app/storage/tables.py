@@ -1,7 +1,8 @@
 """The application database's tables, in one place: users and their sign-in records, API keys,
-conversations, client workspaces with their plan drafts, and feedback. The repositories
-(accounts.py, api_keys.py, conversations.py, clients.py, feedback.py) are the only code that
-uses them; ``database.py`` creates them and keeps the schema version."""
+conversations, client workspaces with their plan drafts, who owns which private document, and
+feedback. The repositories (accounts.py, api_keys.py, conversations.py, clients.py,
+document_owners.py, feedback.py) are the only code that uses them; ``database.py`` creates them and
+keeps the schema version."""
 
 from __future__ import annotations
 
@@ -138,6 +139,7 @@ class Conversation(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
+    documents: Mapped[list[Any] | None]  # the doc ids its questions are limited to (None or empty: all)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     turns: Mapped[list[Turn]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
@@ -155,6 +157,22 @@ class Turn(Base):
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+class DocumentOwner(Base):
+    """A private document (a user's upload; ``origin`` "private" on its chunks in the index) granted
+    to the user who added it, and to one of their clients when added in that client's workspace. A
+    private document nobody holds a row for is nobody's to read (admins still list and delete it).
+    Several rows for one document: the same bytes uploaded by several users (its doc id is their hash)."""
+
+    __tablename__ = "document_owners"
+    __table_args__ = (Index("ix_document_owners_user_client", "user_id", "client_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(64), index=True)
+    # deleted with the user or the client (ON DELETE CASCADE): the document then reads as nobody's
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[datetime]
 
 
 # ---------------------------------------------------------------- feedback

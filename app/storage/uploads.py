@@ -22,10 +22,18 @@ class UploadRejected(ValueError):
 class AcceptedUpload:
     path: Path  # the copy inside the data dir
     name: str  # the safe original name, also the source key suffix
+    folder: str = ""  # whose upload it is ("user-3", "user-3/client-7"; "": a shared one)
 
     @property
     def source(self) -> str:
-        return f"upload://{self.name}"
+        """The key the index stores it under: a new version of the same name replaces the old one,
+        so each owner's uploads have keys of their own (one user's file never replaces another's)."""
+        return f"upload://{self.folder}/{self.name}" if self.folder else f"upload://{self.name}"
+
+
+def owner_folder(user_id: int, client_id: int | None = None) -> str:
+    """The folder (and source key part) of a user's own uploads, or of their client's."""
+    return f"user-{user_id}" + (f"/client-{client_id}" if client_id is not None else "")
 
 
 def safe_name(original: str) -> str:
@@ -47,7 +55,9 @@ def check_upload_count(count: int, max_files: int) -> None:
                              f"upload at most {max_files} at a time")
 
 
-def accept_upload(temp_path: Path, original_name: str, uploads_dir: Path, max_mb: int) -> AcceptedUpload:
+def accept_upload(temp_path: Path, original_name: str, uploads_dir: Path, max_mb: int,
+                  folder: str = "") -> AcceptedUpload:
+    """``folder``: the owner's folder under ``uploads_dir`` (``owner_folder``); "" for shared uploads."""
     name = safe_name(original_name)
     suffix = Path(name).suffix
     if suffix not in SUPPORTED_SUFFIXES:
@@ -58,9 +68,10 @@ def accept_upload(temp_path: Path, original_name: str, uploads_dir: Path, max_mb
         raise UploadRejected(f"{name}: the file is empty")
     if size > max_mb * 1024 * 1024:
         raise UploadRejected(f"{name}: {size / 1024 / 1024:.1f} MB is over the {max_mb} MB limit")
-    uploads_dir.mkdir(parents=True, exist_ok=True)
-    target = uploads_dir / name
-    if target.resolve().parent != uploads_dir.resolve():  # safe_name allows no folders; make sure of it
+    folder_dir = uploads_dir / folder if folder else uploads_dir
+    folder_dir.mkdir(parents=True, exist_ok=True)
+    target = folder_dir / name
+    if target.resolve().parent != folder_dir.resolve():  # safe_name allows no folders; make sure of it
         raise UploadRejected(f"{name}: the name points outside the upload folder")
     shutil.copyfile(temp_path, target)
-    return AcceptedUpload(target, name)
+    return AcceptedUpload(target, name, folder)

@@ -1,11 +1,13 @@
 """The HTTP API: OpenAI-compatible chat completions (streamed or not), the advisor's own /v1/ask,
-plan drafts (/v1/plans), the caller's saved conversations (/v1/conversations), health, and the
-admin routes (documents, feedback export). Answers and drafts go through the admission queue and
-run in a thread of their own (app/web/pump.py); a client that leaves frees the model.
+plan drafts (/v1/plans), the caller's saved conversations (/v1/conversations), the caller's
+documents (/v1/documents), health, and the feedback export (admins). Answers and drafts go through
+the admission queue and run in a thread of their own (app/web/pump.py); a client that leaves frees
+the model.
 
 Who calls: ``Authorization: Bearer <key>`` names a user (an API key) or an admin (the server's
 ``api_token``); while sign-in is on, every /v1 route needs one (401), and the admin routes need an
-admin (403 for others). With ``"store": true`` an answer is recorded under the caller."""
+admin (403 for others). Every answer reads only the documents the caller may read (the shared ones
+and their own: app/document_access.py). With ``"store": true`` an answer is recorded under the caller."""
 
 from __future__ import annotations
 
@@ -26,17 +28,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.answer.conversation import Conversation
 from app.answer.documents import DocumentError
+from app.answer.readers import Reader
 from app.plan.service import PlanRequest, draft, plan_json
 from app.storage.conversations import ConversationInfo, title_from
 from app.storage.errors import NotFound
-from app.storage.uploads import UploadRejected, accept_upload
+from app.storage.uploads import UploadRejected, accept_upload, owner_folder
 from app.web.auth import Caller
 from app.web.context import WebContext
 from app.web.errors import APIError, describe_failure, error_body
 from app.web.openai_shapes import chunk, completion, completion_id, model_list, sse, sse_comment
 from app.web.pump import EventPump
 from app.web.queue import QueueFull, Ticket
-from app.web.requests import AskRequest, parse_ask, parse_chat, parse_json, parse_plan
+from app.web.requests import AskRequest, client_field, parse_ask, parse_chat, parse_json, parse_plan
 from app.web.saved import export_conversation, history_from_turns, record_new_turn
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -74,10 +77,10 @@ def admit(ctx: WebContext) -> Ticket:
                        retry=exc.retry_after_s) from None
 
 
-def conversation_events(ctx: WebContext, req: AskRequest):
+def conversation_events(ctx: WebContext, req: AskRequest, reader: Reader):
     """A new Conversation per request, its history preloaded: follow-ups are rewritten exactly as
-    in the chat, and no two requests share anything."""
-    conversation = Conversation.from_settings(ctx.services.advisor, ctx.services.settings, req.history)
+    in the chat, and no two requests share anything; it reads what ``reader`` may read."""
+    conversation = Conversation.from_settings(ctx.documents.advisor_for(reader), ctx.services.settings, req.history)
     return conversation.stream(req.question, req.profile, req.documents or None)
 
 
@@ -88,8 +91,8 @@ class Waiting:
     ahead: int
 
 
-def plan_events(ctx: WebContext, req: PlanRequest):
-    return draft(ctx.services.advisor, req)
+def plan_events(ctx: WebContext, req: PlanRequest, reader: Reader):
+    return draft(ctx.documents.advisor_for(reader), req)
 
 
 async def queued_events(request: Request, ticket: Ticket, make_events: Callable[[], Iterator]) -> AsyncIterator:
@@ -114,8 +117,8 @@ async def queued_events(request: Request, ticket: Ticket, make_events: Callable[
             pump.cancel()
 
 
-def answer_events(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest) -> AsyncIterator:
-    return queued_events(request, ticket, lambda: conversation_events(ctx, req))
+def answer_events(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest, reader: Reader) -> AsyncIterator:
+    return queued_events(request, ticket, lambda: conversation_events(ctx, req, reader))
 
 
 async def final_event(events: AsyncIterator):
@@ -127,16 +130,17 @@ async def final_event(events: AsyncIterator):
     return None
 
 
-async def final_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest) -> dict | None:
-    done = await final_event(answer_events(request, ctx, ticket, req))
+async def final_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest,
+                       reader: Reader) -> dict | None:
+    done = await final_event(answer_events(request, ctx, ticket, req, reader))
     return done.answer.to_json() if done else None
 
 
 async def sse_answer(request: Request, ctx: WebContext, ticket: Ticket, req: AskRequest, model: str,
-                     caller: Caller):
+                     caller: Caller, reader: Reader, client_id: int | None):
     cid = completion_id()
     try:
-        async with contextlib.aclosing(answer_events(request, ctx, ticket, req)) as events:
+        async with contextlib.aclosing(answer_events(request, ctx, ticket, req, reader)) as events:
             started = False
             async for event in events:
                 if isinstance(event, Waiting):
@@ -150,7 +154,7 @@ async def sse_answer(request: Request, ctx: WebContext, ticket: Ticket, req: Ask
                 elif event.kind == "done":
                     answer = event.answer.to_json()
                     final = chunk(cid, model, {}, "stop", advisor=answer)
-                    stored = await remember(ctx, caller, req, answer)
+                    stored = await remember(ctx, caller, req, answer, client_id)
                     if stored is not None:
                         final["conversation_id"] = stored
                     yield sse(final)
@@ -163,21 +167,52 @@ async def sse_answer(request: Request, ctx: WebContext, ticket: Ticket, req: Ask
 async def continued(ctx: WebContext, caller: Caller, req: AskRequest) -> AskRequest:
     """A request naming a stored conversation continues it: 404 at once when it is not the caller's
     (before any model time is spent); without a history of its own, its follow-up context is the
-    stored turns'."""
+    stored turns'; without ``documents`` or ``client``, it keeps the conversation's."""
     if req.conversation_id is None:
         return req
     saved = await anyio.to_thread.run_sync(owned_conversation, ctx, caller, req.conversation_id)
     if not req.history:
         req.history = history_from_turns(saved.turns)
+    if req.documents is None:
+        req.documents = list(saved.info.documents)
+    if req.client is None:
+        req.client = saved.info.client_id
     return req
 
 
-async def scoped(ctx: WebContext, req: AskRequest) -> AskRequest:
+def client_in_text(value) -> int | str | None:
+    """``client`` as a query parameter or form field gives it: digits are an id, else a name."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return int(value) if value.strip().isdecimal() else value.strip()
+
+
+def client_id_of(ctx: WebContext, caller: Caller, client: int | str | None) -> int | None:
+    """The id of the caller's client named by id or name; 404 for any other (another user's too)."""
+    if client is None:
+        return None
+    rows = ctx.stores.clients.list(caller.account.id)
+    found = next((c.id for c in rows if c.id == client or c.name == str(client)), None)
+    if found is None:
+        raise APIError(404, "no_client", client=client)
+    return found
+
+
+async def reader_of(ctx: WebContext, caller: Caller, client: int | str | None) -> tuple[Reader, int | None]:
+    """The caller as a reader of documents, in their client's workspace when ``client`` names one."""
+    def read():
+        client_id = client_id_of(ctx, caller, client)
+        return ctx.documents.reader(caller.account, client_id), client_id
+
+    return await anyio.to_thread.run_sync(read)
+
+
+async def scoped(ctx: WebContext, reader: Reader, req: AskRequest) -> AskRequest:
     """The request's ``documents`` as doc ids: 400 at once (before the queue) when a name fits no
-    document or several."""
+    document the caller may read, or several."""
     if req.documents:
         try:
-            docs = await anyio.to_thread.run_sync(ctx.services.library.resolve, req.documents)
+            docs = await anyio.to_thread.run_sync(ctx.documents.library_for(reader).resolve, req.documents)
         except DocumentError as exc:
             raise APIError(400, "bad_documents", detail=str(exc)) from None
         req.documents = [d.doc_id for d in docs]
@@ -191,12 +226,15 @@ def owned_conversation(ctx: WebContext, caller: Caller, conversation_id: int):
         raise APIError(404, "no_conversation", id=conversation_id) from None
 
 
-async def remember(ctx: WebContext, caller: Caller, req: AskRequest, answer: dict | None) -> int | None:
-    """Record the answered turn under the caller when asked to; the conversation's id."""
+async def remember(ctx: WebContext, caller: Caller, req: AskRequest, answer: dict | None,
+                   client_id: int | None = None) -> int | None:
+    """Record the answered turn under the caller when asked to (a new conversation under the client
+    when given), with the documents it was limited to; the conversation's id."""
     if not req.store or not answer:
         return None
     return await anyio.to_thread.run_sync(lambda: record_new_turn(
-        ctx.stores.conversations, caller.account.id, req.conversation_id, req.question, answer))
+        ctx.stores.conversations, caller.account.id, req.conversation_id, req.question, answer, client_id,
+        req.documents))
 
 
 @router.post("/v1/chat/completions")
@@ -204,17 +242,19 @@ async def chat_completions(request: Request):
     ctx = context(request)
     caller = await ctx.auth.caller(request)
     req = await continued(ctx, caller, parse_chat(parse_json(await read_body(request, MAX_JSON_BYTES))))
-    req = await scoped(ctx, req)
+    reader, client_id = await reader_of(ctx, caller, req.client)
+    req = await scoped(ctx, reader, req)
     model = req.model or ctx.model_name
     ticket = admit(ctx)
     if req.stream:
-        return StreamingResponse(sse_answer(request, ctx, ticket, req, model, caller), media_type="text/event-stream",
+        return StreamingResponse(sse_answer(request, ctx, ticket, req, model, caller, reader, client_id),
+                                 media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-    answer = await final_answer(request, ctx, ticket, req)
+    answer = await final_answer(request, ctx, ticket, req, reader)
     if not answer:
         return JSONResponse({})
     body = completion(completion_id(), model, answer)
-    stored = await remember(ctx, caller, req, answer)
+    stored = await remember(ctx, caller, req, answer, client_id)
     if stored is not None:
         body["conversation_id"] = stored
     return JSONResponse(body)
@@ -225,10 +265,11 @@ async def ask(request: Request):
     ctx = context(request)
     caller = await ctx.auth.caller(request)
     req = await continued(ctx, caller, parse_ask(parse_json(await read_body(request, MAX_JSON_BYTES))))
-    req = await scoped(ctx, req)
+    reader, client_id = await reader_of(ctx, caller, req.client)
+    req = await scoped(ctx, reader, req)
     ticket = admit(ctx)
-    answer = await final_answer(request, ctx, ticket, req)
-    stored = await remember(ctx, caller, req, answer)
+    answer = await final_answer(request, ctx, ticket, req, reader)
+    stored = await remember(ctx, caller, req, answer, client_id)
     return JSONResponse(dict(answer, conversation_id=stored) if stored is not None else (answer or {}))
 
 
@@ -237,11 +278,13 @@ async def plans(request: Request):
     """A plan draft, whole: the JSON of ``advisor plan --json``. Minutes of generation on a CPU, in
     the same queue as the answers (a client that leaves frees the model)."""
     ctx = context(request)
-    await ctx.auth.caller(request)
+    caller = await ctx.auth.caller(request)
     body = parse_json(await read_body(request, MAX_JSON_BYTES))
+    client = client_field(body.pop("client", None))
     req = await anyio.to_thread.run_sync(parse_plan, body, ctx.services.settings.knowledge_dir)  # reads knowledge/
+    reader, _ = await reader_of(ctx, caller, client)
     ticket = admit(ctx)
-    done = await final_event(queued_events(request, ticket, lambda: plan_events(ctx, req)))
+    done = await final_event(queued_events(request, ticket, lambda: plan_events(ctx, req, reader)))
     return JSONResponse(plan_json(done.plan) if done else {})
 
 
@@ -283,7 +326,7 @@ async def get_conversation(conversation_id: int, request: Request):
     ctx = context(request)
     caller = await ctx.auth.caller(request)
     saved = await anyio.to_thread.run_sync(owned_conversation, ctx, caller, conversation_id)
-    return dict(conversation_row(saved.info), client_id=saved.info.client_id,
+    return dict(conversation_row(saved.info), client_id=saved.info.client_id, documents=list(saved.info.documents),
                 turns=[{"position": t.position, "question": t.question, "answer": t.answer,
                         "created": int(t.created_at.timestamp())} for t in saved.turns])
 
@@ -365,19 +408,34 @@ async def export_feedback(request: Request, format: str = "csv", since: str = ""
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-# ---------------------------------------------------------------- documents (admin)
+# ---------------------------------------------------------------- documents (the caller's; admins: all)
+async def document_caller(ctx: WebContext, request: Request) -> Caller:
+    """Who may use the document routes: any user's key (their own documents) or an admin. Without
+    sign-in nobody is a user: only the server's ``api_token`` (an admin) may, as before."""
+    caller = await ctx.auth.caller(request)
+    return await ctx.auth.admin(request) if caller.via == "open" else caller
+
+
 @router.get("/v1/documents")
-async def list_documents(request: Request):
+async def list_documents(request: Request, client: str = ""):
+    """The documents the caller may read: shared ones and their own (``?client=``: with that
+    client's); an admin's list is every document with its owners."""
     ctx = context(request)
-    await ctx.auth.admin(request)
-    docs = await anyio.to_thread.run_sync(ctx.services.store.documents)
-    return {"documents": [d.__dict__ for d in docs]}
+    caller = await document_caller(ctx, request)
+    if caller.admin:
+        docs = await anyio.to_thread.run_sync(ctx.documents.everything)
+    else:
+        docs = await anyio.to_thread.run_sync(
+            lambda: ctx.documents.visible(caller.account, client_id_of(ctx, caller, client_in_text(client))))
+    return {"documents": [d.to_json(for_admin=caller.admin) for d in docs]}
 
 
 @router.post("/v1/documents")
 async def upload_documents(request: Request):
+    """Ingest the uploaded files: an admin's (without ``client``) are shared; anyone else's, or an
+    upload with a ``client`` field (one of the caller's clients, by id or name), are the caller's own."""
     ctx = context(request)
-    await ctx.auth.admin(request)  # before the body is read: an unauthenticated upload costs nothing
+    caller = await document_caller(ctx, request)  # before the body is read: an unauthenticated upload costs nothing
     settings = ctx.services.settings
     limit = settings.max_upload_mb * MB
     declared = request.headers.get("content-length")
@@ -390,6 +448,9 @@ async def upload_documents(request: Request):
     files = [f for f in form.getlist("file") if hasattr(f, "filename")]
     if not files:
         raise APIError(400, "no_files")
+    client_id = await anyio.to_thread.run_sync(client_id_of, ctx, caller, client_in_text(form.get("client")))
+    shared = caller.admin and client_id is None
+    folder = "" if shared else owner_folder(caller.account.id, client_id)
     with tempfile.TemporaryDirectory(prefix="api-upload-") as tmp:
         accepted = []
         for i, upload in enumerate(files):  # every file is checked before any is ingested
@@ -402,27 +463,34 @@ async def upload_documents(request: Request):
                                limit=settings.max_upload_mb)
             try:
                 accepted.append(accept_upload(temp_path, upload.filename or "", settings.uploads_dir,
-                                              settings.max_upload_mb))
+                                              settings.max_upload_mb, folder))
             except UploadRejected as exc:
                 raise APIError(400, "upload_refused", detail=str(exc)) from None
-        results = await anyio.to_thread.run_sync(lambda: ctx.services.ingest(
-            [a.path for a in accepted], source_names={a.path: a.source for a in accepted}))
+        results = await anyio.to_thread.run_sync(
+            lambda: ctx.documents.add(caller.account, accepted, client_id, shared=shared))
     rows = [{"file": r.path.name, "status": r.status, "doc_id": r.doc_id, "chunks": r.chunks, "reason": r.reason,
              "warnings": r.warnings, "line": r.line()} for r in results]
     if all(r.status == "refused" for r in results):
         raise APIError(422, "all_refused", reasons="; ".join(r.line() for r in results))
-    return {"results": rows}
+    return {"results": rows, "shared": shared}
 
 
 @router.delete("/v1/documents/{doc:path}")
 async def delete_document(doc: str, request: Request):
+    """An admin deletes any document; anyone else one of their own (another's is 404, as a missing one)."""
     ctx = context(request)
-    await ctx.auth.admin(request)
-    removed = await anyio.to_thread.run_sync(ctx.services.pipeline.remove, doc)
+    caller = await document_caller(ctx, request)
+    if caller.admin:
+        removed = await anyio.to_thread.run_sync(ctx.documents.remove_any, doc)
+    else:
+        try:
+            removed = await anyio.to_thread.run_sync(ctx.documents.remove_own, caller.account, doc)
+        except DocumentError as exc:
+            if exc.kind == "ambiguous":
+                raise APIError(400, "bad_documents", detail=str(exc)) from None
+            removed = []
     if not removed:
         raise APIError(404, "no_document", doc=doc)
-    if "retriever" in ctx.services.__dict__:
-        await anyio.to_thread.run_sync(ctx.services.retriever.refresh)
     return {"removed": removed}
 
 

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from app.document_access import DocumentAccess
 from app.services import Services
 from app.settings import SHIPPED_GENERATOR, Settings
 from app.storage.stores import Stores
@@ -77,6 +78,11 @@ class WebContext:
         """The application database's repositories: the services' own, else opened from the settings."""
         stores = getattr(self.services, "stores", None)
         return stores if stores is not None else Stores.open(self.services.settings)
+
+    @cached_property
+    def documents(self) -> DocumentAccess:
+        """Who sees which documents, over these services and this database."""
+        return DocumentAccess(self.services, self.stores)
 
     @cached_property
     def auth(self) -> WebAuth:

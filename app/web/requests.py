@@ -5,7 +5,7 @@ names the field, never a validation dump: the OpenAI chat format, the advisor's 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.answer.conversation import parse_history
@@ -17,7 +17,7 @@ from app.web.errors import APIError
 MAX_QUESTION_CHARS = 4000
 MAX_DOCUMENTS = 50  # names in one request's ``documents``
 CHAT_ROLES = {"system", "developer", "user", "assistant"}  # system/developer: the advisor has its own
-PLAN_FIELDS = ("goal", "profile", "lang", "selfcheck")
+PLAN_FIELDS = ("goal", "profile", "lang", "selfcheck", "client")
 
 
 @dataclass
@@ -29,7 +29,8 @@ class AskRequest:
     stream: bool = False
     store: bool = False  # record the turn under the caller (``"store": true``)
     conversation_id: int | None = None  # the stored conversation it continues (implies store)
-    documents: list[str] = field(default_factory=list)  # names or ids to answer from (empty: all)
+    documents: list[str] | None = None  # names or ids to answer from (empty: all; None: not given)
+    client: int | str | None = None  # the caller's client workspace (its id or name): its documents too
 
 
 def parse_json(raw: bytes) -> dict:
@@ -90,6 +91,20 @@ def parse_documents(body: dict, req: AskRequest) -> AskRequest:
     return req
 
 
+def client_field(value) -> int | str | None:
+    """``client``: one of the caller's client workspaces, by id or name (looked up by the API route)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or (isinstance(value, str) and not value.strip()):
+        raise APIError(400, "bad_field", field="client", kind="one of your clients' id (a whole number) or name")
+    return value.strip() if isinstance(value, str) else value
+
+
+def parse_client(body: dict, req: AskRequest) -> AskRequest:
+    req.client = client_field(body.get("client"))
+    return req
+
+
 def parse_storing(body: dict, req: AskRequest) -> AskRequest:
     """``store`` (true/false) and ``conversation_id`` (a stored conversation's id, which it continues)."""
     store = body.get("store", False)
@@ -128,11 +143,11 @@ def parse_chat(body: dict) -> AskRequest:
         raise APIError(400, "bad_field", field="model", kind="a string")
     req = AskRequest(checked_question(turns[-1]["content"]), parse_history(turns[:-1]),
                      parse_profile(body.get("profile")), model, stream)
-    return parse_documents(body, parse_storing(body, req))
+    return parse_client(body, parse_documents(body, parse_storing(body, req)))
 
 
 def parse_ask(body: dict) -> AskRequest:
-    """``/v1/ask``: ``{question, history?, profile?, documents?}``; history as ``advisor ask --history``
+    """``/v1/ask``: ``{question, history?, profile?, documents?, client?}``; history as ``advisor ask --history``
     takes it."""
     question = body.get("question")
     if not isinstance(question, str) or not question.strip():
@@ -142,13 +157,13 @@ def parse_ask(body: dict) -> AskRequest:
     except ValueError as exc:
         raise APIError(400, "bad_history", detail=str(exc)) from None
     req = AskRequest(checked_question(question), history, parse_profile(body.get("profile")))
-    return parse_documents(body, parse_storing(body, req))
+    return parse_client(body, parse_documents(body, parse_storing(body, req)))
 
 
 def parse_plan(body: dict, knowledge_dir: Path) -> PlanRequest:
-    """``/v1/plans``: ``{goal, profile?, lang?, selfcheck?}``; ``selfcheck`` holds the answers as the
-    self-check's YAML file does. Input that is JSON but cannot make a plan is 422, every problem
-    of the plan's fields in one message."""
+    """``/v1/plans``: ``{goal, profile?, lang?, selfcheck?, client?}``; ``selfcheck`` holds the answers
+    as the self-check's YAML file does (``client`` is the route's, ``client_field``). Input that is
+    JSON but cannot make a plan is 422, every problem of the plan's fields in one message."""
     unknown = [key for key in body if key not in PLAN_FIELDS]
     if unknown:
         raise APIError(422, "bad_plan", detail=f"unknown field {unknown[0]!r}; known: {', '.join(PLAN_FIELDS)}")

@@ -19,33 +19,39 @@ EXPORT_TEXT = {
 
 
 def record_turn(conversations: Conversations, user_id: int, conversation_id: int | None, question: str,
-                answer: dict, client_id: int | None = None) -> int:
+                answer: dict, client_id: int | None = None, documents: list[str] | None = None) -> int:
     """Store one question and its answer JSON; a new conversation (titled from the question, under
-    ``client_id`` when given) when ``conversation_id`` is None. Returns the conversation's id."""
+    ``client_id`` when given) when ``conversation_id`` is None. ``documents``: the doc ids the
+    question was limited to, the conversation's scope from now on (None: the scope stays).
+    Returns the conversation's id."""
     if conversation_id is None:
         conversation_id = conversations.create(user_id, client_id=client_id).id
-    conversations.add_turn(user_id, conversation_id, question, answer)
+    conversations.add_turn(user_id, conversation_id, question, answer, documents)
     return conversation_id
 
 
 def record_new_turn(conversations: Conversations, user_id: int, conversation_id: int | None, question: str,
-                    answer: dict, client_id: int | None = None) -> int:
+                    answer: dict, client_id: int | None = None, documents: list[str] | None = None) -> int:
     """``record_turn``, starting a new conversation when the one named is gone (deleted meanwhile)."""
     try:
-        return record_turn(conversations, user_id, conversation_id, question, answer, client_id)
+        return record_turn(conversations, user_id, conversation_id, question, answer, client_id, documents)
     except NotFound:
         if conversation_id is None:
             raise
-        return record_turn(conversations, user_id, None, question, answer, client_id)
+        return record_turn(conversations, user_id, None, question, answer, client_id, documents)
 
 
 def history_from_turns(turns: list[SavedTurn]) -> list[dict]:
     """The Conversation history the turns make (as ``Conversation.stream`` keeps it): follow-ups
-    of a reopened conversation are rewritten with its context."""
+    of a reopened conversation are rewritten with its context, and one pointing back at a document
+    ("这份报告…") keeps the documents the last answer was limited to."""
     history = []
     for turn in turns:
-        history += [{"role": "user", "content": turn.question.strip()},
-                    {"role": "assistant", "content": str(turn.answer.get("answer", ""))}]
+        reply = {"role": "assistant", "content": str(turn.answer.get("answer", ""))}
+        used = [d.get("doc_id") for d in turn.answer.get("documents") or [] if isinstance(d, dict) and d.get("doc_id")]
+        if used:
+            reply["documents"] = used
+        history += [{"role": "user", "content": turn.question.strip()}, reply]
     return history
 
 

@@ -1,6 +1,6 @@
 """One loader per format: ``load(path)`` -> a list of LangChain Documents (one per PDF page or image
-frame, one per other file) with ``title`` and, where the format has it, ``page`` and front-matter
-metadata. PDFs and images also take the OCR reader, for pages that are pictures of text.
+frame, one per other file) with ``title`` (without a file suffix) and, where the format has it,
+``page`` and front-matter metadata. PDFs and images also take the OCR reader, for pages that are pictures of text.
 
 Every failure of a loader becomes an ``UnreadableFile`` with a reason: a damaged file must end in
 one refusal line, never in a traceback that stops the whole run."""
@@ -31,6 +31,21 @@ SUPPORTED_SUFFIXES = (".pdf", *LOADERS, *image_loader.SUFFIXES)
 DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
+# A title ending in a file name's suffix ("…调研报告.pdf": a PDF's metadata often holds the file
+# name it was saved under) is shown without it; these and the formats read here.
+OFFICE_SUFFIXES = (".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".wps", ".rtf")
+
+
+def without_file_suffix(title: str) -> str:
+    """The title without a trailing file suffix (``.pdf``, ``.docx`` …, any case); the title as it
+    is when that would leave nothing."""
+    stripped = title.strip()
+    suffix = Path(stripped).suffix.lower()
+    if suffix in SUPPORTED_SUFFIXES or suffix in OFFICE_SUFFIXES:
+        return stripped[:-len(suffix)].rstrip() or stripped
+    return stripped
+
+
 def unsupported(path: Path) -> UnreadableFile:
     return refuse("unsupported", suffix=path.suffix or "(none)", supported=", ".join(SUPPORTED_SUFFIXES))
 
@@ -44,7 +59,7 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES, ocr: OcrReader | N
         raise refuse("missing")
     check_size(path, max_bytes)
     try:
-        return OCR_LOADERS[suffix](path, ocr) if suffix in OCR_LOADERS else LOADERS[suffix](path)
+        pages = OCR_LOADERS[suffix](path, ocr) if suffix in OCR_LOADERS else LOADERS[suffix](path)
     except UnreadableFile:
         raise
     except OSError as exc:
@@ -52,3 +67,7 @@ def load(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES, ocr: OcrReader | N
     except Exception as exc:  # a parser bug or a file no parser foresaw: refuse it, go on with the next
         detail = f"{exc.__class__.__name__}: {str(exc)[:120]}" if str(exc) else exc.__class__.__name__
         raise refuse("loader_failed", file_type=path.suffix.lower().lstrip("."), detail=detail) from None
+    for page in pages:
+        if isinstance(page.metadata.get("title"), str):
+            page.metadata["title"] = without_file_suffix(page.metadata["title"])
+    return pages

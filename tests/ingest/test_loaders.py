@@ -83,6 +83,22 @@ def test_pdf_pages_carry_page_numbers(tmp_path):
     assert "spindles" in docs[1].page_content
 
 
+@pytest.mark.parametrize("metadata_title, title", [("2025.04.全国中小企业数字化转型调研报告.pdf", "2025.04.全国中小企业数字化转型调研报告"),
+                                                   ("Annual Survey.PDF", "Annual Survey"),
+                                                   ("", "调研报告"),  # from the file name, without its suffix
+                                                   ("Version 1.2 roadmap", "Version 1.2 roadmap")])
+def test_a_title_keeps_no_file_suffix(tmp_path, metadata_title, title):
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(["Survey of small manufacturers and their tools."]))))
+    if metadata_title:
+        writer.add_metadata({"/Title": metadata_title})
+    buf = io.BytesIO()
+    writer.write(buf)
+    (doc,) = load(write(tmp_path, "调研报告.pdf", buf.getvalue()))
+    assert doc.metadata["title"] == title
+    (text,) = load(write(tmp_path, "notes.pdf.txt", "设备点检记录要每班填写，异常当班处理。".encode()))
+    assert text.metadata["title"] == "notes"  # a file named twice over keeps neither suffix
+
+
 def test_encrypted_pdf_is_refused(tmp_path):
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(["secret plans for the plant"]))))
     writer.encrypt(user_password="s3cret", owner_password="owner")

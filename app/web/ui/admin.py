@@ -1,6 +1,7 @@
-"""The knowledge-base tab's handlers: login (rate-limited), upload and ingest, delete, rebuild,
-feedback review and export. Every change needs an admin: with sign-in on, the signed-in account's
-role (read again at each call); without sign-in, this tab's own login (``admin_password``).
+"""The knowledge-base tab's handlers: login (rate-limited), upload and ingest (shared documents, for
+everyone), delete (any document), rebuild, feedback review and export. Every change needs an admin:
+with sign-in on, the signed-in account's role (read again at each call); without sign-in, this
+tab's own login (``admin_password``).
 Without one a handler refuses before it touches anything. Kept apart from the layout so they can
 be called (and tested) without building the app."""
 
@@ -75,12 +76,17 @@ def session_key(request: gr.Request | None) -> str:
 
 class KnowledgeBaseAdmin:
     def __init__(self, services: Services, feedback: FeedbackStore, limiter: LoginLimiter | None = None,
-                 auth=None):
+                 auth=None, documents=None):
         self.services = services
         self.settings = services.settings
         self.feedback = feedback
         self.limiter = limiter or LoginLimiter()
         self.auth = auth  # app/web/auth.py WebAuth, or a callable giving it; None: no accounts (the tab's login only)
+        self._documents = documents  # app/document_access.py DocumentAccess; None: the services' own
+
+    @property
+    def documents(self):
+        return self._documents if self._documents is not None else self.services.document_access
 
     def _auth(self):
         return self.auth() if callable(self.auth) else self.auth
@@ -166,7 +172,7 @@ class KnowledgeBaseAdmin:
         self._require_admin(is_admin, lang, request)
         message = ""
         if doc_id:
-            removed = self.services.pipeline.remove(doc_id)
+            removed = self.documents.remove_any(doc_id)  # whoever holds it: its rows go too
             self.services.retriever.refresh()
             message = f"removed {', '.join(d[:12] for d in removed)}" if removed else "nothing removed"
         table, choices = self.document_table(lang)

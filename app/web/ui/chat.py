@@ -1,10 +1,12 @@
 """The Gradio app: Ask (chat with an optional enterprise profile, streamed answers, source cards,
-feedback; beside it the user's saved conversations and, for consultants, their clients), Plan
-draft (PDCA sections, editable, exported as Word or Markdown, versions saved to a client) and
-Knowledge base (admins: documents and the feedback to act on). The app holds no pipeline logic:
-it calls the advisor, the plan drafter, the ingest pipeline and the storage (through
-app/web/ui/workspace.py). Per-session data (history, answers, login) lives in gr.State, so
-sessions never see each other's; saved work is the signed-in user's (gr.Request.username)."""
+feedback; beside it the user's saved conversations, their own documents and, for consultants, their
+clients), Plan draft (PDCA sections, editable, exported as Word or Markdown, versions saved to a
+client) and Knowledge base (admins: the shared documents and the feedback to act on). The app holds
+no pipeline logic: it calls the advisor, the plan drafter, the ingest pipeline and the storage
+(through app/web/ui/workspace.py and app/web/ui/my_documents.py). Per-session data (history,
+answers, login) lives in gr.State, so sessions never see each other's; saved work is the signed-in
+user's (gr.Request.username), and every answer reads only the documents that user may read here
+(the shared ones, their own, the current client's)."""
 
 from __future__ import annotations
 
@@ -19,11 +21,14 @@ from app.answer.documents import DocumentError
 from app.plan.drafts import draft_plan
 from app.plan.export import export_docx
 from app.answer.profile import EnterpriseProfile
+from app.answer.readers import Reader
+from app.document_access import DocumentAccess
 from app.services import Services
 from app.storage.stores import Stores
 from app.web.auth import WebAuth
 from app.web.ui.sources import body_to_come, card_metadata, cited_set, render_evidence, render_sources
 from app.web.ui.admin import KnowledgeBaseAdmin
+from app.web.ui.my_documents import MyDocuments
 from app.web.ui.workspace import NO_CLIENT, Workspace, new_conversation_state
 from app.web.ui.selfcheck import build_selfcheck_tab
 from app.web.ui.text import EXAMPLES, LEVEL_CHOICES, SOURCE_TEXT, TEXT, TIER_CHOICES
@@ -60,21 +65,30 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
     if auth is None:
         stores = getattr(services, "stores", None)
         auth = WebAuth(stores if stores is not None else Stores.open(settings), settings)
-    ws = Workspace(auth.stores, auth)
+    access = DocumentAccess(services, auth.stores)
+    ws = Workspace(auth.stores, auth, access)
+    mine = MyDocuments(access, ws, settings)
     feedback = auth.stores.feedback
     t0 = TEXT["zh"]
 
-    def conversation_for(history: list[dict]) -> Conversation:
-        return Conversation.from_settings(services.advisor, settings, history)
+    def conversation_for(history: list[dict], reader: Reader) -> Conversation:
+        return Conversation.from_settings(access.advisor_for(reader), settings, history)
 
     # ---------------------------------------------------------------- chat
-    def chat(question, messages, history, answers, *profile_values):
-        """``chat_answer`` after a turn in the admission queue, showing the user their place in line."""
+    def chat(question, messages, history, answers, tier="", industry="", headcount=None, level=0, pains="",
+             selfcheck=None, documents=None, client=None, request: gr.Request = None):
+        """``chat_answer`` after a turn in the admission queue, showing the user their place in line.
+        It reads what the user of the event may read in the current client's workspace."""
         question = (question or "").strip()
-        if admission is None or not question:
-            yield from chat_answer(question, messages, history, answers, *profile_values)
+        if not question:
+            yield messages, gr.skip(), history, answers, ""
             return
         lang = detect_language(question)
+        profile_values = (tier, industry, headcount, level, pains, selfcheck, documents)
+        reader = mine.reader(client, lang, request)
+        if admission is None:
+            yield from chat_answer(question, messages, history, answers, *profile_values, reader=reader)
+            return
         asked = list(messages) + [{"role": "user", "content": question}]
         try:
             ticket = admission.enter()
@@ -86,11 +100,11 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
             for ahead in ticket.waiting(QUEUE_NOTICE_S):
                 yield asked + [{"role": "assistant", "content": QUEUE[lang]["waiting"].format(ahead=ahead)}], \
                     gr.skip(), history, answers, ""
-            yield from chat_answer(question, messages, history, answers, *profile_values)
+            yield from chat_answer(question, messages, history, answers, *profile_values, reader=reader)
 
     def chat_answer(question, messages, history, answers, tier, industry, headcount, level, pains, selfcheck=None,
-                    documents=None):
-        """``documents``: the doc ids picked in the chat (none: every document)."""
+                    documents=None, *, reader: Reader):
+        """``documents``: the doc ids picked in the chat (none: every document ``reader`` may read)."""
         question = (question or "").strip()
         if not question:
             yield messages, gr.skip(), history, answers, ""
@@ -100,7 +114,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         note = profile_note(profile, lang)
         messages = list(messages) + [{"role": "user", "content": question}, {"role": "assistant", "content": note}]
         yield messages, f'<div class="src-note">{SOURCE_TEXT[lang]["waiting"]}</div>', history, answers, ""
-        conversation = conversation_for(history)
+        conversation = conversation_for(history, reader)
         try:
             yield from chat_events(conversation, question, profile, documents, lang, messages, history, answers, note)
         except DocumentError as exc:  # a picked document was removed meanwhile
@@ -142,11 +156,12 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                 answers = dict(answers, **{str(len(messages) - 1): answer.to_json()})
                 yield messages, html, conversation.history, answers, ""
 
-    def ask_json(question: str, history_json: str = "") -> dict:
-        """For scripts: one question (optionally with earlier turns as JSON) -> the answer JSON."""
+    def ask_json(question: str, history_json: str = "", request: gr.Request = None) -> dict:
+        """For scripts: one question (optionally with earlier turns as JSON) -> the answer JSON, from
+        what the user of the event may read."""
         history = parse_history(json.loads(history_json)) if history_json else []
         answer = None
-        for event in conversation_for(history).stream(question):
+        for event in conversation_for(history, mine.reader(None, "en", request)).stream(question):
             if event.kind == "done":
                 answer = event.answer
         return answer.to_json()
@@ -165,21 +180,18 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         feedback.add(0, last, comment or "", user_id=ws.user(request, lang).id)
         return TEXT[lang]["feedback_saved"], ""
 
-    def document_choices(selected):
-        """The picker's documents (the user's, newest first, then the starter ones); picks of
-        documents removed meanwhile are dropped."""
-        docs = services.library.documents()
-        ids = {d.doc_id for d in docs}
-        return gr.update(choices=[(d.label, d.doc_id) for d in docs], value=[i for i in selected or [] if i in ids])
+    document_choices = mine.picker  # the picker: what the user may read here, their own first
 
     # ---------------------------------------------------------------- plan
-    def plan(goal, tier, industry, headcount, level, pains, lang, selfcheck=None):
+    def plan(goal, tier, industry, headcount, level, pains, lang, selfcheck=None, client=None,
+             request: gr.Request = None):
         profile = make_profile(tier, industry, headcount, level, pains, selfcheck)
         if profile is None:
             yield TEXT[lang]["need_tier"], None
             return
         text = ""
-        for event in draft_plan(services.advisor, profile, goal or "", lang, selfcheck=selfcheck):
+        advisor = access.advisor_for(mine.reader(client, lang, request))
+        for event in draft_plan(advisor, profile, goal or "", lang, selfcheck=selfcheck):
             if event.kind == "section":
                 text += f"\n## {event.section.title}\n\n"
             elif event.kind == "token":
@@ -202,7 +214,7 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         return str(path)
 
     # ---------------------------------------------------------------- knowledge base (admin)
-    kb_admin = KnowledgeBaseAdmin(services, feedback, auth=auth)  # login limiter, uploads, changes behind an admin
+    kb_admin = KnowledgeBaseAdmin(services, feedback, auth=auth, documents=access)  # login limiter, uploads, changes behind an admin
     login, logout, document_table = kb_admin.login, kb_admin.logout, kb_admin.document_table
     ingest, delete, rebuild = kb_admin.ingest, kb_admin.delete, kb_admin.rebuild
     export_feedback = kb_admin.export_feedback
@@ -275,6 +287,15 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                             profile_priorities = gr.Markdown(elem_id="profile-priorities")
                         doc_scope = gr.Dropdown([], value=[], multiselect=True, label=t0["documents"],
                                                 elem_id="documents")
+                        with gr.Accordion(t0["my_docs"], open=False, elem_id="my-documents") as my_box:
+                            my_files = gr.File(label=t0["my_upload"], file_count="multiple", elem_id="my-upload",
+                                               file_types=list(SUPPORTED_SUFFIXES))
+                            my_upload = gr.Button(t0["my_upload_btn"], size="sm", elem_id="my-upload-btn")
+                            my_results = gr.Textbox(label=t0["my_results"], lines=2, interactive=False,
+                                                    elem_id="my-results")
+                            with gr.Row():
+                                my_choice = gr.Dropdown([], label=t0["my_delete_choice"], elem_id="my-choice")
+                                my_delete = gr.Button(t0["my_delete"], size="sm", variant="stop", elem_id="my-delete")
                         chatbot = gr.Chatbot(label="Chat", height=480, examples=[{"text": q} for q in EXAMPLES],
                                              placeholder=t0["chat_placeholder"], elem_id="chat",
                                              feedback_options=("Like", "Dislike"))
@@ -288,7 +309,8 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                     with gr.Column(scale=2):
                         sources_html = gr.HTML(elem_id="sources")
             selfcheck = build_selfcheck_tab(services, lang, lang_radio, [tier, industry, headcount, level, pains],
-                                            profile_priorities)
+                                            profile_priorities, client,
+                                            lambda cid, lg, req: access.advisor_for(mine.reader(cid, lg, req)))
             with gr.Tab(t0["tab_plan"], id="plan", elem_id="tab-plan") as tab_plan:
                 goal = gr.Textbox(label=t0["goal"], placeholder=t0["goal_placeholder"], elem_id="goal")
                 draft_btn = gr.Button(t0["draft"], variant="primary", elem_id="draft")
@@ -342,8 +364,9 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         # Chat handlers past the first wait in the admission queue, where users see their place.
         chat_slots = admission.max_waiting + admission.slots if admission else 1
         # After each answer the turns not stored yet are stored under the user (and the current client).
-        save_inputs, save_outputs = [answers, conversation, client, conv_search, lang], [conversation, conv_list]
-        chat_inputs = [box, chatbot, history, answers] + profile_inputs + [selfcheck.state, doc_scope]
+        save_inputs = [answers, conversation, client, conv_search, lang, doc_scope]
+        save_outputs = [conversation, conv_list]
+        chat_inputs = [box, chatbot, history, answers] + profile_inputs + [selfcheck.state, doc_scope, client]
         box.submit(chat, chat_inputs,
                    [chatbot, sources_html, history, answers, box], api_name="chat", concurrency_limit=chat_slots
                    ).success(ws.save_turns, save_inputs, save_outputs, api_name=False, concurrency_limit=None)
@@ -368,27 +391,38 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
             lambda ok, lg: document_table(lg) if ok else (gr.skip(), gr.skip()), [is_admin, lang], [docs, doc_choice],
             **quick)
         demo.load(ws.list_keys, lang, keys_md, **quick)
-        demo.load(document_choices, doc_scope, doc_scope, **quick)
+        demo.load(document_choices, [doc_scope, client], doc_scope, **quick)
+        demo.load(mine.own_choices, [client, lang], my_choice, **quick)
+        my_upload.click(mine.upload_own, [my_files, client, lang], [my_results, my_choice, my_files],
+                        api_name=False).then(document_choices, [doc_scope, client], doc_scope, **quick)
+        my_delete.click(mine.delete_own, [my_choice, client, lang], [my_results, my_choice], api_name=False).then(
+            document_choices, [doc_scope, client], doc_scope, **quick)
         conv_search.change(ws.search, [conv_search, client, lang], conv_list, **quick)
-        conv_list.input(ws.open, [conv_list, lang], [chatbot, history, answers, conversation, sources_html, conv_title],
-                        **quick)
+        conv_list.input(ws.open, [conv_list, lang],
+                        [chatbot, history, answers, conversation, sources_html, conv_title, doc_scope], **quick).then(
+            document_choices, [doc_scope, client], doc_scope, **quick)
         conv_rename.click(ws.rename, [conv_list, conv_title, client, conv_search, lang], [conv_list, ws_status], **quick)
         conv_delete.click(ws.delete, [conv_list, conversation, client, conv_search, lang],
                           [conv_list, chatbot, history, answers, conversation, ws_status], **quick)
         conv_md.click(export_md, [conv_list, lang], [conv_file, ws_status], **quick)
         conv_docx.click(export_docx_file, [conv_list, lang], [conv_file, ws_status], **quick)
-        client_choice.input(ws.select_client, [client_choice, lang],
-                            [client] + profile_inputs + [conv_list, plan_versions, ws_status, selfcheck.report],
-                            **quick).then(
-            ws.new_chat, None, new_chat_outputs, **quick)
-        client_create.click(ws.create_client, [client_name] + profile_inputs + [lang],
-                            [client_choice, client, conv_list, ws_status, client_name], **quick).success(
+        def documents_here(event):
+            """After a change of client: the picker and the own documents of the new workspace."""
+            return event.then(document_choices, [doc_scope, client], doc_scope, **quick).then(
+                mine.own_choices, [client, lang], my_choice, **quick)
+
+        documents_here(client_choice.input(ws.select_client, [client_choice, lang],
+                                           [client] + profile_inputs + [conv_list, plan_versions, ws_status,
+                                                                        selfcheck.report], **quick).then(
+            ws.new_chat, None, new_chat_outputs, **quick))
+        documents_here(client_create.click(ws.create_client, [client_name] + profile_inputs + [lang],
+                                           [client_choice, client, conv_list, ws_status, client_name], **quick).success(
             ws.new_chat, None, new_chat_outputs, **quick).then(
-            lambda: gr.update(choices=[], value=None), None, plan_versions, **quick)
+            lambda: gr.update(choices=[], value=None), None, plan_versions, **quick))
         client_save.click(ws.save_profile, [client] + profile_inputs + [lang], ws_status, **quick)
         client_rename.click(ws.rename_client, [client, client_name, lang], [client_choice, ws_status, client_name], **quick)
-        client_delete.click(ws.delete_client, [client, lang], [client_choice, client, conv_list, plan_versions, ws_status],
-                            **quick)
+        documents_here(client_delete.click(ws.delete_client, [client, lang],
+                                           [client_choice, client, conv_list, plan_versions, ws_status], **quick))
         selfcheck.save_btn.click(ws.save_selfcheck, [client, selfcheck.state, lang], selfcheck.status, **quick)
         plan_save.click(ws.save_plan, [client, plan_md, goal, plan_sources, plan_note, lang], [plan_versions, plan_status],
                         **quick)
@@ -403,7 +437,8 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
         hidden_q, hidden_h, hidden_out = gr.Textbox(visible=False), gr.Textbox(visible=False), gr.JSON(visible=False)
         hidden_q.submit(ask_json, [hidden_q, hidden_h], hidden_out, api_name="ask_json")
 
-        draft_btn.click(plan, [goal] + profile_inputs + [lang, selfcheck.state], [plan_md, plan_sources], api_name="plan")
+        draft_btn.click(plan, [goal] + profile_inputs + [lang, selfcheck.state, client], [plan_md, plan_sources],
+                        api_name="plan")
         docx_btn.click(lambda text, sc: export(text, "docx", sc), [plan_md, selfcheck.state], plan_file,
                        api_name="export_docx")
         md_btn.click(lambda text: export(text, "md"), plan_md, plan_file, api_name="export_md")
@@ -412,11 +447,11 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
             lambda ok, lg: document_table(lg)[1] if ok else gr.skip(), [is_admin, lang], doc_choice, api_name=False)
         logout_btn.click(logout, None, [is_admin, login_status, admin], api_name=False)
         ingest_btn.click(ingest, [files, is_admin, lang], [results, docs, doc_choice, files], api_name=False).then(
-            document_choices, doc_scope, doc_scope, **quick)
+            document_choices, [doc_scope, client], doc_scope, **quick)
         delete_btn.click(delete, [doc_choice, is_admin, lang], [results, docs, doc_choice], api_name=False).then(
-            document_choices, doc_scope, doc_scope, **quick)
+            document_choices, [doc_scope, client], doc_scope, **quick)
         rebuild_btn.click(rebuild, [is_admin, lang], [results, docs, doc_choice], api_name=False).then(
-            document_choices, doc_scope, doc_scope, **quick)
+            document_choices, [doc_scope, client], doc_scope, **quick)
         export_fb.click(export_feedback, [is_admin, lang], fb_file, api_name=False)
 
         def relabel(new_lang):
@@ -456,13 +491,16 @@ def build_app(services: Services, admission: AdmissionQueue | None = None, auth:
                     gr.update(label=t["fb_heading"]), gr.update(label=t["fb_since"]), gr.update(label=t["fb_until"]),
                     gr.update(label=t["fb_document"]), gr.update(value=t["fb_show"]),
                     gr.update(value=t["fb_export_csv"]), gr.update(value=t["fb_export_eval"]),
-                    gr.update(headers=t["fb_cols"])]
+                    gr.update(headers=t["fb_cols"]), gr.update(label=t["my_docs"]), gr.update(label=t["my_upload"]),
+                    gr.update(value=t["my_upload_btn"]), gr.update(label=t["my_results"]),
+                    gr.update(label=t["my_delete_choice"]), gr.update(value=t["my_delete"])]
 
         lang_radio.change(relabel_workspace, lang_radio,
                           [client_choice, client_name, client_create, client_save, client_rename, client_delete,
                            conv_heading, conv_search, conv_list,
                            conv_title, conv_rename, conv_delete, conv_md, conv_docx, keys_box, key_label, key_create,
                            key_new, key_which, key_revoke, plan_note, plan_save, plan_versions, fb_box, fb_since,
-                           fb_until, fb_document, fb_show, fb_csv, fb_eval, fb_table], api_name=False)
+                           fb_until, fb_document, fb_show, fb_csv, fb_eval, fb_table, my_box, my_files, my_upload,
+                           my_results, my_choice, my_delete], api_name=False)
     return demo
 

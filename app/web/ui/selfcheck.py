@@ -63,9 +63,10 @@ def priorities_line(result: SelfCheck | None, lang: str) -> str:
 
 
 def build_selfcheck_tab(services: Services, lang: gr.State, lang_radio: gr.Radio, chat_profile: list,
-                        chat_priorities: gr.Markdown) -> SelfCheckTab:
+                        chat_priorities: gr.Markdown, client: gr.State, advisor_for) -> SelfCheckTab:
     """The tab, inside the app's gr.Tabs; ``chat_profile`` is the Ask tab's (tier, industry,
-    headcount, level, pains), which a finished self-check fills in."""
+    headcount, level, pains), which a finished self-check fills in. ``advisor_for(client id, lang,
+    request)``: the advisor reading what the user of the event may read in that client's workspace."""
     knowledge_dir = services.settings.knowledge_dir
     q0 = load_questionnaire(knowledge_dir, "zh")
     t0, s0 = TEXT["zh"], load_table("selfcheck", "zh")
@@ -108,7 +109,7 @@ def build_selfcheck_tab(services: Services, lang: gr.State, lang_radio: gr.Radio
         file = gr.File(label="⇩", interactive=False, elem_id="sc-file")
         state = gr.State(None)
 
-    def run(lang_now, tier_v, industry_v, headcount_v, pains_v, *values):
+    def run(lang_now, client_id, tier_v, industry_v, headcount_v, pains_v, request: gr.Request, *values):
         t = TEXT[lang_now]
         answered = dict(zip(question_keys, values[:len(question_keys)]))
         levels = dict(zip(scenario_keys, values[len(question_keys):]))
@@ -128,7 +129,7 @@ def build_selfcheck_tab(services: Services, lang: gr.State, lang_radio: gr.Radio
                    gr.update(value=result.answers.pain_points), priorities_line(result, lang_now)]
         yield [t["sc_working"] if result.priorities else t["sc_done"], chart_figure(result), result.to_markdown(),
                result] + profile
-        for _ in add_recommendations(services.advisor, result):
+        for _ in add_recommendations(advisor_for(client_id, lang_now, request), result):
             yield [gr.skip(), gr.skip(), result.to_markdown(), result] + [gr.skip()] * 6
         yield [t["sc_done"], gr.skip(), result.to_markdown(), result] + [gr.skip()] * 6
 
@@ -142,7 +143,7 @@ def build_selfcheck_tab(services: Services, lang: gr.State, lang_radio: gr.Radio
         path.write_text(json.dumps(result.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
         return str(path), gr.skip()
 
-    run_btn.click(run, [lang, tier, industry, headcount, pains] + questions + scenarios,
+    run_btn.click(run, [lang, client, tier, industry, headcount, pains] + questions + scenarios,
                   [status, chart, report, state] + chat_profile + [chat_priorities], api_name=False)
     json_btn.click(lambda r, lg: export(r, "json", lg), [state, lang], [file, status], api_name=False)
     docx_btn.click(lambda r, lg: export(r, "docx", lg), [state, lang], [file, status], api_name=False)

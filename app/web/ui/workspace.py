@@ -1,7 +1,7 @@
 """The chat page's saved work: the signed-in user's conversations (stored turn by turn, listed,
 reopened with their follow-up context, renamed, deleted, exported), a consultant's clients (their
 profile fills the chat's, conversations made under one belong to it, self-check results and plan
-versions are saved to it) and the user's API keys. Every handler takes the user from the Gradio
+versions are saved to it; deleting one deletes its documents) and the user's API keys. Every handler takes the user from the Gradio
 request (``gr.Request.username``, set by the sign-in: app/web/auth.py), never from the page; ids
 the page sends are only looked up among that user's own rows (storage answers "not found" for
 anyone else's). Kept apart from the layout so they can be called and tested without the Blocks."""
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from app.document_access import DocumentAccess
 from app.storage.accounts import Account
 from app.storage.errors import NotFound, StorageError
 from app.storage.stores import Stores
@@ -58,9 +59,11 @@ def username(request) -> str | None:
 
 
 class Workspace:
-    def __init__(self, stores: Stores, auth: WebAuth):
+    def __init__(self, stores: Stores, auth: WebAuth, documents: DocumentAccess):
+        """``documents``: who sees which documents (a client's go with the client)."""
         self.stores = stores
         self.auth = auth
+        self.documents = documents
 
     @property
     def conversations(self):
@@ -109,24 +112,28 @@ class Workspace:
         account = self.user(request, lang)
         return self.conversation_list(account, client_id, search)
 
-    def save_turns(self, answers: dict, conversation: dict, client_id, search, lang, request: gr.Request = None):
+    def save_turns(self, answers: dict, conversation: dict, client_id, search, lang, request: gr.Request = None,
+                   documents=None):
         """After each answer: the turns not stored yet are stored (the conversation is made at the first
-        one, titled from its question, under the current client). -> (conversation state, list)."""
+        one, titled from its question, under the current client), with the documents picked as the
+        conversation's scope. -> (conversation state, list)."""
         account = self.user(request, lang)
         conversation = dict(conversation or new_conversation_state())
         new = sorted((int(k), a) for k, a in (answers or {}).items() if int(k) > conversation["saved"])
+        scope = [str(d) for d in documents or []]
         for index, answer in new:
             conversation["id"] = record_new_turn(self.conversations, account.id, conversation["id"],
-                                                 str(answer.get("question", "")), answer, client_id)
+                                                 str(answer.get("question", "")), answer, client_id, scope)
             conversation["saved"] = index
         return conversation, self.conversation_list(account, client_id, search, conversation["id"])
 
     def open(self, conversation_id, lang, request: gr.Request = None):
-        """Reopen a stored conversation: its messages, the follow-up history and the answers (for
-        feedback) come back. -> (chat messages, history, answers, conversation state, sources, title)."""
+        """Reopen a stored conversation: its messages, the follow-up history, the answers (for
+        feedback) and the documents its questions were limited to come back. -> (chat messages,
+        history, answers, conversation state, sources, title, picked documents)."""
         account = self.user(request, lang)
         if conversation_id in (None, ""):
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return (gr.skip(),) * 7
         try:
             saved = self.conversations.get(account.id, int(conversation_id))
         except (NotFound, ValueError, TypeError):
@@ -137,7 +144,8 @@ class Workspace:
                          {"role": "assistant", "content": str(turn.answer.get("answer", ""))}]
             answers[str(len(messages) - 1)] = turn.answer
         state = {"id": saved.info.id, "saved": len(messages) - 1}
-        return messages, history_from_turns(saved.turns), answers, state, "", saved.info.title
+        return (messages, history_from_turns(saved.turns), answers, state, "", saved.info.title,
+                list(saved.info.documents))
 
     @staticmethod
     def new_chat():
@@ -251,14 +259,15 @@ class Workspace:
         return self.client_choices(account, lang, client.id), TEXT[lang]["cl_renamed"].format(name=client.name), ""
 
     def delete_client(self, client_id, lang, request: gr.Request = None):
-        """The current client and its plan versions deleted (its conversations stay, under no
-        client); no client is current. -> (client dropdown, client id, conversation list, versions, status)."""
+        """The current client deleted with its plan versions and its documents (its conversations
+        stay, under no client); no client is current. -> (client dropdown, client id, conversation
+        list, versions, status)."""
         account = self._client_user(request, lang)
         if client_id is None:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), TEXT[lang]["cl_need"]
         try:
             name = self.clients.get(account.id, int(client_id)).name
-            self.clients.delete(account.id, int(client_id))
+            self.documents.delete_client(account, int(client_id))
         except NotFound:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), TEXT[lang]["cl_not_found"]
         return (self.client_choices(account, lang, NO_CLIENT), None, self.conversation_list(account, None, ""),

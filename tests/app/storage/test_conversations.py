@@ -123,3 +123,19 @@ def test_a_conversation_may_belong_to_one_of_the_users_own_clients(conversations
         conversations.create(bob.id, client_id=acme.id)
     clients.delete(alice.id, acme.id)
     assert conversations.get(alice.id, info.id).info.client_id is None  # kept, without the client
+
+
+def test_a_conversation_keeps_the_documents_its_questions_are_limited_to(conversations, users):
+    alice, bob = users
+    info = conversations.create(alice.id)
+    conversations.add_turn(alice.id, info.id, "这份报告说市场规模多大？", ANSWER, documents=["d2", "d1", "d2"])
+    assert conversations.get(alice.id, info.id).info.documents == ("d2", "d1")
+    conversations.add_turn(alice.id, info.id, "那痛点呢？", ANSWER)  # no scope given: it stays
+    assert conversations.list(alice.id)[0].documents == ("d2", "d1")
+    assert conversations.export(alice.id, info.id)["documents"] == ["d2", "d1"]
+    conversations.add_turn(alice.id, info.id, "全国呢？", ANSWER, documents=[])  # every document again
+    assert conversations.get(alice.id, info.id).info.documents == ()
+    with pytest.raises(StorageError, match="list of doc ids"):
+        conversations.add_turn(alice.id, info.id, "再问", ANSWER, documents="d1")
+    with pytest.raises(NotFound):
+        conversations.add_turn(bob.id, info.id, "别人的", ANSWER, documents=["d1"])

@@ -10,7 +10,7 @@ def test_a_new_database_gets_every_table_and_the_latest_version(db, backend):
         assert schema_version(conn) == len(SCHEMA_STEPS)
         tables = set(db.engine.dialect.get_table_names(conn))
     assert {"users", "login_sessions", "login_failures", "api_keys", "conversations", "turns", "clients",
-            "plan_drafts", "feedback", "feedback_documents", "schema_version"} <= tables
+            "plan_drafts", "feedback", "feedback_documents", "document_owners", "schema_version"} <= tables
     assert db.backend == backend.name
 
 
@@ -20,6 +20,23 @@ def test_opening_again_keeps_the_version_and_a_newer_schema_is_refused(db, backe
         conn.execute(text("UPDATE schema_version SET version = 99"))
     with pytest.raises(StorageError, match="schema version 99, newer than this advisor knows"):
         open_database(backend.url)
+
+
+def test_a_version_1_database_gets_document_owners_and_conversation_scopes(db, backend):
+    with db.engine.begin() as conn:  # the schema as version 1 made it
+        conn.execute(text("DROP TABLE document_owners"))
+        conn.execute(text("ALTER TABLE conversations DROP COLUMN documents"))
+        conn.execute(text("INSERT INTO users (name, role, password_hash, created_at) "
+                          "VALUES ('wang', 'member', '!', CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO conversations (user_id, title, created_at, updated_at) "
+                          "SELECT id, 'kept', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM users"))
+        conn.execute(text("UPDATE schema_version SET version = 1"))
+    upgraded = open_database(backend.url)
+    with upgraded.engine.connect() as conn:
+        assert schema_version(conn) == len(SCHEMA_STEPS) == 2
+        assert "document_owners" in upgraded.engine.dialect.get_table_names(conn)
+        assert conn.execute(text("SELECT title, documents FROM conversations")).one() == ("kept", None)
+    upgraded.close()
 
 
 def test_sqlite_enforces_foreign_keys_and_uses_wal(tmp_path):

@@ -81,7 +81,7 @@ def test_the_chat_page_limits_questions_to_the_picked_documents(tmp_path):
     assert final.startswith("（以下只根据《乙省调研报告》回答）") and "3000亿元" in final and "1万亿元" not in final
     list(chat("2025年市场规模将达到多少？", [], [], {}, "", "", None, 0, "", None, []))
     assert retriever.searches[-1]["doc_ids"] is None  # nothing picked: every document
-    picker = next(f for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "document_choices").fn
-    update = picker(["d2", "gone"])
+    picker = next(f for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "picker").fn
+    update = picker(["d2", "gone"], None)
     assert update["choices"] == [("乙省调研报告 (yi.pdf)", "d2"), ("甲市调研报告 (jia.pdf)", "d1")]
     assert update["value"] == ["d2"]  # a pick removed meanwhile is dropped

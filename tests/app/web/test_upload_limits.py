@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.document_access import DocumentAccess
 from app.settings import Settings
 from app.storage.stores import Stores
 from app.web.api import router
@@ -34,7 +35,9 @@ def upload_client(tmp_path):
         settings = Settings(data_dir=tmp_path, api_token="s3cret", max_upload_files=max_files)
         app = FastAPI()
         services = CountingServices(settings)
-        app.state.web = SimpleNamespace(services=services, auth=WebAuth(Stores.open(settings), settings))
+        stores = Stores.open(settings)
+        app.state.web = SimpleNamespace(services=services, auth=WebAuth(stores, settings),
+                                        documents=DocumentAccess(services, stores))
         install_error_handlers(app)
         app.include_router(router)
         return TestClient(app), services

@@ -29,17 +29,19 @@ def page(tmp_path_factory):
     demo = build_app(web.services, None, auth)
     fns = {f.fn.__name__: f.fn for f in demo.fns.values() if getattr(f.fn, "__name__", "")}
     fns["demo"] = demo
-    return web, Workspace(web.stores, auth), fns
+    return web, Workspace(web.stores, auth, web.app.state.web.documents), fns
 
 
 def as_user(name: str) -> gr.Request:
     return gr.Request(username=name)
 
 
-def chat(page, question, messages=(), history=(), answers=None, profile=("", "", None, 0, "")):
-    """The chat handler's last update: (messages, history, answers)."""
+def chat(page, question, messages=(), history=(), answers=None, profile=("", "", None, 0, ""), user="alice",
+         client_id=None, documents=None):
+    """The chat handler's last update, asked by ``user``: (messages, history, answers)."""
     _, _, fns = page
-    *_, last = fns["chat"](question, list(messages), list(history), dict(answers or {}), *profile)
+    *_, last = fns["chat"](question, list(messages), list(history), dict(answers or {}), *profile, None, documents,
+                           client_id, as_user(user))
     messages, _, history, answers, _ = last
     return messages, history, answers
 
@@ -47,7 +49,7 @@ def chat(page, question, messages=(), history=(), answers=None, profile=("", "",
 def stored_chat(page, user: str, question=QUESTION, client_id=None, profile=("", "", None, 0, "")):
     """One question answered and stored as the page does it: -> (conversation state, answers)."""
     _, ws, _ = page
-    messages, history, answers = chat(page, question, profile=profile)
+    messages, history, answers = chat(page, question, profile=profile, user=user, client_id=client_id)
     state, _ = ws.save_turns(answers, new_conversation_state(), client_id, "", "zh", as_user(user))
     return state, answers
 
@@ -64,7 +66,8 @@ def test_a_turn_is_stored_reopened_and_continued_with_its_context(page):
     # a reload: the page rebuilds everything from the database
     *_, listing = ws.page_load("zh", as_user("alice"))
     assert state["id"] in choices(listing)
-    messages, history, answers, reopened, _, title = ws.open(state["id"], "zh", as_user("alice"))
+    messages, history, answers, reopened, _, title, picked = ws.open(state["id"], "zh", as_user("alice"))
+    assert picked == []  # no documents were picked: every document
     assert title == QUESTION and messages[0]["content"] == QUESTION and len(history) == 2
     messages, history, answers = chat(page, FOLLOW_UP, messages, history, answers)
     assert QUESTION in web.retriever.searches[-1]["query"]  # the follow-up carries the reopened context
