@@ -57,6 +57,7 @@ class EvalItem:
     persona: str = ""
     must_not_mention: tuple[str, ...] = ()
     kind: str = ""
+    documents: tuple[str, ...] = ()  # names or ids the question is limited to, as the chat's document picker
 
 
 def load_items(path: Path) -> list[EvalItem]:
@@ -72,7 +73,8 @@ def load_items(path: Path) -> list[EvalItem]:
             points = row.get("must_mention_last", row.get("must_mention", []))
             items.append(EvalItem(str(row.get("id", number)), row.get("lang", ""), turns, tuple(points),
                                   bool(row.get("answerable", True)), row.get("persona", ""),
-                                  tuple(row.get("must_not_mention", [])), row.get("kind", "")))
+                                  tuple(row.get("must_not_mention", [])), row.get("kind", ""),
+                                  tuple(row.get("documents", []))))
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: not a question or conversation line ({exc})") from None
     return items
@@ -207,10 +209,10 @@ def run_answers_eval(items: list[EvalItem], advisor, matcher: PointMatcher, sett
     for i, item in enumerate(items, start=1):
         conversation = Conversation.from_settings(advisor, settings)
         for turn in item.turns[:-1]:
-            for _ in conversation.stream(turn):
+            for _ in conversation.stream(turn, documents=item.documents or None):
                 pass
         answer = None
-        for event in conversation.stream(item.turns[-1]):
+        for event in conversation.stream(item.turns[-1], documents=item.documents or None):
             if event.kind == "done":
                 answer = event.answer
         contexts = [c.text for c in answer.contexts]

@@ -21,8 +21,10 @@ from ingest.text import STOPWORDS, tokenize
 TERM_SHARE = 0.6  # share of the point's key terms found in the text
 SEMANTIC = 0.87  # cosine between the point (query) and the best sentence (passage)
 SENTENCE_SPLIT = re.compile(r"(?<=[。！？；!?;\n])|(?<=\.)\s+")
-NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万亿|亿|万|千|百|million|billion|thousand|%|％|percent)?", re.I)
-SCALE = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2, "million": 1e6, "billion": 1e9, "thousand": 1e3}
+NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(万亿|亿|百万|万|千|百|trillion|million|billion|thousand|%|％|percent)?",
+                    re.I)
+SCALE = {"万亿": 1e12, "亿": 1e8, "百万": 1e6, "万": 1e4, "千": 1e3, "百": 1e2, "trillion": 1e12, "million": 1e6,
+         "billion": 1e9, "thousand": 1e3}
 # The words a number is counted in ("余家", "多个"): part of the figure, not of the meaning.
 NUMBER_WORD = re.compile(r"[余多]?[家个项座条种类名所批位万亿元年月日天人]+")
 META_WORDS = STOPWORDS | {"cite", "which", "source", "sources", "mention", "mentions", "available", "refer", "say",

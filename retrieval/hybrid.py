@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Callable, Collection, Sequence
 
 import numpy as np
 
@@ -36,7 +36,10 @@ class RetrievalConfig:
     lexical_floor: float = 3.5
     lexical_margin: float = 0.04
     profile_boost: float = 0.3
-    same_language_bonus: float = 0.25  # fused-score bonus share for a chunk in the query's language
+    # Fused-score bonus share for a chunk in the query's language, or of a document with no translation
+    # in the index: the preference only chooses between the two languages of one document (the starter
+    # documents come in pairs); a user's Chinese report asked about in English competes on its merits.
+    same_language_bonus: float = 0.25
 
 
 @dataclass
@@ -88,6 +91,7 @@ class HybridRetriever:
         self.config = config
         self._lexical: LexicalIndex | None = None
         self._version: str | None = None  # the store's version the lexical index was checked against
+        self._documents: tuple[str, dict[str, tuple[str, bool]]] | None = None  # version, doc id -> (lang, has twin)
 
     def refresh(self) -> None:
         """Bring the lexical index in line with the store: the saved one when it was built for the
@@ -125,43 +129,93 @@ class HybridRetriever:
         if self._lexical is None or self.store.version() != self._version:
             self.refresh()
 
+    def _languages(self) -> dict[str, tuple[str, bool]]:
+        """Each document's language and whether its translation is in the index (a document names
+        the file it translates in ``translation_of``; either side of the pair counts), read once per
+        version of the index."""
+        version = self.store.version()
+        if self._documents is None or self._documents[0] != version:
+            docs = self.store.documents()
+            files = {d.file_name for d in docs}
+            translated = {d.translation_of for d in docs if d.translation_of}
+            self._documents = (version, {d.doc_id: (d.lang, bool(d.translation_of in files or d.file_name in translated))
+                                         for d in docs})
+        return self._documents[1]
+
+    def languages_without_twin(self, doc_ids: Collection[str] | None = None) -> set[str]:
+        """The languages of the documents (these, or all) that have no translation in the index: a
+        question in another language finds them only across languages."""
+        docs = self._languages()
+        wanted = set(doc_ids) if doc_ids else docs.keys()
+        return {lang for doc_id, (lang, twin) in docs.items() if doc_id in wanted and lang and not twin}
+
     def search(self, query: str, tier: str | None = None, context_k: int | None = None,
-               token_budget: int | None = None, doc_ids: Collection[str] | None = None) -> Retrieval:
+               token_budget: int | None = None, doc_ids: Collection[str] | None = None,
+               also: Sequence[str] = ()) -> Retrieval:
         """``doc_ids``: search only these documents (None or empty: all). Both sides filter before
         they take their top k, so a scoped search gets as many candidates as an open one; the
-        coverage floors then apply to the best of those documents."""
+        coverage floors then apply to the best of those documents. ``also``: the same question in
+        other words (in the language of documents that have no translation): each wording is
+        searched on both sides and all the lists are fused; the question is covered when one
+        wording is, at its own language's floor."""
         cfg = self.config
         self.refresh_if_changed()
-        dense = self.store.query(self.embed_query(query), cfg.dense_k, doc_ids)
-        lexical = self._lexical.search(query, cfg.lexical_k, doc_ids) if self._lexical else []
-        fused = reciprocal_rank_fusion([[c.id for c, _ in dense], [i for i, _ in lexical]], k=cfg.rrf_k)
-
-        known: dict[str, StoredChunk] = {c.id: c for c, _ in dense}
-        known.update({c.id: c for c in self.store.get([i for i, _ in lexical if i not in known])})
-        dense_score = {c.id: s for c, s in dense}
-        lexical_score = dict(lexical)
         language = detect_language(query)
+        twins = self._languages()
+        found = [self._search_wording(w, doc_ids) for w in [query, *[a for a in also if a and a != query]]]
+        fused = reciprocal_rank_fusion([[c.id for c, _ in f.dense] for f in found] +
+                                       [[i for i, _ in f.lexical] for f in found], k=cfg.rrf_k)
+        known: dict[str, StoredChunk] = {c.id: c for f in found for c, _ in f.dense}
+        lexical_ids = list(dict.fromkeys(i for f in found for i, _ in f.lexical if i not in known))
+        known.update({c.id: c for c in self.store.get(lexical_ids)})
+        dense_score: dict[str, float] = {}
+        lexical_score: dict[str, float] = {}
+        for f in found:
+            for c, sim in f.dense:
+                dense_score[c.id] = max(sim, dense_score.get(c.id, sim))
+            for i, score in f.lexical:
+                lexical_score[i] = max(score, lexical_score.get(i, score))
         candidates = []
         for chunk_id, score in fused.items():
             chunk = known.get(chunk_id)
             if chunk is None:  # removed since the lexical index was built
                 continue
             bonus = 1.0
-            if chunk.metadata.get("lang") == language:
+            if chunk.metadata.get("lang") == language or not twins.get(chunk.metadata.get("doc_id", ""), ("", True))[1]:
                 bonus += cfg.same_language_bonus
             if tier and written_for(chunk.metadata, tier):
                 bonus += cfg.profile_boost
             candidates.append(Source(chunk_id, chunk.text, chunk.metadata, score * bonus,
                                      dense_score.get(chunk_id), lexical_score.get(chunk_id)))
         candidates.sort(key=lambda s: -s.score)
-        best = max((sim + (cfg.cross_language_offset if language == "en" and c.metadata.get("lang") == "zh" else 0.0)
-                    for c, sim in dense), default=0.0)
-        best_lexical = max(lexical_score.values(), default=0.0)
         packed = pack_context(candidates, context_k or cfg.context_k, token_budget or cfg.context_token_budget)
-        floor = cfg.floor_zh if language == "zh" else cfg.floor_en
-        covered = bool(packed) and (best >= floor or
-                                    (best >= floor - cfg.lexical_margin and best_lexical >= cfg.lexical_floor))
-        return Retrieval(query, packed, candidates, best, best_lexical, covered)
+        return Retrieval(query, packed, candidates, max(f.best for f in found), max(f.best_lexical for f in found),
+                         bool(packed) and any(f.covered for f in found))
+
+    def _search_wording(self, wording: str, doc_ids: Collection[str] | None) -> "_Found":
+        """Dense and lexical candidates for one wording, and whether they cover it: the best
+        similarity (language-adjusted) at the floor of the wording's language, or a little under it
+        when BM25 confirms."""
+        cfg = self.config
+        lang = detect_language(wording)
+        dense = self.store.query(self.embed_query(wording), cfg.dense_k, doc_ids)
+        lexical = self._lexical.search(wording, cfg.lexical_k, doc_ids) if self._lexical else []
+        best = max((sim + (cfg.cross_language_offset if lang == "en" and c.metadata.get("lang") == "zh" else 0.0)
+                    for c, sim in dense), default=0.0)
+        best_lexical = max((score for _, score in lexical), default=0.0)
+        floor = cfg.floor_zh if lang == "zh" else cfg.floor_en
+        covered = best >= floor or (best >= floor - cfg.lexical_margin and best_lexical >= cfg.lexical_floor)
+        return _Found(dense, lexical, best, best_lexical, covered)
+
+
+@dataclass
+class _Found:
+    """One wording's candidates: (chunk, cosine) and (chunk id, BM25 score), best first."""
+    dense: list[tuple[StoredChunk, float]]
+    lexical: list[tuple[str, float]]
+    best: float
+    best_lexical: float
+    covered: bool
 
 
 def pack_context(candidates: list[Source], k: int, token_budget: int) -> list[Source]:

@@ -32,6 +32,7 @@ class DocumentSummary:
     doc_type: str
     lang: str
     origin: str = ""  # "starter" (the starter knowledge base) or "user"; "" when stored before it was recorded
+    translation_of: str = ""  # the file name of the document this one translates (starter documents come in pairs)
 
 
 # Collection metadata keys. The version changes on every write by any process sharing the index
@@ -155,7 +156,7 @@ class ChromaStore:
             m = metas[0]
             rows.append(DocumentSummary(doc_id, m.get("title", ""), m.get("source", ""), m.get("file_name", ""),
                                         len(metas), m.get("ingested_at", ""), m.get("doc_type", ""), m.get("lang", ""),
-                                        m.get("origin", "")))
+                                        m.get("origin", ""), m.get("translation_of", "")))
         return sorted(rows, key=lambda r: (r.file_name, r.doc_id))
 
     def all_chunks(self) -> list[StoredChunk]:

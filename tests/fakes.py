@@ -143,12 +143,14 @@ def sources_from(rows: Iterable[Row], dense: float | None = 0.9, **metadata) -> 
 class FixedRetriever:
     """``HybridRetriever``'s interface over fixed sources: any query gets ``sources`` (best first),
     packed into ``context_k`` sources and ``token_budget`` tokens by the real ``pack_context``.
-    ``covered`` is a bool or a function of the query; ``searches`` records each call's arguments."""
+    ``covered`` is a bool or a function of the query; ``searches`` records each call's arguments.
+    ``untranslated``: the languages of documents with no translation in the index (default none)."""
 
     def __init__(self, sources: Sequence[Source] = (), covered: bool | Callable[[str], bool] = True,
                  embedder: FakeEmbedder | None = None, best_similarity: float = 0.9, best_lexical: float = 5.0,
-                 config: RetrievalConfig | None = None):
+                 config: RetrievalConfig | None = None, untranslated: Iterable[str] = ()):
         self.sources = list(sources)
+        self.untranslated = set(untranslated)
         self.covered = covered
         self.embedder = embedder or FakeEmbedder()
         self.best_similarity = best_similarity
@@ -165,10 +167,14 @@ class FixedRetriever:
     def refresh_if_changed(self) -> None:
         pass
 
+    def languages_without_twin(self, doc_ids: Iterable[str] | None = None) -> set[str]:
+        return set(self.untranslated)
+
     def search(self, query: str, tier: str | None = None, context_k: int | None = None,
-               token_budget: int | None = None, doc_ids: Iterable[str] | None = None) -> Retrieval:
+               token_budget: int | None = None, doc_ids: Iterable[str] | None = None,
+               also: Sequence[str] = ()) -> Retrieval:
         self.searches.append({"query": query, "tier": tier, "context_k": context_k, "token_budget": token_budget,
-                              "doc_ids": None if doc_ids is None else list(doc_ids)})
+                              "doc_ids": None if doc_ids is None else list(doc_ids), "also": list(also)})
         allowed = set(doc_ids) if doc_ids else None
         # copies: the product may annotate what it gets; the next search starts from the same sources
         candidates = [dataclasses.replace(s, metadata=dict(s.metadata)) for s in self.sources

@@ -1,7 +1,8 @@
 """The grounded answer as an ordered list of steps. Chat answers, plan sections and self-check
 advice differ by the steps they run (and their prompts), not by flags:
 
-chat: scope → the documents it is limited to (or "which one?") → retrieve (a wide pool: the model
+chat: scope → the documents it is limited to (or "which one?") → the question in the language of
+documents that have no translation in its own → retrieve (a wide pool: the model
 reads only the body) → coverage → topic → assumed profile → not covered → what the question assumes
 about a document (edition, issuer) → the question's asks → fact gaps per ask → the body (the
 evidence that answers each ask) → the model's lead, verified → the body shown → where to verify;
@@ -18,14 +19,15 @@ from typing import Callable, Iterator
 
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.steps import (asks, body, coverage, decide, documents, fact_gaps, finish, generate, lead, notes,
-                              premises, quotes, retrieve, scope)
+                              premises, quotes, retrieve, scope, search_languages)
 
 Step = Callable[[AnswerState, Tools], Iterator[Event]]
 
 CHAT: tuple[Step, ...] = (
-    scope.check_scope, documents.scope_documents, retrieve.retrieve_pool, coverage.by_retrieval, coverage.by_topic, notes.assumed_profile,
-    coverage.say_not_covered, premises.check_premises, asks.split_question, fact_gaps.find_gaps, body.choose_body,
-    lead.write_lead, body.show_body, fact_gaps.say_where_to_verify)
+    scope.check_scope, documents.scope_documents, search_languages.search_in_other_languages, retrieve.retrieve_pool,
+    coverage.by_retrieval, coverage.by_topic, notes.assumed_profile, coverage.say_not_covered, premises.check_premises,
+    asks.split_question, fact_gaps.find_gaps, body.choose_body, lead.write_lead, body.show_body,
+    fact_gaps.say_where_to_verify)
 # Self-check advice is asked by the app, not the user: no scope check; its topic is set by the app;
 # it keeps its own structure and cites its sources in it (no added quotes).
 SECTION: tuple[Step, ...] = (
@@ -35,7 +37,8 @@ SECTION: tuple[Step, ...] = (
 # words, led by a short model sentence under the same checks; it is the app's ask, not the user's
 # (no scope or topic check), and the evidence stands on its own when the lead does not hold.
 PLAN_SECTION: tuple[Step, ...] = (
-    retrieve.retrieve_pool, coverage.by_retrieval, coverage.say_not_covered, asks.split_question, fact_gaps.find_gaps,
+    search_languages.search_in_other_languages, retrieve.retrieve_pool, coverage.by_retrieval, coverage.say_not_covered,
+    asks.split_question, fact_gaps.find_gaps,
     body.choose_body, lead.write_section_lead, body.show_body, fact_gaps.say_where_to_verify)
 CLOSING: tuple[Step, ...] = (decide.decide, finish.finish)
 

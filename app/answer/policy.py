@@ -34,6 +34,9 @@ class AnswerPolicy:
     pool_items: int = 12
     kind_bonus: float = 0.05  # a sentence holding the kind of fact asked for: less than the gap between a clearly best unit and the next
     gap_units: int = 6  # the best evidence sentences searched for the kind of fact asked for
+    # A question asked in one language of documents in the other with no translation beside them: the
+    # model translates it for the search (a question is short; more is the model answering it).
+    search_translation_max_tokens: int = 64
     # --- sizing the prompt to the machine ------------------------------------------------------------
     first_token_target_s: float = 8.0  # time to the first token the evidence is sized for
     token_safety: float = 1.15  # estimate_tokens is rough; leave room

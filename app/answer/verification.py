@@ -18,7 +18,7 @@ from app.answer.citations import MARKER
 from app.answer.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kind
 from app.answer.premises import DEFAULT_PREMISE_POLICY, PremisePolicy, confirmed, restates
 from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, content_terms, share,
-                         split_clauses, split_units, strip_remote_content, tokenize)
+                         split_clauses, split_units, strip_remote_content, tokenize, year_of)
 from app.answer.qualifiers import DEFAULT_QUALIFIER_POLICY, QualifierPolicy, qualifier_problem
 from prompts import is_refusal
 
@@ -199,6 +199,9 @@ def figure_supported(sentence: str, figure: tuple, source: str,
             for i, j in at))
     near = _window_terms(sentence, start, end, policy)
     sentence_window = window(sentence, start, end, policy.window, policy)
+    # the year the sentence ties the figure to must be the one the source ties it to (its clause, or
+    # its table column): "2025年…3万亿元" from "2025年…1万亿元，到2030年…3万亿元" is a moved figure
+    year = None if any(YEAR_LIKE.fullmatch(n) for n in numbers) else year_of(sentence, start, end)
     for number in numbers:
         found = False
         for m in re.finditer(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", source.replace(",", "")):
@@ -213,6 +216,8 @@ def figure_supported(sentence: str, figure: tuple, source: str,
                 # "3年" against a bare "3": accept only when the source says the unit right after.
                 if fam_a in UNIT_REQUIRED:
                     continue
+            if year and year_of(src, m.start(), m.end()) not in (None, year):
+                continue
             source_window = window(src, m.start(), m.end(), policy.window, policy)
             if ENTERPRISE.search(sentence_window) and RECIPIENT_CITY.search(source_window) \
                     and not ENTERPRISE.search(source_window):

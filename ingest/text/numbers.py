@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ingest.text.sentences import table_cells
+
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # What joins the two ends of a range: "3-5年", "2025—2027年", "10至20家", "3 to 5 years".
 RANGE_JOIN = r"(?:-|–|—|~|～|至|到|to)"
@@ -27,3 +29,49 @@ DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*No\.?\s*\d+", re.I
 # A list number opening a line ("1. ", "2、", "3）"): the item's place, not a figure.
 LIST_NUMBER = re.compile(r"^\s*\d+[.、)）]\s", re.M)
 
+
+# A year (1900–2099) standing alone: not part of a longer number or a code.
+YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d]|[.,]\d)")
+# What ends the clause a figure stands in, for its year: a year on the other side of a comma belongs to
+# another figure ("到2025年，规模将突破1万亿元，到2030年有望达到3万亿元").
+FIGURE_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]|\s(?:and|while|but|whereas)\s", re.I)
+FIGURE_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?:\s|$)")
+
+
+def year_of(text: str, start: int, end: int) -> str | None:
+    """The year the figure at ``text[start:end]`` belongs to, or None: in a Markdown table row, the
+    year its column's header names (or its row's first cell); in prose, the year nearest to it in
+    its clause, else the nearest year before it in its sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start: len(text) if line_end < 0 else line_end]
+    if line.lstrip().startswith("|"):
+        return _table_year(text, line_start, line, start - line_start)
+    clause_start = max((m.end() for m in FIGURE_CLAUSE_END.finditer(text, 0, start)), default=0)
+    after = FIGURE_CLAUSE_END.search(text, end)
+    clause_end = after.start() if after else len(text)
+    in_clause = [m for m in YEAR.finditer(text, clause_start, clause_end) if not start <= m.start() < end]
+    if in_clause:
+        return min(in_clause, key=lambda m: min(abs(m.start() - end), abs(start - m.end()))).group(0)
+    sentence_start = max((m.end() for m in FIGURE_SENTENCE_END.finditer(text, 0, start)), default=0)
+    before = list(YEAR.finditer(text, sentence_start, start))
+    return before[-1].group(0) if before else None
+
+
+def _table_year(text: str, line_start: int, line: str, offset: int) -> str | None:
+    """The year of a table cell: its column header's, else its row label's."""
+    column = len(re.findall(r"(?<!\\)\|", line[:offset])) - 1
+    header = line
+    block_start = line_start
+    while block_start > 0:  # up to the table's first row
+        previous_start = text.rfind("\n", 0, block_start - 1) + 1
+        previous = text[previous_start: block_start - 1]
+        if not previous.lstrip().startswith("|"):
+            break
+        header, block_start = previous, previous_start
+    cells, row = table_cells(header), table_cells(line)
+    for cell in (cells[column] if 0 <= column < len(cells) and header is not line else "", row[0] if row else ""):
+        years = YEAR.findall(cell)
+        if len(years) == 1:
+            return years[0]
+    return None

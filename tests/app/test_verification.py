@@ -182,3 +182,16 @@ def test_the_thresholds_come_from_the_policy():
         raise AssertionError("the policy must be frozen")
     except FrozenInstanceError:
         pass
+
+
+def test_a_figure_moved_to_another_year_or_column_is_caught():
+    """The survey gives 1万亿 for 2025 and 3万亿 for 2030; the plan's table gives one target per year."""
+    projection = "预计到2025年，中小企业数字化转型市场规模将突破1万亿元，到2030年有望达到3万亿元。"
+    assert figure_problems("2025年中小企业数字化转型市场规模将达到3万亿元[1]。", [projection])
+    assert not figure_problems("到2030年市场规模有望达到3万亿元[1]。", [projection])
+    assert not figure_problems("市场规模将突破1万亿元[1]。", [projection])  # no year said: nothing moved
+    table = ("[1] 实施方案 — 目标\n| 指标 | 2024年基线 | 2025年目标 | 2026年目标 | 2027年目标 |\n"
+             "| --- | --- | --- | --- | --- |\n| 设备联网率 | 45% | 60% | 80% | 95% |\n| 数据采集覆盖率 | 30% | 50% | 70% | 90% |")
+    assert not figure_problems("2026年设备联网率目标为80%[1]。", [table])
+    assert figure_problems("2025年设备联网率目标为80%[1]。", [table])
+    assert not figure_problems("设备联网率2025年目标为60%，2026年为80%[1]。", [table])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.text import (DOC_NUMBER, FIGURE, LIST_NUMBER, NUMBER, SENTENCE, SENTENCE_END, addressed_to_model,
+from ingest.text import (DOC_NUMBER, FIGURE, LIST_NUMBER, NUMBER, SENTENCE, SENTENCE_END, addressed_to_model, year_of,
                          content_terms, content_words, marked_units, share, split_clauses, split_sentences, split_units,
                          strip_remote_content, terms, tokenize)
 
@@ -184,3 +184,30 @@ def test_thresholds_live_in_the_policy_objects(module):
              if isinstance(n, ast.Constant) and type(n.value) in (int, float) and n.lineno not in policy_lines
              and (n.value > 3 or (isinstance(n.value, float) and n.value not in (0.0, 1.0)))]
     assert not magic, f"{module}: name these in its policy: {magic}"
+
+
+PROJECTION = "预计到2025年，中小企业数字化转型市场规模将突破1万亿元，到2030年有望达到3万亿元。"
+TARGETS = ("各项目标：\n| 指标 | 2024年基线 | 2025年目标 | 2026年目标 | 2027年目标 |\n| --- | --- | --- | --- | --- |\n"
+           "| 设备联网率 | 45% | 60% | 80% | 95% |\n| 数据采集覆盖率 | 30% | 50% | 70% | 90% |")
+
+
+def year_at(text: str, figure: str, nth: int = 0) -> str | None:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(figure, start + 1)
+    return year_of(text, start, start + len(figure))
+
+
+@pytest.mark.parametrize("text, figure, nth, year", [
+    (PROJECTION, "1万亿元", 0, "2025"),  # the year before it, across the comma: none in its own clause
+    (PROJECTION, "3万亿元", 0, "2030"),  # its own clause's year, not the sentence's first
+    ("The market will pass 1 trillion yuan in 2025 and reach 3 trillion yuan by 2030.", "1 trillion", 0, "2025"),
+    ("The market will pass 1 trillion yuan in 2025 and reach 3 trillion yuan by 2030.", "3 trillion", 0, "2030"),
+    (TARGETS, "80%", 0, "2026"),  # a table cell: its column header's year
+    (TARGETS, "45%", 0, "2024"),
+    (TARGETS, "90%", 0, "2027"),
+    ("| 年份 | 金额 |\n| --- | --- |\n| 2025年 | 300 |", "300", 0, "2025"),  # no year above: the row's label
+    ("净利润7.2亿元，同比增长。", "7.2亿元", 0, None),
+])
+def test_a_figure_belongs_to_the_year_of_its_clause_or_table_column(text, figure, nth, year):
+    assert year_at(text, figure, nth) == year

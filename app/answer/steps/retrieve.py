@@ -26,7 +26,7 @@ def _retrieve(state: AnswerState, tools: Tools, tokens: int, items: int) -> Iter
     req, policy = state.request, tools.policy
     state.retrieval = tools.retriever.search(req.search_query, tier=state.profile.tier if state.profile else None,
                                              context_k=policy.source_pool, token_budget=policy.chunk_token_budget,
-                                             doc_ids=req.doc_ids or None)
+                                             doc_ids=req.doc_ids or None, also=state.search_also)
     units = choose_evidence(state, tools, state.retrieval.sources, tokens, items)
     state.sources, state.units = number_sources(state.retrieval.sources, units)
     state.asked_kinds = asked_kinds(req.question)
@@ -56,6 +56,8 @@ def choose_evidence(state: AnswerState, tools: Tools, sources: list[Source], tok
         return 0.0
 
     query = req.asked if req.search_query == req.asked else f"{req.asked} {req.search_query}"
+    if state.search_also:  # the question in the documents' language: their sentences share its words
+        query = " ".join([query, *state.search_also])
     return select_evidence(query, [s.text for s in sources], [s.metadata.get("section", "") for s in sources],
                            tools.retriever.embed_query, tools.embed_passages, tokens,
                            min_items=policy.min_evidence, max_items=items, kind_of=kind_bonus, policy=policy.evidence)

@@ -29,7 +29,10 @@ class FixedRetriever:
     def __init__(self, covered=True, dense=0.9):
         self.covered, self.dense = covered, dense
 
-    def search(self, query, tier=None, context_k=None, token_budget=None, doc_ids=None):
+    def languages_without_twin(self, doc_ids=None):
+        return set()
+
+    def search(self, query, tier=None, context_k=None, token_budget=None, doc_ids=None, also=()):
         sources = [Source(f"c{i}", t, m, 1.0 / (i + 1), dense=self.dense) for i, (t, m) in enumerate(CHUNKS)]
         return Retrieval(query, sources, sources, self.dense, 5.0, self.covered)
 

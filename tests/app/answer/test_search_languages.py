@@ -1,0 +1,49 @@
+"""The question translated for the search when documents in scope have no translation in its
+language (``steps.search_languages``), on the shared fakes: the model is asked only then, its
+translation goes to the search beside the question, and never into the answer."""
+
+from app.answer.advisor import Advisor
+from app.answer.policy import AnswerPolicy
+from tests.fakes import FakeEmbedder, FixedRetriever, ScriptedGenerator, sources_from
+
+ROWS = [("全国中小企业数字化转型调研报告", "市场规模", "中小企业数字化转型市场规模2025年突破1万亿元，到2030年有望达到3万亿元。",
+         {"lang": "zh"})]
+QUESTION = "How large will the SME digital transformation market be in 2025?"
+TRANSLATION = "2025年中小企业数字化转型市场规模有多大？"
+LEAD = "The survey expects the market to pass 1万亿元 in 2025[{d1}]."
+
+
+def advisor(untranslated, *replies):
+    embedder = FakeEmbedder()
+    sources = sources_from(ROWS)
+    retriever = FixedRetriever(sources, True, embedder, untranslated=untranslated)
+    generator = ScriptedGenerator(*replies, sources=sources)
+    return Advisor(retriever, generator, embed_passages=embedder.embed_passages), generator, retriever
+
+
+def test_documents_without_an_english_twin_are_searched_with_the_question_in_chinese():
+    adv, generator, retriever = advisor({"zh"}, TRANSLATION, LEAD)
+    answer = adv.ask(QUESTION)
+    assert "翻译成中文" in generator.prompts[0] and QUESTION in generator.prompts[0]
+    assert generator.max_tokens[0] == AnswerPolicy().search_translation_max_tokens
+    wording = retriever.searches[0]["also"]
+    assert len(wording) == 1 and wording[0].startswith(TRANSLATION)
+    assert retriever.searches[0]["query"] != TRANSLATION
+    assert TRANSLATION not in answer.answer
+    step = next(t for t in answer.trace if t["step"] == "search_languages")
+    assert step["wordings"] == wording
+
+
+def test_nothing_is_translated_when_every_document_has_its_translation_or_shares_the_language():
+    for untranslated, question in (((), QUESTION), ({"en"}, QUESTION), ({"zh"}, "2025年市场规模有多大？")):
+        adv, generator, retriever = advisor(untranslated, LEAD)
+        adv.ask(question)
+        assert all("Translate" not in p and "翻译" not in p for p in generator.prompts)
+        assert retriever.searches[0]["also"] == []
+
+
+def test_a_reply_not_in_the_documents_language_is_not_searched():
+    """The model answered in English, or answered the question instead of translating it."""
+    adv, generator, retriever = advisor({"zh"}, "The market is 1 trillion yuan.", LEAD)
+    adv.ask(QUESTION)
+    assert retriever.searches[0]["also"] == []
