@@ -76,8 +76,10 @@ class Settings(BaseSettings):
     cross_language_offset: float = Field(0.05, description="added to an English query's cosine on a Chinese passage")
     lexical_floor: float = Field(3.5, description="best BM25 score that confirms a match just under the floor")
     lexical_margin: float = Field(0.04, description="how far under the floor a BM25-confirmed match may be")
+    scoped_margin: float = Field(0.03, description="how much lower the floors are for a question limited to documents")
     profile_boost: float = Field(0.3, description="fused-score bonus share for chunks that apply to the profile's tier")
-    same_language_bonus: float = Field(0.25, description="fused-score bonus share for chunks in the question's language")
+    same_language_bonus: float = Field(0.25, description="fused-score bonus share for chunks in the question's language "
+                                       "or of documents with no translation in the index")
 
     # --- generation
     generator: Literal["llama_cpp", "transformers", "openai"] = "llama_cpp"

@@ -35,6 +35,10 @@ class RetrievalConfig:
     cross_language_offset: float = 0.05
     lexical_floor: float = 3.5
     lexical_margin: float = 0.04
+    # A question the user limited to documents asks what those say, not whether the sources cover the
+    # field at all: the floors are lower by this (the answer steps still need a sentence naming its
+    # subject). A broker note's "风险提示" sits inside a long first-page chunk: 0.871 for "这份研报提示了哪些风险？".
+    scoped_margin: float = 0.03
     profile_boost: float = 0.3
     # Fused-score bonus share for a chunk in the query's language, or of a document with no translation
     # in the index: the preference only chooses between the two languages of one document (the starter
@@ -203,7 +207,7 @@ class HybridRetriever:
         best = max((sim + (cfg.cross_language_offset if lang == "en" and c.metadata.get("lang") == "zh" else 0.0)
                     for c, sim in dense), default=0.0)
         best_lexical = max((score for _, score in lexical), default=0.0)
-        floor = cfg.floor_zh if lang == "zh" else cfg.floor_en
+        floor = (cfg.floor_zh if lang == "zh" else cfg.floor_en) - (cfg.scoped_margin if doc_ids else 0.0)
         covered = best >= floor or (best >= floor - cfg.lexical_margin and best_lexical >= cfg.lexical_floor)
         return _Found(dense, lexical, best, best_lexical, covered)
 

@@ -175,12 +175,14 @@ def carries_list(text: str) -> bool:
 
 
 def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched: str, policy: AnswerPolicy,
-                 skip: set[int] = frozenset()) -> list[BodyUnit]:
+                 skip: set[int] = frozenset(), translated: str = "") -> list[BodyUnit]:
     """The body for every ask (asks in ``skip`` are known not to be given): each unit under the
     first ask it answers, each sentence once. A question of one ask is about its own words and what
     it was ``searched`` with (the policies' terms for its everyday words: "小厂，钱不多" searches
-    小微企业 小快轻准); each of several asks about its own words."""
+    小微企业 小快轻准); each of several asks about its own words. ``translated``: the question in the
+    units' language, when they are in another (its words name the subject there)."""
     subjects = [p.text if len(parts) > 1 else f"{p.text} {searched}" for p in parts]
+    subjects = [f"{s} {translated}" if translated else s for s in subjects]
     lines: list[BodyUnit] = []
     used: set[int] = set()
     for i, part in enumerate(parts):

@@ -250,6 +250,14 @@ def scope_note(documents: Iterable[Document], lang: str) -> str:
     return table["scoped"].format(titles=titles)
 
 
+def nothing_in(documents: Iterable[Document], lang: str) -> str:
+    """What a refusal adds when the question was limited to documents and nothing in them answers:
+    those documents, not the starter knowledge base, are what was searched."""
+    table = load_table("documents", lang)
+    titles = table["list_sep"].join(table["title"].format(title=d.title) for d in documents)
+    return table["not_covered"].format(titles=titles)
+
+
 def which_document(named: Named, lang: str) -> str:
     """What the answer says when a question's name fits several documents: which one?"""
     table = load_table("documents", lang)

@@ -74,7 +74,7 @@ STATES: dict[str, re.Pattern] = {
         rf"{_DATE}\s*(?:前|之前|以前|截止|为限)", re.I),
     "date": re.compile(_DATE, re.I),
     "count": re.compile(
-        rf"{_NUM}\s*(?:多)?\s*(?:个|家|项|批|座|条|种|类|名|所|余|多个|多家)|"
+        rf"{_NUM}\s*(?:万|亿)?\s*(?:多)?\s*(?:个(?!百分点)|家|项|批|座|条|种|类|名|所|余|多个|多家)|"
         rf"{_NUM}\+?\s+(?:[a-z-]+\s+){{0,2}}(?:cities|firms|enterprises|companies|smes|factories|sites|platforms|"
         rf"scenarios|items|batches|centres|centers|parks|datasets|projects|standards|departments|members|levels|"
         rf"lighthouses|providers|solutions|cases|regions|provinces)|"

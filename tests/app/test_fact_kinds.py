@@ -40,6 +40,13 @@ def test_counts_and_issuers():
     assert answered_kinds("Who issued it?", ["It was issued by MIIT and the Ministry of Finance."]) == {"issuer": True}
 
 
+def test_a_count_may_be_in_ten_thousands_and_percentage_points_are_no_count():
+    from app.answer.fact_kinds import states_kind
+    assert states_kind("截至2022年底，我国中小企业数量超过4000万家。", "count")
+    assert states_kind("已有1.2万家企业上云。", "count")
+    assert not states_kind("东部地区将占约55%的份额，较目前下降约5个百分点。", "count")
+
+
 def test_everyday_ways_of_asking_for_a_price_or_payback():
     assert asked_kinds("Roughly what does an MES licence cost for a 50-person plant?") == ["amount"]
     assert asked_kinds("If we put predictive maintenance on 12 CNC machines, how long until it pays for itself?") == ["payback"]

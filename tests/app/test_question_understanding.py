@@ -86,3 +86,15 @@ def test_investment_advice_is_out_of_scope(question):
 @pytest.mark.parametrize("question", ["How much safety stock should our ERP keep?", "计划排程要考虑安全库存吗？"])
 def test_inventory_words_stay_in_scope(question):
     assert not out_of_scope(question)
+
+
+@pytest.mark.parametrize("question", ["What gross margin does the note forecast for 2024?", "报告预测2030年市场规模多少？",
+                                      "What sales forecast does our plan give for 2026?"])
+def test_a_forecast_is_business_not_weather(question):
+    assert not out_of_scope(question)
+
+
+def test_a_question_limited_to_the_users_own_broker_note_may_ask_about_its_share():
+    question = "What stock price target does the note give?"
+    assert out_of_scope(question) and not out_of_scope(question, own_documents=True)
+    assert out_of_scope("讲个笑话", own_documents=True)  # still not a question about the document

@@ -27,7 +27,7 @@ def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
     missing = [i for i in range(len(state.asks)) if i not in answered and i not in skip]
     if missing:  # an ask only the other language's sources answer
         others = [u for u in state.units if langs[u.source_index] != state.lang]
-        body += compose_body(state.asks, others, searched, p, skip | answered)
+        body += compose_body(state.asks, others, searched, p, skip | answered, translated=" ".join(state.search_also))
         body.sort(key=lambda line: line.part)
     state.body = body
     answered = {i for line in body for i in line.answers}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from app.answer.documents import nothing_in
 from app.answer.relevance import names_subject
 from app.answer.state import AnswerState, Event, Tools
 from prompts import load_prompt, refusal_with
@@ -19,7 +20,8 @@ def by_retrieval(state: AnswerState, tools: Tools) -> Iterator[Event]:
 def by_topic(state: AnswerState, tools: Tools) -> Iterator[Event]:
     if state.covered:
         req = state.request
-        state.covered = names_subject(state.units, f"{req.asked} {req.search_query}")
+        # the question's words, and its wording in the language of documents with no translation
+        state.covered = names_subject(state.units, " ".join([req.asked, req.search_query, *state.search_also]))
         state.record("topic", "named" if state.covered else "no evidence sentence names the subject")
     return iter(())
 
@@ -27,4 +29,6 @@ def by_topic(state: AnswerState, tools: Tools) -> Iterator[Event]:
 def say_not_covered(state: AnswerState, tools: Tools) -> Iterator[Event]:
     if not state.covered:
         state.finished = True
-        yield from state.say(refusal_with(state.lang, load_prompt("not_covered", state.lang).text))
+        documents = state.request.documents
+        more = nothing_in(documents, state.lang) if documents else load_prompt("not_covered", state.lang).text
+        yield from state.say(refusal_with(state.lang, more))
