@@ -46,6 +46,34 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+MAGNITUDE_WORD = re.compile(r"万亿|亿|百万|万|千|trillion|million|billion|thousand", re.I)
+
+
+def figures(text: str) -> list[tuple[float, float, float]]:
+    """(value, the number as written, its magnitude) for each number of a text: "3,684百万元" is
+    (3.684e9, 3684, 1e6)."""
+    out = []
+    for m in NUMBER.finditer(normalize(text)):
+        written = float(m.group(1).replace(",", ""))
+        scale = SCALE.get((m.group(2) or "").lower(), 1)
+        out.append((round(written * scale, 6), written, scale))
+    return out
+
+
+def declared_scales(text: str) -> set[float]:
+    """The magnitudes a text names anywhere, e.g. a table's "(百万元)" header over bare figures."""
+    return {SCALE[w.lower()] for w in MAGNITUDE_WORD.findall(normalize(text))}
+
+
+def missing_figures(point: str, text: str) -> tuple[str, ...]:
+    """The point's numbers the text does not give by value; a figure with a magnitude ("717 million")
+    also counts when the text has it bare and names that magnitude elsewhere: tables give their unit
+    once, in a header ("净利润(百万元) … 717")."""
+    have, scales = numbers(text), declared_scales(text)
+    return tuple(str(value) for value, written, scale in sorted(set(figures(point)))
+                 if value not in have and not (scale != 1 and written in have and scale in scales))
+
+
 def numbers(text: str) -> set[float]:
     """Values of the numbers in a text, with Chinese and English magnitudes applied; years and
     plain counts stay as they are. Percent signs are dropped (42% == 42)."""
@@ -98,13 +126,12 @@ class PointMatcher:
         text = MARKER.sub("", text)  # "[3]" is a citation, not the number 3
         norm = normalize(text)
         flat = re.sub(r"\s+", "", norm)
-        text_numbers = numbers(text)
         text_terms = {stem(t) for t in tokenize(norm)}
         parts = sentences(text)
         text_lang = detect_language(text)
         results = []
         for point in points:
-            missing = tuple(str(n) for n in sorted(numbers(point)) if n not in text_numbers)
+            missing = missing_figures(point, text)
             variants = [point]
             translation = ""
             if self.translate and detect_language(point) != text_lang:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.text import DOC_NUMBER, NUMBER, split_sentences
+from ingest.text import DOC_NUMBER, NUMBER, YEAR, split_sentences
 from retrieval.evidence import specific_words
 
 
@@ -97,6 +97,20 @@ RECIPIENT_CITY = re.compile(r"(?:每个|每座)?(?:试点)?城市|\bper city\b|\
 NEGATED = re.compile(r"不是|并非|不等于|并不|不能|不可|无法|不得|\bnot\b|\bno\b|n't|\bcannot\b", re.I)
 
 KIND_ORDER = ("amount", "payback", "deadline", "doc_number", "issuer", "date", "count")
+
+# A question asking for a figure (of any kind: a share, a target, a size …): a year it names must stand
+# in the sources, or they give no figure for that year ("2028年设备联网率定的多少？" of a plan to 2027).
+FIGURE_ASK = re.compile(
+    r"多少|几[个家项成年]|多大|多高|多快|比例|占比|份额|增速|增长率|渗透率|覆盖率|合格率|目标|规模|预测|预计|"
+    r"\bhow (?:much|many|large|big|high|fast)\b|\bwhat (?:\w+ )?(?:share|percentage|proportion|rate|target|figure|"
+    r"level|size|growth|margin|revenue|profit|budget)\b|\bforecasts?\b|\bprojected\b", re.I)
+
+
+def years_not_given(question: str, source_texts: list[str]) -> list[str]:
+    """The years a question asking for a figure names that none of the sources mentions."""
+    if not FIGURE_ASK.search(question):
+        return []
+    return [y for y in dict.fromkeys(YEAR.findall(question)) if not any(y in t for t in source_texts)]
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -186,13 +200,16 @@ def about_subject(question: str, sentence: str) -> bool:
                              else w in low for w in wanted)
 
 
-def answered_kinds(question: str, sentences: list[str], policy: FactKindPolicy = DEFAULT_FACT_KIND_POLICY) -> dict[str, bool]:
+def answered_kinds(question: str, sentences: list[str], policy: FactKindPolicy = DEFAULT_FACT_KIND_POLICY,
+                   also_about: str = "") -> dict[str, bool]:
     """For each kind the question asks for: does any of ``sentences`` (the best evidence) hold
     that kind of fact about what was asked? A document number must stand beside the document the
     question names; and when one of the best sentences says the sources do not give that kind of
-    fact ("the number of scenarios is not given"), it is not answered, whatever figure is nearby."""
+    fact ("the number of scenarios is not given"), it is not answered, whatever figure is nearby.
+    ``also_about``: the question in the sentences' language when it differs (its words name the
+    subject there)."""
     out = {}
-    about = [s for s in sentences if about_subject(question, s)]
+    about = [s for s in sentences if about_subject(question, s) or (also_about and about_subject(also_about, s))]
     titles = [next(g for g in m.groups() if g) for m in TITLE.finditer(question)]
     for kind in asked_kinds(question):
         if kind == "amount" and asks_per_enterprise(question):

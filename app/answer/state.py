@@ -173,6 +173,7 @@ class AnswerState:
     body: list[BodyUnit] = field(default_factory=list)  # the evidence that answers them, shown after the lead
     covered: bool = True  # the sources speak of what is asked
     gaps: list[str] = field(default_factory=list)  # kinds asked for that the evidence does not hold
+    missing_years: list[str] = field(default_factory=list)  # years a figure is asked for that no source mentions
     stream: SentenceStream | None = None  # the model's verified sentences
     quoted: list[EvidenceUnit] = field(default_factory=list)  # evidence quoted after the model's sentences
     extract: list[EvidenceUnit] = field(default_factory=list)  # evidence quoted instead of them

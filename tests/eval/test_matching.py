@@ -3,7 +3,7 @@ value, and near-misses that must not match."""
 
 import pytest
 
-from eval.matching import PointMatcher, key_terms, numbers
+from eval.matching import PointMatcher, key_terms, missing_figures, numbers
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +22,15 @@ def test_numbers_are_compared_by_value():
     assert numbers("up to 150 million yuan") == numbers("最高1.5亿元") == {150_000_000.0}
     assert numbers("42%") == {42.0}
     assert 10_000.0 in numbers("1万余家省级数字化车间")
+    assert numbers("3,684百万元") == numbers("36.84亿元") == numbers("3,684 million yuan") == {3_684_000_000.0}
+    assert numbers("3 trillion yuan") == numbers("3万亿元") == {3e12}
+
+
+def test_a_tables_unit_given_once_in_its_header_counts_for_its_bare_figures():
+    assert missing_figures("717 million yuan", "净利润(百万元) 59 173 471 717 933") == ()
+    assert missing_figures("MES项目2026年预算240万元", "2026年：240；合计：620（单位：万元）") == ()
+    assert missing_figures("717 million yuan", "净利润 59 173 471 717 933") != ()  # no magnitude named anywhere
+    assert missing_figures("3万亿元", "到2030年有望达到3") != ()
 
 
 def test_key_terms_drop_meta_words():
