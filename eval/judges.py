@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from ingest.text import YEAR, year_of
+
 # --- citation markers -------------------------------------------------------------------------
 
 # "[3]", "【3】", "[1, 3]", "[1，3、4]": one or two digits each, so "[2024]" is not a citation.
@@ -465,3 +467,21 @@ def keeps_scope(claim: str, sentence: str) -> bool:
     if not OBLIGATION.search(claim):
         return True
     return bool(REQUIRED.search(sentence)) and not (SOME.search(sentence) and not SOME.search(claim))
+
+
+CLAIM_FIGURE = re.compile(r"\d+(?:[.,]\d+)*\s*(?:%|％|万亿|亿|万)?")
+
+
+def keeps_year(claim: str, sentence: str) -> bool:
+    """A claim that ties a figure to a year ("2025年达到3万亿元") is not made by a sentence that ties
+    that figure to another year ("到2025年…突破1万亿元，到2030年有望达到3万亿元"): each figure's year
+    is that of its clause or table column (``ingest.text.year_of``)."""
+    for m in CLAIM_FIGURE.finditer(claim):
+        figure = m.group(0).strip()
+        year = None if YEAR.fullmatch(figure) else year_of(claim, m.start(), m.end())
+        if not year:
+            continue
+        spots = list(re.finditer(rf"(?<![\d.]){re.escape(figure)}", sentence))
+        if spots and all(year_of(sentence, s.start(), s.end()) not in (None, year) for s in spots):
+            return False
+    return True

@@ -86,6 +86,9 @@ class AnswerPolicy:
     override_words: float = 0.34
     premise_subject_share: float = 0.6  # share of the named document's words beside an edition in a source: that document's edition
     premise_title_share: float = 0.6  # share of a named title's terms in a source's title: that document
+    # A figure asked about a subject ("江苏省…的比例"): the body's sentence must name this share of its
+    # words; a national figure is no answer to a province's (app.answer.composition.holds_figure_subject).
+    figure_subject_share: float = 0.5
     part_min_chars: int = 4  # a shorter piece between question marks ("呢？") is no ask of its own
     # --- follow-up questions rewritten by the model into standalone ones ------------------------------
     rewrite_max_tokens: int = 64  # a standalone question is short; more is the model answering instead

@@ -192,3 +192,11 @@ def test_a_binding_claim_is_not_made_by_a_sentence_that_binds_some():
     assert not keeps_scope(claim, "据一份地方通知，一些地方还要求卓越级申报企业的CMMM达到三级及以上。")
     assert not keeps_scope(claim, "申报卓越级智能工厂的企业可以参考CMMM三级。")
     assert keeps_scope("第一批共有66个城市", "第一批共有66个城市")  # no obligation: nothing to keep
+
+
+def test_a_claim_tying_a_figure_to_one_year_is_not_made_by_a_sentence_tying_it_to_another():
+    from eval.judges import keeps_year
+    source = "从总量上看，预计到2025年，我国中小企业数字化转型市场规模将突破1万亿元，到2030年有望达到3万亿元。"
+    assert not keeps_year("2025年达到3万亿元", source)  # the quote gives 3万亿 for 2030
+    assert keeps_year("2025年达到3万亿元", "报告预计2025年市场规模将达到3万亿元。")
+    assert keeps_year("2030年达到3万亿元", source) and keeps_year("市场规模3万亿元", source)

@@ -102,3 +102,24 @@ def test_a_lead_sentence_a_few_tokens_off_a_longer_body_line_goes():
     body = ("Guangming Online reported on 2024-10-31 that smart-factory gradient cultivation ranks smart factories in "
             "four tiers: Basic (基础级) → Advanced (先进级) → Excellent (卓越级) → Leading/Pilot (领航级).")
     assert says_less(lead, body, P) and not contained(lead, body, P)  # (below the share two body lines merge at)
+
+
+def test_a_figure_asked_about_a_subject_needs_a_sentence_naming_most_of_it():
+    """A province's share is not answered by a national figure that lists the province among others,
+    nor a customer's revenue by a sentence naming the customer in a list; the national count is
+    answered by the sentence that gives it."""
+    from app.answer.composition import compose_body
+    from app.answer.parts import split_parts
+
+    def body(question, *texts):
+        units = [EvidenceUnit(0, i, t, "") for i, t in enumerate(texts)]
+        return [line.text for line in compose_body(split_parts(question), units, question, P)]
+
+    regional = "预计到2030年，东部地区（包括北京、上海、江苏、浙江等省市）将占据全国中小企业数字化转型市场约55%的份额。"
+    assert body("报告里江苏省中小企业数字化转型的比例是多少？", regional) == []
+    customers = "公司切割代工业务已公布47GW产能，客户包括通威、京运通、美科等电池企业。"
+    assert body("高测的代工客户里，通威一年给它贡献多少收入？", customers) == []
+    national = "截至2022年底，我国中小企业数量超过4000万家，其中约25%的企业实现了数字化转型。"
+    assert body("全国到底有多少家中小企业？", regional, national) == [national]
+    # a clause continuing the previous one in its sentence takes that one's subject
+    assert "到2026年底达到80%；" in body("2026年设备联网率要达到多少？", "到2025年底，设备联网率达到60%；", "到2026年底达到80%；")
