@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from app.answer.citations import MARKER
-from app.answer.fact_kinds import FIGURE_ASK, NOT_GIVEN, states_kind
+from app.answer.fact_kinds import FIGURE_ASK, NOT_GIVEN, NUMBER_ASK, states_kind
 from app.answer.parts import QuestionPart
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
 from ingest.language import detect_language
-from ingest.text import YEAR, char_share, content_terms, share, split_sentences
+from ingest.text import FIGURE, YEAR, char_share, content_terms, places, share, split_sentences, year_of
 from retrieval.evidence import EvidenceUnit, specific_words
 
 # Text that is no answer: a heading, a title alone, a sentence about the document itself.
@@ -157,12 +157,30 @@ def figure_subject(ask: str) -> set[str]:
             and not YEAR.fullmatch(w)}
 
 
-def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy) -> bool:
-    """A figure asked about a subject is answered only by a unit that names most of that subject: a
-    national share is no answer to a province's, a customer named in a list is not the customer whose
-    revenue is asked (held-out user documents: 4 of 5 such questions got the neighbouring figure)."""
+def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str = "") -> bool:
+    """A figure asked about a subject is answered only by a unit that names most of that subject (in
+    its own words or its ``context``: its section, the clause it continues): a national share is no
+    answer to a province's, a customer named in a list is not the one whose revenue is asked
+    (held-out user documents: 4 of 5 such questions got the neighbouring figure)."""
     words = figure_subject(ask)
-    return len(words) < 2 or share(words, unit, substring=True) >= policy.figure_subject_share
+    return len(words) < 2 or share(words, f"{context} {unit}", substring=True) >= policy.figure_subject_share
+
+
+def holds_figure_asked(unit: str, ask: str) -> bool:
+    """A question for a number is answered by a unit that gives one (not a year alone), of the year
+    and place the question names when the unit ties its figures to a year or names places: 2024's
+    revenue is no answer to 2025's target, nor a region's share to a province's."""
+    if not NUMBER_ASK.search(ask):
+        return True
+    figures = [m for m in FIGURE.finditer(unit) if not YEAR.fullmatch(m.group(1))]
+    if not figures:
+        return False
+    asked_years = set(YEAR.findall(ask))
+    tied = {year_of(unit, m.start(), m.end()) for m in figures} - {None}
+    if asked_years and tied and not tied & asked_years:
+        return False
+    asked_places = places(ask)
+    return not asked_places or asked_places <= places(unit)
 
 
 def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: AnswerPolicy, before: str = "") -> bool:
@@ -171,7 +189,8 @@ def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: A
     holds the kind of fact it asks for (or says the sources do not give it)."""
     named = about(subject, unit, policy) and not only_an_item(unit.text, part.text) \
         and not about_another_document(unit.text, subject) \
-        and holds_figure_subject(f"{before}{unit.text}", part.text, policy)
+        and holds_figure_subject(unit.text, part.text, policy, f"{unit.section} {before}") \
+        and holds_figure_asked(f"{before}{unit.text}", part.text)
     return named and (not part.kinds or any(states_kind(unit.text, k) for k in part.kinds)
                       or bool(NOT_GIVEN.search(unit.text)))
 

@@ -106,6 +106,11 @@ FIGURE_ASK = re.compile(
     r"level|size|growth|margin|revenue|profit|budget)\b|\bforecasts?\b|\bprojected\b", re.I)
 
 
+# A question asking for a number itself ("比例是多少", "how many"): the answer holds one.
+NUMBER_ASK = re.compile(r"多少|几[个家项成年倍]|多大|多高|多快|百分之几|\bhow (?:much|many|large|big|high|fast)\b|"
+                        r"\bwhat (?:\w+ )?(?:share|percentage|proportion|rate)\b", re.I)
+
+
 def years_not_given(question: str, source_texts: list[str]) -> list[str]:
     """The years a question asking for a figure names that none of the sources mentions."""
     if not FIGURE_ASK.search(question):

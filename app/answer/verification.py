@@ -18,7 +18,8 @@ from app.answer.citations import MARKER
 from app.answer.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kind
 from app.answer.premises import DEFAULT_PREMISE_POLICY, PremisePolicy, confirmed, restates
 from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, content_terms, share,
-                         split_clauses, split_units, strip_remote_content, tokenize, year_of)
+                         split_clauses, split_units, strip_remote_content, tokenize, year_of, figure_clause,
+                         figure_sentence, places)
 from app.answer.qualifiers import DEFAULT_QUALIFIER_POLICY, QualifierPolicy, qualifier_problem
 from prompts import is_refusal
 
@@ -186,6 +187,14 @@ def figures_of(sentence: str, policy: VerificationPolicy = DEFAULT_VERIFICATION_
     return out
 
 
+def same_year_and_place(source: str, start: int, end: int, year: str | None, where: set[str]) -> bool:
+    """The figure at ``source[start:end]`` is tied to ``year`` (or to none) and its sentence names
+    the places ``where`` the sentence gives it for."""
+    if year and year_of(source, start, end) not in (None, year):
+        return False
+    return not where or where <= places(figure_sentence(source, start, end))
+
+
 def figure_supported(sentence: str, figure: tuple, source: str,
                      policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> bool:
     """The figure occurs in the source with a compatible unit and a shared subject nearby."""
@@ -202,6 +211,9 @@ def figure_supported(sentence: str, figure: tuple, source: str,
     # the year the sentence ties the figure to must be the one the source ties it to (its clause, or
     # its table column): "2025年…3万亿元" from "2025年…1万亿元，到2030年…3万亿元" is a moved figure
     year = None if any(YEAR_LIKE.fullmatch(n) for n in numbers) else year_of(sentence, start, end)
+    # and the province or region it names for the figure must be named beside it in the source:
+    # "江苏省…比例约15%" from "西部地区（包括内蒙古…）…约15%" moves a region's figure to a province
+    where = places(figure_clause(sentence, start, end))
     for number in numbers:
         found = False
         for m in re.finditer(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", source.replace(",", "")):
@@ -216,7 +228,7 @@ def figure_supported(sentence: str, figure: tuple, source: str,
                 # "3年" against a bare "3": accept only when the source says the unit right after.
                 if fam_a in UNIT_REQUIRED:
                     continue
-            if year and year_of(src, m.start(), m.end()) not in (None, year):
+            if not same_year_and_place(src, m.start(), m.end(), year, where):
                 continue
             source_window = window(src, m.start(), m.end(), policy.window, policy)
             if ENTERPRISE.search(sentence_window) and RECIPIENT_CITY.search(source_window) \

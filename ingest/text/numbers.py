@@ -38,6 +38,25 @@ FIGURE_CLAUSE_END = re.compile(r"[，,；;。！？!?\n]|\s(?:and|while|but|wher
 FIGURE_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?:\s|$)")
 
 
+def _bounds(ends: re.Pattern, text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the piece of ``text`` around ``start:end`` that ``ends`` delimits begins and ends."""
+    begin = max((m.end() for m in ends.finditer(text, 0, start)), default=0)
+    after = ends.search(text, end)
+    return begin, after.start() if after else len(text)
+
+
+def figure_clause(text: str, start: int, end: int) -> str:
+    """The clause the figure at ``text[start:end]`` stands in (commas end clauses here)."""
+    begin, stop = _bounds(FIGURE_CLAUSE_END, text, start, end)
+    return text[begin:stop]
+
+
+def figure_sentence(text: str, start: int, end: int) -> str:
+    """The sentence the figure at ``text[start:end]`` stands in."""
+    begin, stop = _bounds(FIGURE_SENTENCE_END, text, start, end)
+    return text[begin:stop]
+
+
 def year_of(text: str, start: int, end: int) -> str | None:
     """The year the figure at ``text[start:end]`` belongs to, or None: in a Markdown table row, the
     year its column's header names (or its row's first cell); in prose, the year nearest to it in
@@ -47,13 +66,11 @@ def year_of(text: str, start: int, end: int) -> str | None:
     line = text[line_start: len(text) if line_end < 0 else line_end]
     if line.lstrip().startswith("|"):
         return _table_year(text, line_start, line, start - line_start)
-    clause_start = max((m.end() for m in FIGURE_CLAUSE_END.finditer(text, 0, start)), default=0)
-    after = FIGURE_CLAUSE_END.search(text, end)
-    clause_end = after.start() if after else len(text)
+    clause_start, clause_end = _bounds(FIGURE_CLAUSE_END, text, start, end)
     in_clause = [m for m in YEAR.finditer(text, clause_start, clause_end) if not start <= m.start() < end]
     if in_clause:
         return min(in_clause, key=lambda m: min(abs(m.start() - end), abs(start - m.end()))).group(0)
-    sentence_start = max((m.end() for m in FIGURE_SENTENCE_END.finditer(text, 0, start)), default=0)
+    sentence_start, _ = _bounds(FIGURE_SENTENCE_END, text, start, end)
     before = list(YEAR.finditer(text, sentence_start, start))
     return before[-1].group(0) if before else None
 

@@ -195,3 +195,11 @@ def test_a_figure_moved_to_another_year_or_column_is_caught():
     assert not figure_problems("2026年设备联网率目标为80%[1]。", [table])
     assert figure_problems("2025年设备联网率目标为80%[1]。", [table])
     assert not figure_problems("设备联网率2025年目标为60%，2026年为80%[1]。", [table])
+
+
+def test_a_regions_figure_given_for_a_province_is_caught():
+    """"西部地区（包括内蒙古、广西…）约15%" is no province's share; the region's own figure holds."""
+    source = ("预计到2030年：东部地区（包括北京、天津、江苏等省市）将占据全国中小企业数字化转型市场约55%的份额。"
+              "西部地区（包括内蒙古、广西、重庆等省市区）将占据全国中小企业数字化转型市场约15%的份额。")
+    assert figure_problems("报告里江苏省中小企业数字化转型的比例是约15%[1]。", [source])
+    assert not figure_problems("到2030年东部地区将占约55%的份额[1]。", [source])

@@ -123,3 +123,14 @@ def test_a_figure_asked_about_a_subject_needs_a_sentence_naming_most_of_it():
     assert body("全国到底有多少家中小企业？", regional, national) == [national]
     # a clause continuing the previous one in its sentence takes that one's subject
     assert "到2026年底达到80%；" in body("2026年设备联网率要达到多少？", "到2025年底，设备联网率达到60%；", "到2026年底达到80%；")
+
+
+def test_a_question_for_a_number_needs_a_number_of_its_year_and_place():
+    from app.answer.composition import holds_figure_asked
+
+    assert not holds_figure_asked("江苏省通过设立专精特新企业培育计划，鼓励中小企业数字化转型。", "江苏省中小企业数字化转型的比例是多少？")
+    assert not holds_figure_asked("2024年营业收入约4.8亿元。", "公司2025年的营业收入目标是多少？")
+    assert holds_figure_asked("2025年营业收入目标为5.5亿元。", "公司2025年的营业收入目标是多少？")
+    assert not holds_figure_asked("西部地区将占约15%的份额。", "江苏省的份额是多少？")
+    assert holds_figure_asked("江苏省的份额约为8%。", "江苏省的份额是多少？")
+    assert holds_figure_asked("方案分三步推进。", "方案的目标是什么？")  # asks no number
