@@ -183,13 +183,15 @@ def holds_figure_asked(unit: str, ask: str) -> bool:
     return not asked_places or asked_places <= places(unit)
 
 
-def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: AnswerPolicy, before: str = "") -> bool:
+def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: AnswerPolicy, before: str = "",
+                 title: str = "") -> bool:
     """The unit speaks of the ask's subject (as its subject, not one item of another's list; for a
-    figure, most of it, or the clause it continues does: "…设备联网率达到60%；到2026年底达到80%"), and
+    figure, most of it, or its document's title, its section or the clause it continues does:
+    "…设备联网率达到60%；到2026年底达到80%"; "高测股份" is named by the broker note's title), and
     holds the kind of fact it asks for (or says the sources do not give it)."""
     named = about(subject, unit, policy) and not only_an_item(unit.text, part.text) \
         and not about_another_document(unit.text, subject) \
-        and holds_figure_subject(unit.text, part.text, policy, f"{unit.section} {before}") \
+        and holds_figure_subject(unit.text, part.text, policy, f"{title} {unit.section} {before}") \
         and holds_figure_asked(f"{before}{unit.text}", part.text)
     return named and (not part.kinds or any(states_kind(unit.text, k) for k in part.kinds)
                       or bool(NOT_GIVEN.search(unit.text)))
@@ -208,10 +210,11 @@ def continued(units: list[EvidenceUnit]) -> dict[int, str]:
 
 
 def units_for_part(part: QuestionPart, units: list[EvidenceUnit], subject: str, policy: AnswerPolicy,
-                   before: dict[int, str] | None = None) -> list[EvidenceUnit]:
+                   before: dict[int, str] | None = None, titles: list[str] | None = None) -> list[EvidenceUnit]:
     """The evidence that answers one ask, best first, within the body's size."""
     before = before or {}
-    fitting = [u for u in units if not no_answer(u.text) and answers_part(u, part, subject, policy, before.get(id(u), ""))]
+    fitting = [u for u in units if not no_answer(u.text)
+               and answers_part(u, part, subject, policy, before.get(id(u), ""), title_of(u, titles))]
     first: list[EvidenceUnit] = []
     if "list" in part.shapes:  # "what are the five levels / the 2027 targets": a list answers it, whole
         # the most relevant list, not the fullest: "哪几方面能力" is answered by the four aims, not by a
@@ -231,8 +234,12 @@ def carries_list(text: str) -> bool:
         or len(LABELLED_ITEM.findall(text)) >= 3
 
 
+def title_of(unit: EvidenceUnit, titles: list[str] | None) -> str:
+    return titles[unit.source_index] if titles and unit.source_index < len(titles) else ""
+
+
 def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched: str, policy: AnswerPolicy,
-                 skip: set[int] = frozenset(), translated: str = "") -> list[BodyUnit]:
+                 skip: set[int] = frozenset(), translated: str = "", titles: list[str] | None = None) -> list[BodyUnit]:
     """The body for every ask (asks in ``skip`` are known not to be given): each unit under the
     first ask it answers, each sentence once. A question of one ask is about its own words and what
     it was ``searched`` with (the policies' terms for its everyday words: "小厂，钱不多" searches
@@ -246,10 +253,10 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
     for i, part in enumerate(parts):
         if i in skip:
             continue
-        for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy, before):
+        for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy, before, titles):
             used.add(id(u))
             answers = {j for j, other in enumerate(parts) if j not in skip
-                       and answers_part(u, other, subjects[j], policy, before.get(id(u), ""))}
+                       and answers_part(u, other, subjects[j], policy, before.get(id(u), ""), title_of(u, titles))}
             lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars, policy.body_chars), [u.source_index + 1], i, answers | {i}))
     return distinct(lines, policy)
 

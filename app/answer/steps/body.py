@@ -22,12 +22,14 @@ def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
     langs = [s.metadata.get("lang") or detect_language(s.text) for s in state.sources]
     same = [u for u in state.units if langs[u.source_index] == state.lang]
     skip = set(state.not_given)
-    body = compose_body(state.asks, same, searched, p, skip)
+    titles = [s.metadata.get("title", "") for s in state.sources]
+    body = compose_body(state.asks, same, searched, p, skip, titles=titles)
     answered = {i for line in body for i in line.answers}
     missing = [i for i in range(len(state.asks)) if i not in answered and i not in skip]
     if missing:  # an ask only the other language's sources answer
         others = [u for u in state.units if langs[u.source_index] != state.lang]
-        body += compose_body(state.asks, others, searched, p, skip | answered, translated=" ".join(state.search_also))
+        body += compose_body(state.asks, others, searched, p, skip | answered, translated=" ".join(state.search_also),
+                             titles=titles)
         body.sort(key=lambda line: line.part)
     state.body = body
     answered = {i for line in body for i in line.answers}

@@ -134,3 +134,17 @@ def test_a_question_for_a_number_needs_a_number_of_its_year_and_place():
     assert not holds_figure_asked("西部地区将占约15%的份额。", "江苏省的份额是多少？")
     assert holds_figure_asked("江苏省的份额约为8%。", "江苏省的份额是多少？")
     assert holds_figure_asked("方案分三步推进。", "方案的目标是什么？")  # asks no number
+
+
+def test_the_subject_of_a_figure_may_be_named_by_the_documents_title():
+    """"德邦证券那篇高测股份点评里…营业收入" is answered by the note's own revenue row, which does not
+    repeat the company's name: its title does."""
+    from app.answer.composition import compose_body
+    from app.answer.parts import split_parts
+
+    row = "营业收入(百万元) 746 1,567 3,684 5,056 5,752"
+    question = "德邦证券那篇高测股份点评里，2022年预测的营业收入是多少？"
+    units = [EvidenceUnit(0, 0, row, "")]
+    assert compose_body(split_parts(question), units, question, P) == []
+    titled = compose_body(split_parts(question), units, question, P, titles=["德邦证券-高测股份(688556)公司点评"])
+    assert [line.text for line in titled] == [row]
