@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from app.answer.citations import MARKER
-from app.answer.fact_kinds import FIGURE_ASK, NOT_GIVEN, NUMBER_ASK, states_kind
+from app.answer.fact_kinds import NOT_GIVEN, NUMBER_ASK, states_kind
 from app.answer.parts import QuestionPart
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
@@ -31,6 +31,7 @@ QUESTION_WORDS = re.compile(r"^(?:到底|究竟|是指|指的|有没有|这种|�
 TITLE = re.compile(r"《([^》]{2,40})》")
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")  # a term the user sets in quotes
 PARENTHETICAL = re.compile(r"^\s*[（(][^）)]{0,20}[)）]")
+CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?:个|家|项|类|种|批|大|级|条|名|座)")
 # Words that point at the document asked about ("报告里…", "方案里…"), not at the subject of the figure.
 DOCUMENT_WORDS = re.compile(r"^(?:报告|研报|方案|文件|资料|文档|材料|点评|指南|通知|这份|里面)$")
 # "Level 1: 20–40 points. … Level 2: …", "规划级：…。规范级：…": items that each open with a short label
@@ -147,11 +148,11 @@ def about_another_document(unit: str, asked: str) -> bool:
 
 
 def figure_subject(ask: str) -> set[str]:
-    """A Chinese ask for a figure: the words naming what is measured, and of whom ("江苏省", "比例" in
+    """A Chinese ask for a number: the words naming what is measured, and of whom ("江苏省", "比例" in
     "报告里江苏省中小企业数字化转型的比例是多少？"), without question words, the document pointed at, or
     years (a year no source gives is a gap of its own). Empty for other asks: English words vary in
     form (funds, funding), so their share would misjudge."""
-    if not FIGURE_ASK.search(ask) or detect_language(ask) != "zh":
+    if not NUMBER_ASK.search(ask) or detect_language(ask) != "zh":
         return set()
     return {w for w in specific_words(ask) if not QUESTION_WORDS.search(w) and not DOCUMENT_WORDS.match(w)
             and not YEAR.fullmatch(w)}
@@ -174,7 +175,7 @@ def holds_figure_asked(unit: str, ask: str) -> bool:
         return True
     figures = [m for m in FIGURE.finditer(unit) if not YEAR.fullmatch(m.group(1))]
     if not figures:
-        return False
+        return bool(CHINESE_COUNT.search(unit))  # "四个方面", "三家": a number in words
     asked_years = set(YEAR.findall(ask))
     tied = {year_of(unit, m.start(), m.end()) for m in figures} - {None}
     if asked_years and tied and not tied & asked_years:

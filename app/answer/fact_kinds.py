@@ -101,13 +101,14 @@ KIND_ORDER = ("amount", "payback", "deadline", "doc_number", "issuer", "date", "
 # A question asking for a figure (of any kind: a share, a target, a size …): a year it names must stand
 # in the sources, or they give no figure for that year ("2028年设备联网率定的多少？" of a plan to 2027).
 FIGURE_ASK = re.compile(
-    r"多少|几[个家项成年]|多大|多高|多快|比例|占比|份额|增速|增长率|渗透率|覆盖率|合格率|目标|规模|预测|预计|"
+    r"多少|(?<!哪)几[个家项成年]|多大|多高|多快|比例|占比|份额|增速|增长率|渗透率|覆盖率|合格率|目标|规模|预测|预计|"
     r"\bhow (?:much|many|large|big|high|fast)\b|\bwhat (?:\w+ )?(?:share|percentage|proportion|rate|target|figure|"
     r"level|size|growth|margin|revenue|profit|budget)\b|\bforecasts?\b|\bprojected\b", re.I)
 
 
-# A question asking for a number itself ("比例是多少", "how many"): the answer holds one.
-NUMBER_ASK = re.compile(r"多少|几[个家项成年倍]|多大|多高|多快|百分之几|\bhow (?:much|many|large|big|high|fast)\b|"
+# A question asking for a number itself ("比例是多少", "how many"): the answer holds one. "从哪几个方面"
+# asks which ones (a list), not how many.
+NUMBER_ASK = re.compile(r"多少|(?<!哪)几[个家项成年倍]|多大|多高|多快|百分之几|\bhow (?:much|many|large|big|high|fast)\b|"
                         r"\bwhat (?:\w+ )?(?:share|percentage|proportion|rate)\b", re.I)
 
 

@@ -148,3 +148,12 @@ def test_the_subject_of_a_figure_may_be_named_by_the_documents_title():
     assert compose_body(split_parts(question), units, question, P) == []
     titled = compose_body(split_parts(question), units, question, P, titles=["德邦证券-高测股份(688556)公司点评"])
     assert [line.text for line in titled] == [row]
+
+
+def test_which_aspects_asks_for_a_list_not_a_number():
+    from app.answer.composition import figure_subject, holds_figure_asked
+
+    question = "指南从哪几个方面提出了数字化转型路径？"
+    assert figure_subject(question) == set()
+    assert holds_figure_asked("制定转型规划、组织落地实施、开展成效评估、推进迭代优化。", question)
+    assert holds_figure_asked("第一批共有三十个城市入选。", "第一批有几个城市？")  # a number in words
