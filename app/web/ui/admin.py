@@ -24,6 +24,32 @@ from app.storage.uploads import UploadRejected, accept_upload, check_upload_coun
 from app.web.auth import SignInNeeded
 
 
+def accept_files(files, settings, folder: str = "") -> tuple[list[str], list]:
+    """The files of an upload box checked (their number, each one's type, size and name) and copied
+    into the uploads folder (``folder``: the owner's, "" for shared ones): a line for each refused
+    one, and the accepted ones."""
+    files = list(files or [])
+    lines, accepted = [], []
+    try:
+        check_upload_count(len(files), settings.max_upload_files)
+    except UploadRejected as exc:
+        return [f"refused   {exc}"], []
+    for f in files:
+        original = getattr(f, "orig_name", None) or Path(str(f)).name
+        try:
+            accepted.append(accept_upload(Path(str(f)), original, settings.uploads_dir, settings.max_upload_mb, folder))
+        except UploadRejected as exc:
+            lines.append(f"refused   {exc}")
+    return lines, accepted
+
+
+def ingest_progress(progress, lang: str) -> dict:
+    """An ingest's progress callbacks for Gradio's progress bar (text, then OCR pages)."""
+    progress(0, desc="ingest")
+    return {"on_progress": lambda done, total: progress((done, total), desc="ingest", unit="chars"),
+            "on_ocr_progress": OcrProgress(progress, TEXT[lang]["ocr_progress"])}
+
+
 class OcrProgress:
     """Pages of a file read by OCR, on the upload's progress bar, with the time left estimated from
     the pages read so far (a scan takes seconds a page)."""
@@ -143,27 +169,10 @@ class KnowledgeBaseAdmin:
 
     def ingest(self, files, is_admin, lang, progress=gr.Progress(), request: gr.Request = None):
         self._require_admin(is_admin, lang, request)
-        settings = self.settings
-        files = list(files or [])
-        lines, accepted = [], []
-        try:
-            check_upload_count(len(files), settings.max_upload_files)
-        except UploadRejected as exc:
-            lines.append(f"refused   {exc}")
-            files = []
-        for f in files:
-            original = getattr(f, "orig_name", None) or Path(str(f)).name
-            try:
-                accepted.append(accept_upload(Path(str(f)), original, settings.uploads_dir, settings.max_upload_mb))
-            except UploadRejected as exc:
-                lines.append(f"refused   {exc}")
+        lines, accepted = accept_files(files, self.settings)
         if accepted:
-            progress(0, desc="ingest")
-            results = self.services.ingest([a.path for a in accepted],
-                                           source_names={a.path: a.source for a in accepted},
-                                           on_progress=lambda done, total: progress((done, total), desc="ingest",
-                                                                                    unit="chars"),
-                                           on_ocr_progress=OcrProgress(progress, TEXT[lang]["ocr_progress"]))
+            results = self.services.ingest([a.path for a in accepted], source_names={a.path: a.source for a in accepted},
+                                           **ingest_progress(progress, lang))
             lines += [r.line() for r in results]
         table, choices = self.document_table(lang)
         return "\n".join(lines), table, choices, None

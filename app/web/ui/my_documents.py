@@ -6,7 +6,6 @@ called and tested without the Blocks."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import gradio as gr
 
@@ -15,8 +14,8 @@ from app.answer.readers import Reader
 from app.document_access import DocumentAccess
 from app.storage.accounts import Account
 from app.storage.errors import NotFound
-from app.storage.uploads import UploadRejected, accept_upload, check_upload_count, owner_folder
-from app.web.ui.admin import OcrProgress
+from app.storage.uploads import owner_folder
+from app.web.ui.admin import accept_files, ingest_progress
 from app.web.ui.text import TEXT
 from app.web.ui.workspace import Workspace, client_id_of
 
@@ -62,28 +61,9 @@ class MyDocuments:
         -> (one line per file, the own-documents list, the file box cleared)."""
         account = self.workspace.user(request, lang)
         client = self._client(account, client_id, lang)
-        settings = self.settings
-        files = list(files or [])
-        lines, accepted = [], []
-        try:
-            check_upload_count(len(files), settings.max_upload_files)
-        except UploadRejected as exc:
-            lines.append(f"refused   {exc}")
-            files = []
-        folder = owner_folder(account.id, client)
-        for f in files:
-            original = getattr(f, "orig_name", None) or Path(str(f)).name
-            try:
-                accepted.append(accept_upload(Path(str(f)), original, settings.uploads_dir, settings.max_upload_mb,
-                                              folder))
-            except UploadRejected as exc:
-                lines.append(f"refused   {exc}")
+        lines, accepted = accept_files(files, self.settings, owner_folder(account.id, client))
         if accepted:
-            progress(0, desc="ingest")
-            results = self.access.add(account, accepted, client,
-                                      on_progress=lambda done, total: progress((done, total), desc="ingest",
-                                                                               unit="chars"),
-                                      on_ocr_progress=OcrProgress(progress, TEXT[lang]["ocr_progress"]))
+            results = self.access.add(account, accepted, client, **ingest_progress(progress, lang))
             lines += [r.line() for r in results]
         return "\n".join(lines), self.own_choices(client_id, lang, request), None
 
