@@ -30,9 +30,10 @@ HEADING_PATTERNS: list[tuple[re.Pattern, int]] = [
     (re.compile(r"^\d+(\.\d+){1,3}\s+\S+"), 6),
     (re.compile(r"^\d+[.．、]\s*[^\d\s.]\S*"), 7),
 ]
+BRACKET_PAIRS = ("《》", "（）", "()", "“”", "【】")
 ARTICLE = re.compile(rf"^(第[{CN_NUM}\d]+条)\s*")
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-LIST_START = re.compile(rf"^\s*([-*+•·]|\d+[.．、)]|[（(][{CN_NUM}\d]+[）)]|[{CN_NUM}]+、|第[{CN_NUM}\d]+条|\|)")
+LIST_START = re.compile(rf"^\s*([-*+](?=\s)|[•·]|\d+[.．、)](?!\d)|[（(][{CN_NUM}\d]+[）)]|[{CN_NUM}]+、|第[{CN_NUM}\d]+条|\|)")
 # The line right above a table that names it: any short line that does not end a sentence
 # ("单位：万元"), or a longer one that reads as a caption ("表1 …", "Table 2: …") or introduces the
 # table ("各项指标如下："). It is repeated above every part of a long table, so it stays short.
@@ -61,12 +62,18 @@ def heading_level(line: str) -> tuple[int, str] | None:
     m = MARKDOWN_HEADING.match(line)
     if m:
         return len(m.group(1)), m.group(2).strip()
-    if len(line) > MAX_HEADING_CHARS or line[-1] in END_MARKS + "，,：:":
+    if len(line) > MAX_HEADING_CHARS or line[-1] in END_MARKS + "，,：:" or _opens_more_than_closes(line):
         return None
     for pattern, level in HEADING_PATTERNS:
         if pattern.match(line):
             return level, line
     return None
+
+
+def _opens_more_than_closes(line: str) -> bool:
+    """A bracket left open: the line is the first line of a wrapped item ("1.《高测股份（688556）：光伏
+    金刚线"), not a heading, which closes what it opens."""
+    return any(line.count(a) > line.count(b) for a, b in BRACKET_PAIRS)
 
 
 def split_sections(pages: list[Document]) -> list[Section]:
@@ -138,7 +145,9 @@ def unwrap_lines(text: str) -> str:
 
 # Part of every document's id (ingest.pipeline.document_id): a change to how text is chunked
 # re-chunks what is already in the index at the next ingest. 2: a folded leftover lost its overlap.
-CHUNKING_VERSION = 2
+# 3: a PDF's figures aligned under years are a table; a figure after a line break ("约\n6.66 亿元")
+# is not a list item; a numbered line with a bracket left open is not a heading.
+CHUNKING_VERSION = 3
 
 
 def sentence_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:

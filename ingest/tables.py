@@ -1,20 +1,17 @@
 """Tables as Markdown tables: a header row, then one line per row, so that every cell stays with
 its row and its column's name when the text is chunked, retrieved and shown to the model.
 
-``markdown_table`` writes rows of cells (from pdfplumber or python-docx); ``pdf_table_pages``
-finds the ruled tables of text PDF pages with pdfplumber and puts them in the page text where
-they stand."""
+``markdown_table`` writes rows of cells (from pdfplumber or python-docx); ``page_with_tables``
+finds the ruled tables of a text PDF page with pdfplumber and puts them in the page text where
+they stand (``ingest.pdf_tables`` runs it over a document's pages)."""
 
 from __future__ import annotations
 
 import logging
 import re
 from pathlib import Path
-from typing import Iterable
 
-import pdfplumber
 from pdfplumber.page import Page
-from pdfplumber.pdf import PDF
 from pdfplumber.table import Table
 
 CJK_EDGE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
@@ -138,31 +135,3 @@ def _text_beside(bbox: tuple, chars: list[dict]) -> bool:
     the caller's plain text keeps it on the row's line."""
     _, top, _, bottom = bbox
     return any(top + BBOX_MARGIN < (c["top"] + c["bottom"]) / 2 < bottom - BBOX_MARGIN for c in chars)
-
-
-def pdf_table_pages(path: Path, page_numbers: Iterable[int]) -> dict[int, str]:
-    """{page number: page text with its tables as Markdown} for those of ``page_numbers``
-    (1-based) that hold at least one real table. Pages it cannot read are left out: a damaged
-    PDF gives {} rather than an error, and the caller keeps its own text for those pages."""
-    out: dict[int, str] = {}
-    try:
-        with pdfplumber.open(path) as pdf:
-            for number in page_numbers:
-                text = _one_page(pdf, number)
-                if text:
-                    out[number] = text
-    except Exception:  # pdfminer fails in many shapes on a damaged file; tables are a bonus
-        pass
-    return out
-
-
-def _one_page(pdf: PDF, number: int) -> str | None:
-    if not 1 <= number <= len(pdf.pages):
-        return None
-    page = pdf.pages[number - 1]
-    try:
-        return page_with_tables(page)
-    except Exception:  # one damaged page (a broken font or stream) costs that page's tables only
-        return None
-    finally:
-        page.close()  # drops the page's parsed objects: a long PDF stays within memory

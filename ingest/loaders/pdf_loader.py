@@ -20,7 +20,7 @@ from ingest.errors import UnreadableFile
 from ingest.ocr import OcrReader
 from ingest.ocr.reader import MIN_DOCUMENT_CHARS, mean_confidence
 from ingest.refusal_text import WARNINGS, refuse
-from ingest.tables import pdf_table_pages
+from ingest.pdf_tables import pdf_table_pages
 from ingest.text_quality import check_text
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # "Ignoring wrong pointing object" and the like

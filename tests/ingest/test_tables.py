@@ -10,7 +10,8 @@ from langchain_core.documents import Document
 from ingest.chunking import chunk_documents, unwrap_lines
 from ingest.language import estimate_tokens
 from ingest.loaders import load
-from ingest.tables import markdown_table, pdf_table_pages
+from ingest.pdf_tables import pdf_table_pages
+from ingest.tables import markdown_table
 from tests.conftest import shared_path
 
 RATINGS_PDF = ("fixtures", "real_pdfs", "盐城高新区投资集团_2023年度第四期超短期融资券募集说明书_p251_tables.pdf")
@@ -125,8 +126,11 @@ def test_merged_cells_fill_every_row_and_column_they_cover():
 
 def test_layout_frames_and_part_ruled_tables_are_not_taken_for_tables():
     # p. 1-2: the page layout drawn as nested frames; p. 4: a table whose "说明" column has no rules
-    # (cut out, its rows would lose their explanations): the plain text is better for all three
-    assert pdf_table_pages(shared_path(*BROKER_NOTE_PDF), [1, 2, 3, 4]) == {}
+    # (cut out, its rows would lose their explanations): no ruled table on any page; p. 2 and 3 come
+    # back for their figures aligned under years (tests/ingest/test_unruled_tables.py), not as frames
+    pages = pdf_table_pages(shared_path(*BROKER_NOTE_PDF), [1, 2, 3, 4])
+    assert pages.keys() == {2, 3}
+    assert "[Table_Base]" in pages[2] and "| 股票数据 |" not in pages[2]
     # p. 8: a frame around the title of an annex is one column, not a table
     assert pdf_table_pages(shared_path(*RICE_STANDARD_PDF), range(1, 9)).keys() == {5}
 
