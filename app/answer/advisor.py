@@ -27,7 +27,7 @@ from typing import Callable, Iterator, Sequence
 import numpy as np
 
 from app.answer import pipeline
-from app.answer.documents import Library, Named
+from app.answer.documents import Document, Library, Named
 from app.answer.policy import AnswerPolicy
 from app.answer.profile import EnterpriseProfile
 from app.answer.profile_inference import infer_profile
@@ -124,8 +124,17 @@ class Advisor:
         known = "\n".join(x for x in (known_text, profile.describe(lang) if profile else "") if x)
         request = Request(question, query, standalone, profile, assumed, history, known, lang=lang,
                           premise=f"{question}\n{standalone}", documents=scope.documents,
-                          document_choices=scope.choices, document_name=scope.name)
+                          document_choices=scope.choices, document_name=scope.name,
+                          describable=self.describable(scope))
         yield from self.run(request, steps)
+
+    def describable(self, scope: Named) -> tuple[Document, ...]:
+        """The documents a question naming none may describe: all its reader may read, when some of
+        them are the user's own (the starter documents alone are never scoped to by description)."""
+        if scope.documents or scope.choices or self.library is None:
+            return ()
+        docs = self.library.documents()
+        return tuple(docs) if any(d.user for d in docs) else ()
 
     def documents_for(self, question: str, documents: Sequence[str] | None = None) -> Named:
         """The documents to answer from: those given (names or ids), else those the question names

@@ -2,7 +2,9 @@
 file name, language, when added, whether the user added it or it is a starter document); names and
 ids resolved to them (``advisor ask --doc``, the API's ``documents``, the chat's picker); and the
 document a question names itself: "这份报告", "the report I uploaded" (the newest user document),
-"《…》" or a file name (that document when exactly one matches, else the answer asks which)."""
+"《…》" or a file name (that document when exactly one matches, else the answer asks which); and a
+user's document a question describes by its title's words, in either language ("the 2025 national
+SME digital transformation survey report" for "2025.04.全国中小企业数字化转型调研报告")."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
+from ingest.text import content_words
 from prompts import load_table
 from retrieval.vector_store import DocumentSummary
 
@@ -37,6 +40,14 @@ THIS_DOCUMENT = re.compile(
     r"\b(?:the|my|our)\s+uploaded\s+(?:[\w-]+\s+)?(?:report|document|file|pdf|paper|study|survey|standard)\b",
     re.I)
 TITLE = re.compile(r"《([^》]{2,60})》")
+# A question speaking of a document by its subject says what kind of document it is: without one of
+# these, title words in a question ("中小企业数字化转型") are its subject, not a document's name.
+DOCUMENT_WORD = re.compile(
+    r"报告|研报|点评|方案|计划|调研|说明书|白皮书|规划|纪要|"
+    r"\b(?:report|survey|note|study|plan|prospectus|paper|white\s?paper|document|file)s?\b", re.I)
+# Words of a title that say what kind of document it is, not which one: they match every report.
+GENERIC_TITLE_WORDS = frozenset({"报告", "研报", "点评", "公司", "方案", "实施方案", "文件", "资料", "report", "plan",
+                                 "note", "document"})
 # a file name's suffix, also right before Chinese ("报告.pdf里说…", where \b finds no boundary)
 FILE_SUFFIX = re.compile(r"\.(?:pdf|docx|md|markdown|txt|html?|png|jpe?g|tiff?|webp)(?![A-Za-z0-9])", re.I)
 
@@ -241,6 +252,40 @@ class Library:
         if pointer and user and not titles:  # the newest user document
             return Named(documents=(user[0],), name=pointer.group(0))
         return Named()
+
+
+def title_words(name: str) -> set[str]:
+    """The words of a title or file name that tell it from others: no numbers (dates, codes), no
+    words for the kind of document."""
+    return {w for w in content_words(name) if not any(ch.isdigit() for ch in w) and w not in GENERIC_TITLE_WORDS}
+
+
+def described_by(texts: Iterable[str], docs: Iterable[Document], least_share: float) -> Document | None:
+    """The user's document that ``texts`` (a question and its translations) describe: they say what
+    kind of document they mean ("report", "研报") and hold at least two and ``least_share`` of the
+    words of its title or file name, one of them its own (not in a starter document's title), more
+    than of any other document's (a starter document they describe as well is what they mean).
+    None when no document, or more than one, fits best."""
+    texts = [t for t in texts if t]
+    if not any(DOCUMENT_WORD.search(t) for t in texts):
+        return None
+    docs = list(docs)
+    have = set().union(*(content_words(t) for t in texts))
+    # words of the starter documents' titles ("数字化", "转型", "中小企业") describe the subject
+    # every document shares: at least one word matched must be the document's own
+    common = set().union(set(), *(title_words(d.title) for d in docs if not d.user))
+    scored: list[tuple[float, Document]] = []
+    for doc in docs:
+        shares = [len(words & have) / len(words) for words in map(title_words, (doc.title, Path(doc.file_name).stem))
+                  if len(words & have) >= 2 and (words & have) - common]
+        if shares:
+            scored.append((max(shares), doc))
+    scored.sort(key=lambda x: x[0], reverse=True)
+    if not scored or scored[0][0] < least_share or not scored[0][1].user:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return scored[0][1]
 
 
 def scope_note(documents: Iterable[Document], lang: str) -> str:

@@ -2,7 +2,8 @@
 advice differ by the steps they run (and their prompts), not by flags:
 
 chat: scope → the documents it is limited to (or "which one?") → the question in the language of
-documents that have no translation in its own → retrieve (a wide pool: the model
+documents that have no translation in its own → the user's document it describes, in either
+wording → retrieve (a wide pool: the model
 reads only the body) → coverage → topic → assumed profile → not covered → what the question assumes
 about a document (edition, issuer) → the question's asks → fact gaps per ask → the body (the
 evidence that answers each ask) → the model's lead, verified → the body shown → where to verify;
@@ -24,7 +25,8 @@ from app.answer.steps import (asks, body, coverage, decide, documents, fact_gaps
 Step = Callable[[AnswerState, Tools], Iterator[Event]]
 
 CHAT: tuple[Step, ...] = (
-    scope.check_scope, documents.scope_documents, search_languages.search_in_other_languages, retrieve.retrieve_pool,
+    scope.check_scope, documents.scope_documents, search_languages.search_in_other_languages,
+    documents.scope_described, retrieve.retrieve_pool,
     coverage.by_retrieval, coverage.by_topic, notes.assumed_profile, coverage.say_not_covered, premises.check_premises,
     asks.split_question, fact_gaps.find_gaps, body.choose_body, lead.write_lead, body.show_body,
     fact_gaps.say_where_to_verify)

@@ -89,6 +89,10 @@ class AnswerPolicy:
     # A figure asked about a subject ("江苏省…的比例"): the body's sentence must name this share of its
     # words; a national figure is no answer to a province's (app.answer.composition.holds_figure_subject).
     figure_subject_share: float = 0.5
+    # A question describing a user's document ("the broker note on 高测股份", "那份中小企业数字化转型调研
+    # 报告"), in its words or their translation: this share of its title's distinctive words (at least
+    # two) scopes the answer to it (app.answer.documents.described_by). Half: "高测股份" of 德邦证券-高测股份.
+    described_title_share: float = 0.5
     part_min_chars: int = 4  # a shorter piece between question marks ("呢？") is no ask of its own
     # --- follow-up questions rewritten by the model into standalone ones ------------------------------
     rewrite_max_tokens: int = 64  # a standalone question is short; more is the model answering instead

@@ -126,6 +126,9 @@ class Request:
     document_choices: tuple[Document, ...] = ()  # the question's name fits these: ask which, answer nothing
     document_name: str = ""  # how the question named them ("《…》", "这份报告")
     readable: tuple[str, ...] | None = None  # the documents its reader may read (None: every one; app.answer.readers)
+    # the documents its reader may read, when the question names none: it may describe one by its
+    # title's words (app.answer.steps.documents.scope_described)
+    describable: tuple[Document, ...] = ()
 
     @property
     def doc_ids(self) -> list[str]:

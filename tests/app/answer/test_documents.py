@@ -7,7 +7,7 @@ documents answers from each, says which document it used, and a follow-up pointi
 import pytest
 
 from app.answer.conversation import Conversation, points_back
-from app.answer.documents import DocumentError, Library, Named, scope_note, which_document
+from app.answer.documents import Document, DocumentError, Library, Named, described_by, scope_note, which_document
 from retrieval.vector_store import DocumentSummary
 from tests.app.documents_index import NEWER, OLDER, QUESTION, document_services, doc_id
 from tests.fakes import FakeDocumentStore
@@ -138,6 +138,44 @@ def test_the_scope_note_and_the_question_back_are_in_the_question_language(libra
     assert which[2] == "- “江苏省中小企业数字化转型调研报告” (jiangsu-survey.docx, added 2026-12-03)"
 
 
+# ---------------------------------------------------------------- a document described, not named
+NOTE = Document("n1", "德邦证券-高测股份(688556)扩产4000万公里金刚线，强化光伏硅片切割三元布局-220719",
+                "德邦证券-高测股份688556-公司点评-20220719.pdf", "zh", "2026-12-01", True)
+SURVEY_DOC = Document("s1", "2025.04.全国中小企业数字化转型调研报告", "2025.04.全国中小企业数字化转型调研报告.pdf", "zh",
+                      "2026-12-02", True)
+PLAN = Document("p1", "恒远精密_2025数字化转型实施方案", "恒远精密_2025数字化转型实施方案.docx", "zh", "2026-12-03", True)
+STARTER_GUIDE = Document("g1", "中小企业数字化转型指南", "sme-guide.zh.md", "zh", "2026-11-01", False)
+DESCRIBABLE = (NOTE, SURVEY_DOC, PLAN, STARTER_GUIDE)
+
+
+@pytest.mark.parametrize("texts, expected", [
+    (["德邦证券那篇高测股份点评里，2022年预测的营业收入是多少？"], NOTE),
+    # an English question and its translation for the search: the translation names the document
+    (["The broker note on 高测股份 talks about electricity costs.", "关于高测股份的券商研报提到金刚线的电费"], NOTE),
+    (["According to the 2025 national SME digital transformation survey report, where does manufacturing stand?",
+      "根据2025年全国中小企业数字化转型调研报告，制造业数字化渗透率处于什么水平？"], SURVEY_DOC),
+    (["Hengyuan's (恒远精密) digital plan lists risks. What about old machines?"], PLAN),
+    (["恒远精密的数字化计划列出了哪些风险？"], PLAN),
+])
+def test_a_question_describing_a_users_document_by_its_titles_words_is_limited_to_it(texts, expected):
+    assert described_by(texts, DESCRIBABLE, 0.5) == expected
+
+
+@pytest.mark.parametrize("texts", [
+    ["中小企业数字化转型有什么补贴？"],  # no kind of document: the title's words are the question's subject
+    ["数字化转型方案怎么写？"],  # only words every document shares (数字化, 转型)
+    ["中小企业数字化转型指南的报告怎么说？"],  # a starter document fits better
+    ["高测股份的股价是多少？"],  # a company, not a document
+])
+def test_a_subject_or_a_starter_documents_title_limits_nothing(texts):
+    assert described_by(texts, DESCRIBABLE, 0.5) is None
+
+
+def test_two_documents_described_alike_limit_nothing():
+    twin = Document("s2", "2025.05.全国中小企业数字化转型调研报告", "twin.pdf", "zh", "2026-12-04", True)
+    assert described_by(["全国中小企业数字化转型调研报告里说了什么？"], DESCRIBABLE + (twin,), 0.5) is None
+
+
 # ---------------------------------------------------------------- answers over a real small index
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
@@ -188,6 +226,15 @@ def test_a_document_name_that_fits_none_or_several_is_an_error_before_any_answer
         services.advisor.ask(QUESTION, documents=["丙县报告"])
     with pytest.raises(DocumentError, match="matches 2 documents"):
         services.advisor.ask(QUESTION, documents=["调研报告"])
+
+
+def test_a_question_describing_one_report_answers_from_it_alone(services):
+    older = doc_id(services, OLDER)
+    answer = services.advisor.ask("甲市中小企业调研报告里，企业数字化转型最大的痛点是什么？")
+    assert answer.documents == [{"doc_id": older, "title": OLDER}] and cited_docs(answer) == {older}
+    assert answer.answer.startswith(f"（以下只根据《{OLDER}》回答）") and "缺少资金" in answer.answer
+    assert {"step": "documents", "decision": "limited to the document the question describes", "doc_ids": [older],
+            "described": OLDER} in answer.trace
 
 
 def test_a_follow_up_pointing_back_keeps_the_last_answers_documents(services):
