@@ -146,8 +146,9 @@ def unwrap_lines(text: str) -> str:
 # Part of every document's id (ingest.pipeline.document_id): a change to how text is chunked
 # re-chunks what is already in the index at the next ingest. 2: a folded leftover lost its overlap.
 # 3: a PDF's figures aligned under years are a table; a figure after a line break ("约\n6.66 亿元")
-# is not a list item; a numbered line with a bracket left open is not a heading.
-CHUNKING_VERSION = 3
+# is not a list item; a numbered line with a bracket left open is not a heading. 4: a group label in
+# such a table ("价值评估(倍)") is said with each row under it.
+CHUNKING_VERSION = 4
 
 
 def sentence_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:

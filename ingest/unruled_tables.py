@@ -74,6 +74,7 @@ class _Table:
     rows: list[list[str]] = field(default_factory=list)
     label_x0: float | None = None
     segments: list[_Segment] = field(default_factory=list)  # the header's and rows' own words
+    group: str = ""  # the label over the rows that follow ("价值评估(倍)" over P/E, P/B)
 
     @property
     def x0(self) -> float:
@@ -158,7 +159,8 @@ def read_tables(page: Page) -> tuple[list[_Table], list[_Segment]]:
             label, cells = segment.split()
             row_of = next((t for t in open_tables if cells and t.aligned(cells)), None)
             if row_of is not None and not _is_header(cells):
-                row_of.rows.append([label] + [c["text"] for c in cells])
+                row_of.rows.append([f"{row_of.group}：{label}" if row_of.group and label else label]
+                                   + [c["text"] for c in cells])
                 row_of.segments.append(segment)
                 if row_of.label_x0 is None and label:
                     row_of.label_x0 = segment.x0
@@ -171,8 +173,8 @@ def read_tables(page: Page) -> tuple[list[_Table], list[_Segment]]:
             group_of = next((t for t in open_tables if not cells and t.label_x0 is not None
                              and abs(segment.x0 - t.label_x0) <= BLOCK_GAP_POINTS and segment.x1 < t.columns[0]["x0"]),
                             None)
-            if group_of is not None:  # a label over a group of rows ("每股指标(元)")
-                group_of.rows.append([label] + [""] * len(group_of.columns))
+            if group_of is not None:  # a label over a group of rows ("价值评估(倍)"): said with each of them
+                group_of.group = label
                 group_of.segments.append(segment)
                 continue
             open_tables = [t for t in open_tables if not _overlaps(t, segment)]

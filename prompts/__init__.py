@@ -48,8 +48,9 @@ def refusal_with(lang: str, more: str) -> str:
 # Other ways a model opens an answer that says the sources do not give it.
 REFUSAL_OPENINGS = re.compile(
     r"(sources?|documents?|guidelines|materials?)\s+(do|does|did)\s+not\s+(cover|provide|give|mention|specify|state|"
-    r"contain|include|guarantee|say)|no (information|figure|data|details?) (is|are )?(given|provided|available)|"
-    r"资料(中)?(没有|未|并未)(提供|提及|说明|给出|涉及)|没有(提供|找到)(相关|这方面)的?信息", re.I)
+    r"contain|include|guarantee|say)|(sources?|documents?)\s+gives?\s+no\b|"
+    r"no (information|figure|data|details?) (is|are )?(given|provided|available)|"
+    r"(资料|文档)(中)?(没有|未|并未)(提供|提及|说明|给出|涉及)|没有(提供|找到)(相关|这方面)的?信息", re.I)
 
 
 def is_refusal(answer: str) -> bool:

@@ -158,12 +158,13 @@ def figure_subject(ask: str) -> set[str]:
             and not YEAR.fullmatch(w)}
 
 
-def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str = "") -> bool:
+def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str = "", translated: str = "") -> bool:
     """A figure asked about a subject is answered only by a unit that names most of that subject (in
     its own words or its ``context``: its section, the clause it continues): a national share is no
     answer to a province's, a customer named in a list is not the one whose revenue is asked
-    (held-out user documents: 4 of 5 such questions got the neighbouring figure)."""
-    words = figure_subject(ask)
+    (held-out user documents: 4 of 5 such questions got the neighbouring figure). An English ask
+    over Chinese units names its subject in ``translated``, the ask in the units' language."""
+    words = figure_subject(ask) or (figure_subject(translated) if translated and NUMBER_ASK.search(ask) else set())
     return len(words) < 2 or share(words, f"{context} {unit}", substring=True) >= policy.figure_subject_share
 
 
@@ -185,14 +186,14 @@ def holds_figure_asked(unit: str, ask: str) -> bool:
 
 
 def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: AnswerPolicy, before: str = "",
-                 title: str = "") -> bool:
+                 title: str = "", translated: str = "") -> bool:
     """The unit speaks of the ask's subject (as its subject, not one item of another's list; for a
     figure, most of it, or its document's title, its section or the clause it continues does:
     "…设备联网率达到60%；到2026年底达到80%"; "高测股份" is named by the broker note's title), and
     holds the kind of fact it asks for (or says the sources do not give it)."""
     named = about(subject, unit, policy) and not only_an_item(unit.text, part.text) \
         and not about_another_document(unit.text, subject) \
-        and holds_figure_subject(unit.text, part.text, policy, f"{title} {unit.section} {before}") \
+        and holds_figure_subject(unit.text, part.text, policy, f"{title} {unit.section} {before}", translated) \
         and holds_figure_asked(f"{before}{unit.text}", part.text)
     return named and (not part.kinds or any(states_kind(unit.text, k) for k in part.kinds)
                       or bool(NOT_GIVEN.search(unit.text)))
@@ -211,11 +212,12 @@ def continued(units: list[EvidenceUnit]) -> dict[int, str]:
 
 
 def units_for_part(part: QuestionPart, units: list[EvidenceUnit], subject: str, policy: AnswerPolicy,
-                   before: dict[int, str] | None = None, titles: list[str] | None = None) -> list[EvidenceUnit]:
+                   before: dict[int, str] | None = None, titles: list[str] | None = None,
+                   translated: str = "") -> list[EvidenceUnit]:
     """The evidence that answers one ask, best first, within the body's size."""
     before = before or {}
     fitting = [u for u in units if not no_answer(u.text)
-               and answers_part(u, part, subject, policy, before.get(id(u), ""), title_of(u, titles))]
+               and answers_part(u, part, subject, policy, before.get(id(u), ""), title_of(u, titles), translated)]
     first: list[EvidenceUnit] = []
     if "list" in part.shapes:  # "what are the five levels / the 2027 targets": a list answers it, whole
         # the most relevant list, not the fullest: "哪几方面能力" is answered by the four aims, not by a
@@ -251,13 +253,16 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
     lines: list[BodyUnit] = []
     used: set[int] = set()
     before = continued(units)
+    whole = translated if len(parts) == 1 else ""  # the translation is of the whole question: one ask's own
     for i, part in enumerate(parts):
         if i in skip:
             continue
-        for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy, before, titles):
+        for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy, before, titles,
+                                whole):
             used.add(id(u))
             answers = {j for j, other in enumerate(parts) if j not in skip
-                       and answers_part(u, other, subjects[j], policy, before.get(id(u), ""), title_of(u, titles))}
+                       and answers_part(u, other, subjects[j], policy, before.get(id(u), ""), title_of(u, titles),
+                                        whole)}
             lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars, policy.body_chars), [u.source_index + 1], i, answers | {i}))
     return distinct(lines, policy)
 

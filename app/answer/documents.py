@@ -40,14 +40,22 @@ THIS_DOCUMENT = re.compile(
     r"\b(?:the|my|our)\s+uploaded\s+(?:[\w-]+\s+)?(?:report|document|file|pdf|paper|study|survey|standard)\b",
     re.I)
 TITLE = re.compile(r"《([^》]{2,60})》")
-# A question speaking of a document by its subject says what kind of document it is: without one of
-# these, title words in a question ("中小企业数字化转型") are its subject, not a document's name.
-DOCUMENT_WORD = re.compile(
-    r"报告|研报|点评|方案|计划|调研|说明书|白皮书|规划|纪要|"
-    r"\b(?:report|survey|note|study|plan|prospectus|paper|white\s?paper|document|file)s?\b", re.I)
-# Words of a title that say what kind of document it is, not which one: they match every report.
-GENERIC_TITLE_WORDS = frozenset({"报告", "研报", "点评", "公司", "方案", "实施方案", "文件", "资料", "report", "plan",
-                                 "note", "document"})
+# A question speaking of a document by its subject says what kind of document it is ("survey report",
+# "研报"): without one, title words in a question ("中小企业数字化转型") are its subject, not a
+# document's name. The kind, in either language, is part of the description: it tells the user's
+# survey report from a starter guide on the same subject.
+DOCUMENT_KINDS: dict[str, re.Pattern] = {kind: re.compile(pattern, re.I) for kind, pattern in {
+    "survey": r"调研|调查|\bsurveys?\b",
+    "report": r"报告|\breports?\b",
+    "broker note": r"(?<!调)研报|点评|\b(?:broker|research)\s+notes?\b|\bnotes?\b",
+    "plan": r"方案|计划|规划|\bplans?\b",
+    "prospectus": r"说明书|\bprospectus",
+    "white paper": r"白皮书|\bwhite\s?papers?\b",
+    "minutes": r"纪要|\bminutes\b",
+    "document": r"文档|文件|\b(?:document|file|paper|study)s?\b",
+}.items()}
+# Words of a title that only say what kind of document it is (counted as its kind) or whose it is.
+GENERIC_TITLE_WORDS = frozenset({"公司", "资料"})
 # a file name's suffix, also right before Chinese ("报告.pdf里说…", where \b finds no boundary)
 FILE_SUFFIX = re.compile(r"\.(?:pdf|docx|md|markdown|txt|html?|png|jpe?g|tiff?|webp)(?![A-Za-z0-9])", re.I)
 
@@ -254,30 +262,46 @@ class Library:
         return Named()
 
 
+def document_kinds(text: str) -> set[str]:
+    """The kinds of document ``text`` speaks of, as "kind:…" words."""
+    return {f"kind:{kind}" for kind, pattern in DOCUMENT_KINDS.items() if pattern.search(text)}
+
+
 def title_words(name: str) -> set[str]:
-    """The words of a title or file name that tell it from others: no numbers (dates, codes), no
-    words for the kind of document."""
-    return {w for w in content_words(name) if not any(ch.isdigit() for ch in w) and w not in GENERIC_TITLE_WORDS}
+    """The words of a title or file name that tell it from others: no numbers (dates, codes); its
+    kind of document as one word ("调研报告" → kind:survey, kind:report)."""
+    words = {w for w in content_words(name) if not any(ch.isdigit() for ch in w) and w not in GENERIC_TITLE_WORDS
+             and not any(p.search(w) for p in DOCUMENT_KINDS.values())}
+    return words | document_kinds(name)
 
 
-def described_by(texts: Iterable[str], docs: Iterable[Document], least_share: float) -> Document | None:
+def described_by(texts: Iterable[str], docs: Iterable[Document], least_share: float,
+                 kind_only_share: float) -> Document | None:
     """The user's document that ``texts`` (a question and its translations) describe: they say what
     kind of document they mean ("report", "研报") and hold at least two and ``least_share`` of the
-    words of its title or file name, one of them its own (not in a starter document's title), more
-    than of any other document's (a starter document they describe as well is what they mean).
+    words of its title or file name, one of them its own (not in a starter document's title; its
+    kind alone, "survey", only with ``kind_only_share`` of the words), more than of any other document's (a starter document they describe as well is what they mean).
     None when no document, or more than one, fits best."""
     texts = [t for t in texts if t]
-    if not any(DOCUMENT_WORD.search(t) for t in texts):
+    kinds = set().union(set(), *(document_kinds(t) for t in texts))
+    if not kinds:
         return None
     docs = list(docs)
-    have = set().union(*(content_words(t) for t in texts))
+    have = kinds.union(*(content_words(t) for t in texts))
     # words of the starter documents' titles ("数字化", "转型", "中小企业") describe the subject
     # every document shares: at least one word matched must be the document's own
     common = set().union(set(), *(title_words(d.title) for d in docs if not d.user))
     scored: list[tuple[float, Document]] = []
     for doc in docs:
-        shares = [len(words & have) / len(words) for words in map(title_words, (doc.title, Path(doc.file_name).stem))
-                  if len(words & have) >= 2 and (words & have) - common]
+        shares = []
+        for words in map(title_words, (doc.title, Path(doc.file_name).stem)):
+            hit = words & have
+            share = len(hit) / len(words) if words else 0.0
+            own = hit - common
+            # a user's document: one word matched is its own, not only its kind unless most of it is matched
+            if len(hit) >= 2 and (not doc.user or any(not w.startswith("kind:") for w in own)
+                                  or (own and share >= kind_only_share)):
+                shares.append(share)
         if shares:
             scored.append((max(shares), doc))
     scored.sort(key=lambda x: x[0], reverse=True)

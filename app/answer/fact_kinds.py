@@ -32,6 +32,8 @@ ASKS: dict[str, re.Pattern] = {
         r"多少钱|多少资金|多少经费|多少补贴|多少补助|多少奖励|多少奖补|补贴多少|补助多少|奖补多少|奖励多少|资助多少|"
         r"给多少|拿多少|领多少|能拿到?多少|能得到?多少|能获得多少|补多少|金额|多少万|几万|几百万|多少元|花多少|要多少钱|"
         r"费用是?多少|成本是?多少|价格|报价|多贵|(?:补贴|补助|奖补|奖励|资助|资金|经费)[^。？?]{0,6}多少|"
+        r"(?:收入|营收|营业额|销售额|利润|产值|市值)[^。？?]{0,6}多少|多少(?:收入|营收|营业额|销售额|利润|产值)|"
+        r"\bhow much (?:\w+ ){0,3}(?:revenue|profit|income|sales|turnover)\b|"
         r"how much (?:money|funding|subsidy|support|grant|will|would|can|could|do|does|is|are)|"
         r"\bamounts?\b|\bsubsidy (?:level|size)|\bprice\b|\bhow much\b.*\b(?:cost|get|receive|pay|subsid)|"
         r"\bwhat (?:does|do|would|will|might) [^?.]{0,50}\bcost\b|\bhow expensive\b|\bhow much\s*\?", re.I),
@@ -65,7 +67,10 @@ _DATE = rf"(?:\d{{4}}\s*年(?:\s*\d{{1,2}}\s*月)?(?:\s*\d{{1,2}}\s*日)?|\d{{4}
 STATES: dict[str, re.Pattern] = {
     "amount": re.compile(
         rf"{_NUM}\s*(?:万亿|亿|万|千)?\s*(?:元|人民币)|(?:RMB|CNY|¥|￥)\s*{_NUM}|{_NUM}\s*(?:million|billion|thousand)?\s*"
-        rf"(?:yuan|RMB)", re.I),
+        rf"(?:yuan|RMB)|"
+        # a table row whose label gives the money unit: "利润表(百万元)：营业总收入；2021：1,567",
+        # "营业收入(百万元) 746 1,567"
+        rf"[（(](?:百万|千万|万|亿)?元[)）][^。]*?[：:\s]\s*-?{_NUM}", re.I),
     "payback": re.compile(
         rf"(?:回本|回收期|回报|收益率|ROI|payback|pay back|return on)[^。.!?！？]{{0,30}}{_NUM}|"
         rf"{_NUM}[^。.!?！？]{{0,20}}(?:回本|回收期|回报|payback|return on)", re.I),

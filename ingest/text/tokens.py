@@ -65,7 +65,11 @@ def content_terms(text: str, *, segment: bool = False) -> set[str]:
     return {t for t in terms(text, segment=segment) if t not in STOPWORDS}
 
 
+# A ratio's name in Latin letters ("P/B", "EV/EBITDA"): one word, which jieba cuts into single letters.
+RATIO_WORD = re.compile(r"(?<![A-Za-z/])[A-Z][A-Za-z]{0,5}(?:/[A-Za-z]{1,8})+(?![A-Za-z/])")
+
+
 def content_words(text: str) -> set[str]:
     """The words that say what a text is about: jieba's precise cut (so "世界杯" stays whole and does
-    not meet "世界经济论坛"), minus stop words and single characters."""
-    return {w for w in tokenize(text, search=False) if len(w) >= 2}
+    not meet "世界经济论坛"), minus stop words and single characters; a ratio's name ("P/B") whole."""
+    return {w for w in tokenize(text, search=False) if len(w) >= 2} | {m.lower() for m in RATIO_WORD.findall(text)}

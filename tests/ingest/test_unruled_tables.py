@@ -86,7 +86,8 @@ def test_a_group_label_is_a_row_and_a_second_header_starts_a_new_table():
              (70, [(40, "现金流量表(百万元)"), (150, "2021"), (200, "2022E")]),
              row(82, "净利润", ["173", "471"]), row(94, "投资", ["229", "0"]), row(106, "其他", ["6", "9"])]
     first, second = tables_in(page_with_aligned_tables(FakePage(lines)))
-    assert [r["主要财务指标"] for r in first] == ["每股指标(元)", "每股收益", "每股净资产", "每股股利"]
+    # the group's label is said with each of its rows (it names their unit), not as an empty row
+    assert [r["主要财务指标"] for r in first] == ["每股指标(元)：每股收益", "每股指标(元)：每股净资产", "每股指标(元)：每股股利"]
     assert row_where(second, "现金流量表(百万元)", "净利润") == {"现金流量表(百万元)": "净利润", "2021": "173",
                                                           "2022E": "471"}
 
@@ -96,8 +97,8 @@ def test_the_broker_notes_valuation_table_keeps_each_ratio_under_its_year():
     page3 = next(p.page_content for p in pages if p.metadata["page"] == 3)
     tables = tables_in(page3)
     valuation = next(t for t in tables if "主要财务指标" in t[0])
-    assert row_where(valuation, "主要财务指标", "P/B") == {"主要财务指标": "P/B", "2021": "12.44", "2022E": "8.50",
-                                                       "2023E": "5.76", "2024E": "4.08"}
+    assert row_where(valuation, "主要财务指标", "价值评估(倍)：P/B") == {
+        "主要财务指标": "价值评估(倍)：P/B", "2021": "12.44", "2022E": "8.50", "2023E": "5.76", "2024E": "4.08"}
     income = next(t for t in tables if "利润表(百万元)" in t[0])
     assert row_where(income, "利润表(百万元)", "营业总收入")["2022E"] == "3,684"
     page2 = next(p.page_content for p in pages if p.metadata["page"] == 2)

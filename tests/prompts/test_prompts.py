@@ -48,7 +48,7 @@ def test_tables_have_every_kind_in_both_languages():
 
     for lang in LANGUAGES:
         table = load_table("fact_gaps", lang)
-        assert set(KIND_ORDER) <= set(table) and all({"gap", "instruction", "verify"} <= set(table[k]) for k in KIND_ORDER)
+        assert set(KIND_ORDER) <= set(table) and all({"gap", "instruction", "verify", "document_gap"} <= set(table[k]) for k in KIND_ORDER)
         assert {"assumed_profile", "extractive", "refusal_verify"} <= set(load_table("answer_notes", lang))
 
 

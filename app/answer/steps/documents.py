@@ -33,7 +33,7 @@ def scope_described(state: AnswerState, tools: Tools) -> Iterator[Event]:
     if req.documents or not req.describable:
         return
     doc = described_by([req.question, req.asked, *state.search_also], req.describable,
-                       tools.policy.described_title_share)
+                       tools.policy.described_title_share, tools.policy.described_kind_only_share)
     if doc is None:
         return
     state.request = replace(req, documents=(doc,), document_name=doc.title)

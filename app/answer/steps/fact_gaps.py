@@ -30,8 +30,9 @@ def find_gaps(state: AnswerState, tools: Tools) -> Iterator[Event]:
     state.record("fact_gaps", ", ".join(state.gaps) or "none", asked=state.asked_kinds, asks_not_given=state.not_given,
                  **({"years_not_given": state.missing_years} if state.missing_years else {}))
     table = load_table("fact_gaps", state.lang)
+    key = "document_gap" if state.request.documents else "gap"  # the user's own documents: no policy advice
     for kind in state.gaps:
-        yield from state.say(gap_text(table[kind]["gap"], state) + "\n\n")
+        yield from state.say(gap_text(table[kind][key], state) + "\n\n")
 
 
 def gap_text(text: str, state: AnswerState) -> str:
@@ -41,6 +42,8 @@ def gap_text(text: str, state: AnswerState) -> str:
 
 
 def say_where_to_verify(state: AnswerState, tools: Tools) -> Iterator[Event]:
+    if state.request.documents:  # the documents asked about are the source: no authority to ask instead
+        return
     table = load_table("fact_gaps", state.lang)
     for kind in state.gaps:
         yield from state.say("\n\n" + gap_text(table[kind]["verify"], state))

@@ -10,6 +10,7 @@ import contextlib
 from typing import Iterator
 
 from app.answer.composition import contained
+from app.answer.documents import nothing_in
 from app.answer.relevance import clearly_answers
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.steps.generate import evidence_blocks
@@ -98,5 +99,7 @@ def without_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
         return
     state.body = []
     state.record("without_lead", "refused: the evidence does not clearly answer")
-    if not state.gaps:
-        yield from state.say(refusal_with(state.lang, notes["refusal_verify"]))
+    if not state.gaps:  # limited to documents: those were searched, not the authorities' notices
+        documents = state.request.documents
+        yield from state.say(refusal_with(state.lang, nothing_in(documents, state.lang) if documents
+                                          else notes["refusal_verify"]))

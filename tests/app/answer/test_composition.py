@@ -157,3 +157,31 @@ def test_which_aspects_asks_for_a_list_not_a_number():
     assert figure_subject(question) == set()
     assert holds_figure_asked("制定转型规划、组织落地实施、开展成效评估、推进迭代优化。", question)
     assert holds_figure_asked("第一批共有三十个城市入选。", "第一批有几个城市？")  # a number in words
+
+
+def test_an_english_ask_for_a_figure_names_its_subject_through_its_translation():
+    """"How much revenue did the diamond-wire business alone bring in?" over a Chinese note: the total
+    revenue row is no answer (the translation's subject, 金刚线业务, is not in it); an English ask with
+    no translation, or a unit that names the subject, is judged as before."""
+    from app.answer.composition import compose_body
+    from app.answer.parts import split_parts
+
+    question = "According to the note, how much revenue did the diamond wire business alone bring in during 2021?"
+    translated = "根据研报，2021年金刚线业务单独带来了多少收入？"
+    total = EvidenceUnit(0, 0, "利润表(百万元)：营业总收入；2021：1,567；2022E：3,684", "")
+    assert compose_body(split_parts(question), [total], question, P, translated=translated) == []
+    segment = EvidenceUnit(0, 1, "2021年公司金刚线业务收入为3.2亿元。", "")
+    body = compose_body(split_parts(question), [total, segment], question, P, translated=translated)
+    assert [line.text for line in body] == [segment.text]
+
+
+def test_revenue_and_profit_asks_are_asks_for_an_amount_a_table_row_in_money_states_one():
+    from app.answer.fact_kinds import asked_kinds, states_kind
+
+    assert asked_kinds("高测的代工客户里，通威一年给它贡献多少收入？") == ["amount"]
+    assert asked_kinds("How much revenue did the diamond wire business bring in during 2021?") == ["amount"]
+    assert asked_kinds("2023年的净利润是多少？") == ["amount"]
+    assert states_kind("利润表(百万元)：营业总收入；2021：1,567；2022E：3,684", "amount")
+    assert states_kind("营业收入(百万元) 746 1,567 3,684", "amount")
+    assert not states_kind("主要财务指标：价值评估(倍)：P/B；2021：12.44", "amount")
+    assert not states_kind("客户包括通威、京运通、美科及建湖周边电池企业。", "amount")
