@@ -160,18 +160,28 @@ class HybridRetriever:
         they take their top k, so a scoped search gets as many candidates as an open one; the
         coverage floors then apply to the best of those documents. ``also``: the same question in
         other words (in the language of documents that have no translation): each wording is
-        searched on both sides and all the lists are fused; the question is covered when one
-        wording is, at its own language's floor."""
+        searched on both sides and the lists are fused, each wording ranking the chunks in its own
+        language; the question is covered when one wording is, at its own language's floor."""
         cfg = self.config
         self.refresh_if_changed()
         language = detect_language(query)
         twins = self._languages()
-        found = [self._search_wording(w, doc_ids) for w in [query, *[a for a in also if a and a != query]]]
-        fused = reciprocal_rank_fusion([[c.id for c, _ in f.dense] for f in found] +
-                                       [[i for i, _ in f.lexical] for f in found], k=cfg.rrf_k)
+        wordings = [query, *[a for a in also if a and a != query]]
+        found = [self._search_wording(w, doc_ids) for w in wordings]
         known: dict[str, StoredChunk] = {c.id: c for f in found for c, _ in f.dense}
         lexical_ids = list(dict.fromkeys(i for f in found for i, _ in f.lexical if i not in known))
         known.update({c.id: c for c in self.store.get(lexical_ids)})
+        # each language's chunks ranked by the wording in that language: an English wording's lists
+        # over Chinese chunks are noise (tables and disclaimers) that would outvote the translation's
+        worded = {detect_language(w) for w in wordings} if len(wordings) > 1 else set()
+
+        def own(wording: str, chunk_id: str) -> bool:
+            chunk_lang = known[chunk_id].metadata.get("lang") if chunk_id in known else None
+            return not worded or chunk_lang not in worded or chunk_lang == detect_language(wording)
+
+        fused = reciprocal_rank_fusion([[c.id for c, _ in f.dense if own(w, c.id)] for w, f in zip(wordings, found)] +
+                                       [[i for i, _ in f.lexical if own(w, i)] for w, f in zip(wordings, found)],
+                                       k=cfg.rrf_k)
         dense_score: dict[str, float] = {}
         lexical_score: dict[str, float] = {}
         for f in found:

@@ -321,10 +321,11 @@ def scope_note(documents: Iterable[Document], lang: str) -> str:
 
 def nothing_in(documents: Iterable[Document], lang: str) -> str:
     """What a refusal adds when the question was limited to documents and nothing in them answers:
-    those documents, not the starter knowledge base, are what was searched."""
+    those documents, not the starter knowledge base, are what was searched (the scope note above it
+    has named them: their titles are not said twice)."""
     table = load_table("documents", lang)
-    titles = table["list_sep"].join(table["title"].format(title=d.title) for d in documents)
-    return table["not_covered"].format(titles=titles)
+    documents = list(documents)
+    return table["not_covered_one"] if len(documents) == 1 else table["not_covered_many"].format(n=len(documents))
 
 
 def which_document(named: Named, lang: str) -> str:

@@ -65,3 +65,25 @@ def test_a_translated_wording_finds_and_covers_what_the_question_alone_does_not(
     assert not alone.covered
     assert both.covered and both.best_similarity > alone.best_similarity and both.best_lexical > alone.best_lexical
     assert both.query == QUESTION  # the question stays the user's; the other wording only searches
+
+
+def test_each_language_s_chunks_are_ranked_by_the_wording_in_that_language(tmp_path):
+    """An English question's own words find, in a Chinese report, only the lines that happen to hold
+    Latin letters and numbers (a table's header, a disclaimer); its translation finds the answer.
+    The English wording does not outvote the translation over Chinese chunks."""
+    docs = {"noise.zh.md": "---\ntitle: 免责声明\nlang: zh\n---\n\n本报告 SME market 2025 price 数据仅供参考，不构成投资建议。\n",
+            "answer.zh.md": "---\ntitle: 电价\nlang: zh\n---\n\n公司电力采购单价从2019年0.8元下降到2022年的0.39元。\n"}
+    for name, text in docs.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    store = ChromaStore.local(tmp_path / "chroma", "wording-languages-test")
+    embedder = FakeEmbedder()
+    results = IngestPipeline(store, embedder, chunk_size=200, chunk_overlap=0, ocr=None).ingest(sorted(tmp_path.glob("*.md")))
+    ids = {r.path.name: r.doc_id for r in results}
+    retriever = HybridRetriever(store, tmp_path / "lexical", embedder.embed_query,
+                                RetrievalConfig(dense_k=10, lexical_k=10, floor_zh=0.1, floor_en=0.1))
+    retriever.refresh()
+    question = "How far did the SME market price fall by 2025?"
+    alone = [chunk_doc_id(s.chunk_id) for s in retriever.search(question, context_k=10, token_budget=10_000).candidates]
+    assert alone[0] == ids["noise.zh.md"]  # the question alone: the Latin words decide
+    both = retriever.search(question, context_k=10, token_budget=10_000, also=["电力采购单价下降了多少？"])
+    assert [chunk_doc_id(s.chunk_id) for s in both.candidates][0] == ids["answer.zh.md"]

@@ -7,7 +7,8 @@ documents answers from each, says which document it used, and a follow-up pointi
 import pytest
 
 from app.answer.conversation import Conversation, points_back
-from app.answer.documents import Document, DocumentError, Library, Named, described_by, scope_note, which_document
+from app.answer.documents import (Document, DocumentError, Library, Named, described_by, nothing_in, scope_note,
+                                  which_document)
 from retrieval.vector_store import DocumentSummary
 from tests.app.documents_index import NEWER, OLDER, QUESTION, document_services, doc_id
 from tests.fakes import FakeDocumentStore
@@ -133,6 +134,9 @@ def test_the_scope_note_and_the_question_back_are_in_the_question_language(libra
     docs = library.resolve([SURVEY, JIANGSU])
     assert scope_note(docs, "zh") == "（以下只根据《2025.04.全国中小企业数字化转型调研报告》、《江苏省中小企业数字化转型调研报告》回答）"
     assert scope_note(docs[:1], "en") == "(Answered from “2025.04.全国中小企业数字化转型调研报告” only)"
+    # the refusal below that note does not name the documents again
+    assert nothing_in(docs, "zh").startswith("这2份文档里没有找到") and nothing_in(docs[:1], "en").startswith("This document has")
+    assert not any(d.title in nothing_in(docs, lang) for d in docs for lang in ("zh", "en"))
     which = which_document(Named(choices=tuple(docs), name="“the survey”"), "en").splitlines()
     assert which[0].startswith("2 documents could be “the survey”; which one do you mean?")
     assert which[2] == "- “江苏省中小企业数字化转型调研报告” (jiangsu-survey.docx, added 2026-12-03)"
