@@ -40,6 +40,9 @@ LIST_START = re.compile(rf"^\s*([-*+](?=\s)|[•·]|\d+[.．、)](?!\d)|[（(][{
 TABLE_CAPTION = re.compile(rf"^(表|table)\s*[\d{CN_NUM}A-Za-z]|[：:]$", re.I)
 MAX_CAPTION_CHARS = 60
 MAX_NAMED_CAPTION_CHARS = 100
+# A line that opens with a short label and a colon ("当前价格(元)：82.42", "资格编号：S0120…") is a
+# field of its own, as a sidebar or a form prints them, not the rest of the line before.
+KEY_VALUE = re.compile(r"^[^，。；：:,;\s]{1,12}[：:]\s*\S")
 CJK_BREAK = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\n(?=[\u3000-\u9fff\uff00-\uffef])")
 
 
@@ -134,7 +137,8 @@ def unwrap_lines(text: str) -> str:
             out.append("")
             continue
         prev = out[-1] if out else ""
-        if prev and not LIST_START.match(stripped) and prev[-1] not in END_MARKS + "：:" and not prev.startswith("|"):
+        if prev and not LIST_START.match(stripped) and not KEY_VALUE.match(stripped) and prev[-1] not in END_MARKS + "：:" \
+                and not prev.startswith("|"):
             joiner = "" if (re.match(r"[\u3000-\u9fff\uff00-\uffef]", prev[-1]) or
                             re.match(r"[\u3000-\u9fff\uff00-\uffef]", stripped[0])) else " "
             out[-1] = prev + joiner + stripped
@@ -147,8 +151,9 @@ def unwrap_lines(text: str) -> str:
 # re-chunks what is already in the index at the next ingest. 2: a folded leftover lost its overlap.
 # 3: a PDF's figures aligned under years are a table; a figure after a line break ("约\n6.66 亿元")
 # is not a list item; a numbered line with a bracket left open is not a heading. 4: a group label in
-# such a table ("价值评估(倍)") is said with each row under it.
-CHUNKING_VERSION = 4
+# such a table ("价值评估(倍)") is said with each row under it. 5: a "label：value" line is not joined
+# to the line before.
+CHUNKING_VERSION = 5
 
 
 def sentence_splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:

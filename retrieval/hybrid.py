@@ -171,17 +171,7 @@ class HybridRetriever:
         known: dict[str, StoredChunk] = {c.id: c for f in found for c, _ in f.dense}
         lexical_ids = list(dict.fromkeys(i for f in found for i, _ in f.lexical if i not in known))
         known.update({c.id: c for c in self.store.get(lexical_ids)})
-        # each language's chunks ranked by the wording in that language: an English wording's lists
-        # over Chinese chunks are noise (tables and disclaimers) that would outvote the translation's
-        worded = {detect_language(w) for w in wordings} if len(wordings) > 1 else set()
-
-        def own(wording: str, chunk_id: str) -> bool:
-            chunk_lang = known[chunk_id].metadata.get("lang") if chunk_id in known else None
-            return not worded or chunk_lang not in worded or chunk_lang == detect_language(wording)
-
-        fused = reciprocal_rank_fusion([[c.id for c, _ in f.dense if own(w, c.id)] for w, f in zip(wordings, found)] +
-                                       [[i for i, _ in f.lexical if own(w, i)] for w, f in zip(wordings, found)],
-                                       k=cfg.rrf_k)
+        fused = self._fuse(wordings, found, known)
         dense_score: dict[str, float] = {}
         lexical_score: dict[str, float] = {}
         for f in found:
@@ -205,6 +195,20 @@ class HybridRetriever:
         packed = pack_context(candidates, context_k or cfg.context_k, token_budget or cfg.context_token_budget)
         return Retrieval(query, packed, candidates, max(f.best for f in found), max(f.best_lexical for f in found),
                          bool(packed) and any(f.covered for f in found))
+
+    def _fuse(self, wordings: list[str], found: list["_Found"], known: dict[str, StoredChunk]) -> dict[str, float]:
+        """Every wording's dense and lexical lists fused, each wording ranking the chunks in its own
+        language (and those of a language no wording is in): an English wording's lists over Chinese
+        chunks are noise (tables and disclaimers) that would outvote the translation's."""
+        worded = {detect_language(w) for w in wordings} if len(wordings) > 1 else set()
+
+        def own(wording: str, chunk_id: str) -> bool:
+            chunk_lang = known[chunk_id].metadata.get("lang") if chunk_id in known else None
+            return not worded or chunk_lang not in worded or chunk_lang == detect_language(wording)
+
+        return reciprocal_rank_fusion([[c.id for c, _ in f.dense if own(w, c.id)] for w, f in zip(wordings, found)] +
+                                      [[i for i, _ in f.lexical if own(w, i)] for w, f in zip(wordings, found)],
+                                      k=self.config.rrf_k)
 
     def _search_wording(self, wording: str, doc_ids: Collection[str] | None) -> "_Found":
         """Dense and lexical candidates for one wording, and whether they cover it: the best

@@ -52,8 +52,11 @@ DOCUMENT_KINDS: dict[str, re.Pattern] = {kind: re.compile(pattern, re.I) for kin
     "prospectus": r"说明书|\bprospectus",
     "white paper": r"白皮书|\bwhite\s?papers?\b",
     "minutes": r"纪要|\bminutes\b",
+    "guide": r"指南|指引|\bguide(?:lines?|s)?\b",
     "document": r"文档|文件|\b(?:document|file|paper|study)s?\b",
 }.items()}
+# Kinds any document may be called by ("the report", "这份文件"): they tell no document from another.
+GENERIC_KINDS = frozenset({"kind:report", "kind:document"})
 # Words of a title that only say what kind of document it is (counted as its kind) or whose it is.
 GENERIC_TITLE_WORDS = frozenset({"公司", "资料"})
 # a file name's suffix, also right before Chinese ("报告.pdf里说…", where \b finds no boundary)
@@ -280,7 +283,9 @@ def described_by(texts: Iterable[str], docs: Iterable[Document], least_share: fl
     """The user's document that ``texts`` (a question and its translations) describe: they say what
     kind of document they mean ("report", "研报") and hold at least two and ``least_share`` of the
     words of its title or file name, one of them its own (not in a starter document's title; its
-    kind alone, "survey", only with ``kind_only_share`` of the words), more than of any other document's (a starter document they describe as well is what they mean).
+    kind alone, "survey", only with ``kind_only_share`` of the words), more than of any other
+    document's (a starter document they describe as well is what they mean). A document of another
+    kind than the one they name (a guide, when they ask about a survey) is not the one they mean.
     None when no document, or more than one, fits best."""
     texts = [t for t in texts if t]
     kinds = set().union(set(), *(document_kinds(t) for t in texts))
@@ -291,8 +296,12 @@ def described_by(texts: Iterable[str], docs: Iterable[Document], least_share: fl
     # words of the starter documents' titles ("数字化", "转型", "中小企业") describe the subject
     # every document shares: at least one word matched must be the document's own
     common = set().union(set(), *(title_words(d.title) for d in docs if not d.user))
+    asked_kinds = kinds - GENERIC_KINDS
     scored: list[tuple[float, Document]] = []
     for doc in docs:
+        own_kinds = document_kinds(f"{doc.title} {doc.file_name}") - GENERIC_KINDS
+        if asked_kinds and own_kinds and not own_kinds & asked_kinds:
+            continue  # a survey asked about is not a guide on the same subject
         shares = []
         for words in map(title_words, (doc.title, Path(doc.file_name).stem)):
             hit = words & have

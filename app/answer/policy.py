@@ -94,9 +94,9 @@ class AnswerPolicy:
     # two) scopes the answer to it (app.answer.documents.described_by). Half: "高测股份" of 德邦证券-高测股份.
     described_title_share: float = 0.5
     # ... and when only its kind sets it apart from the starter documents ("the SME digital
-    # transformation survey report" beside the starter SME guides), this share: "数字化转型方案怎么写"
-    # (数字化, 转型, a plan: 3 of 5) is a question about plans, not about the user's plan.
-    described_kind_only_share: float = 0.75
+    # transformation survey" beside the starter SME guides; no starter document is a survey), this
+    # share: most of its title ("2025年中小企业数字化转型调查": 4 of its 6 words, 全国 and 报告 left out).
+    described_kind_only_share: float = 0.6
     part_min_chars: int = 4  # a shorter piece between question marks ("呢？") is no ask of its own
     # --- follow-up questions rewritten by the model into standalone ones ------------------------------
     rewrite_max_tokens: int = 64  # a standalone question is short; more is the model answering instead

@@ -17,10 +17,11 @@ from dataclasses import asdict, dataclass, field
 from app.answer.citations import MARKER
 from app.answer.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kind
 from app.answer.premises import DEFAULT_PREMISE_POLICY, PremisePolicy, confirmed, restates
-from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, content_terms, share,
+from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, content_terms, share, terms,
                          split_clauses, split_units, strip_remote_content, tokenize, year_of, figure_clause,
                          figure_sentence, places)
 from app.answer.qualifiers import DEFAULT_QUALIFIER_POLICY, QualifierPolicy, qualifier_problem
+from ingest.language import detect_language
 from prompts import is_refusal
 
 
@@ -108,6 +109,9 @@ YEAR_LIKE = re.compile(r"(?:19|20)\d\d")  # a year's subject is rarely beside it
 QUANTITY_FAMILIES = {_unit_family(u) for u in ("%", "元", "亿", "万", "家", "个")}
 # A stated unit that a bare number in the source does not support: the source must say it right after.
 UNIT_REQUIRED = {_unit_family(u) for u in ("年", "元", "%")}
+# The same digits with these magnitudes are never the same amount (万 is ten thousand, 亿 a hundred million).
+LATIN_MAGNITUDES = ("million", "billion", "trillion")
+CHINESE_MAGNITUDES = ("万", "亿", "万亿")
 
 
 def window(text: str, start: int, end: int, width: int, policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> str:
@@ -195,6 +199,17 @@ def same_year_and_place(source: str, start: int, end: int, year: str | None, whe
     return not where or where <= places(figure_sentence(source, start, end))
 
 
+def units_agree(unit: str, after: str) -> bool:
+    """The sentence's unit for a figure fits the unit its source gives right ``after`` the same number."""
+    if unit.lower() in LATIN_MAGNITUDES and after in CHINESE_MAGNITUDES:
+        return False  # "600 million" is not "600万" (6 million), nor "538 billion" "538亿" (53.8 billion)
+    fam_s, fam_a = _unit_family(after), _unit_family(unit)
+    if unit and fam_a is not None and fam_s is not None and fam_s != fam_a:
+        return False
+    # "3年" against a bare "3": accept only when the source says the unit right after.
+    return not (unit and fam_a in UNIT_REQUIRED and fam_s is None and after == "")
+
+
 def figure_supported(sentence: str, figure: tuple, source: str,
                      policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> bool:
     """The figure occurs in the source with a compatible unit and a shared subject nearby."""
@@ -221,13 +236,8 @@ def figure_supported(sentence: str, figure: tuple, source: str,
             after = SOURCE_UNIT.match(src, m.end()).group(1) or ""
             if not after and RANGE_NEXT.match(src, m.end()):  # "2025—2027年": the unit after the range is its own
                 after = RANGE_UNIT.match(src, m.end()).group(1) or ""
-            fam_s, fam_a = _unit_family(after), _unit_family(unit)
-            if unit and fam_a is not None and fam_s is not None and fam_s != fam_a:
+            if not units_agree(unit, after):
                 continue
-            if unit and fam_a is not None and fam_s is None and after == "":
-                # "3年" against a bare "3": accept only when the source says the unit right after.
-                if fam_a in UNIT_REQUIRED:
-                    continue
             if not same_year_and_place(src, m.start(), m.end(), year, where):
                 continue
             source_window = window(src, m.start(), m.end(), policy.window, policy)
@@ -261,10 +271,23 @@ def figure_problems(sentence: str, cited_sources: list[str], known: str = "", *,
     return bad
 
 
+# A run of Chinese text (with the figures inside it: "538亿元") in a sentence of another language.
+CJK_SPAN = re.compile(r"[\u3000-\u9fff\uff00-\uffef][\u3000-\u9fff\uff00-\uffef\d.,%]*")
+
+
 def content_support(sentence: str, source: str) -> float:
     """Share of the sentence's content terms (stop words and citation markers out) that the source
-    holds: ``ingest.text.share``. Also imported from here by app/answer/quoting.py."""
-    return share(MARKER.sub("", sentence), source)
+    holds: ``ingest.text.share``. An English sentence's Chinese words count as whole spans, each
+    held only where the source has it whole: "retail业中小企业主 … requirement for startups" is not held
+    by the bigrams of 中小企业 (the model's own English around a copied fragment). Also imported from
+    here by app/answer/quoting.py."""
+    text = MARKER.sub("", sentence)
+    spans = CJK_SPAN.findall(text)
+    if not spans or detect_language(text) != "en":
+        return share(text, source)
+    latin = content_terms(CJK_SPAN.sub(" ", text))
+    held = len(latin & terms(source)) + sum(span in source for span in spans)
+    return held / (len(latin) + len(spans))
 
 
 def _label(sentence: str) -> str:

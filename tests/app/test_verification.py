@@ -1,6 +1,6 @@
 """Every sentence checked against the source it cites: figures in context, subjects, support."""
 
-from app.answer.verification import clean_links, figure_problems, verify_sentence
+from app.answer.verification import clean_links, content_support, figure_problems, verify_sentence
 
 SOURCES = ["城市试点：中央财政对省会城市等试点城市最高奖补1.5亿元，其他城市最高1亿元。财建〔2023〕117号。",
            "指南提出制定转型规划、组织落地实施、开展成效评估、推进迭代优化四个方面的路径。",
@@ -203,3 +203,28 @@ def test_a_regions_figure_given_for_a_province_is_caught():
               "西部地区（包括内蒙古、广西、重庆等省市区）将占据全国中小企业数字化转型市场约15%的份额。")
     assert figure_problems("报告里江苏省中小企业数字化转型的比例是约15%[1]。", [source])
     assert not figure_problems("到2030年东部地区将占约55%的份额[1]。", [source])
+
+
+def test_an_english_sentence_is_held_by_its_english_words_and_whole_chinese_spans():
+    """Over a Chinese source, the model's English around a copied Chinese fragment is not held by the
+    fragment's bigrams; an English sentence whose figures and names the source has whole still is."""
+    source = "正如一位零售业中小企业主所说：我们只需要客户关系管理和库存管理这两个功能，不需要整套ERP系统。"
+    invented = "The report mentions that retail业中小企业主 only need certain functions, which is a requirement for startups. [1]"
+    assert verify_sentence(invented, [source])[0] is None
+    saas = "2020年SaaS市场规模达538亿元，同比增长48.7%。"
+    assert verify_sentence("The SaaS market in 2020 was 538亿元, growing by 48.7%. [1]", [saas])[0] is not None
+    # a Chinese sentence and an English one with a Chinese term are judged as before
+    assert verify_sentence("零售业中小企业主只需要客户关系管理和库存管理两个功能[1]。", [source])[0] is not None
+    assert content_support("SMEs use small, fast, light and precise (小快轻准) solutions.",
+                           "SMEs use “small, fast, light and precise” (小快轻准) solutions.") == 1.0
+
+
+def test_an_english_magnitude_is_not_the_chinese_unit_with_the_same_digits():
+    funding = "资金来源：公司自筹1,560万元；其余约600万元计划申请专项补助。"
+    assert figure_problems("The company hopes to get about 600 million yuan from subsidies [1].", [funding]) == ["600 million"]
+    saas = "2020年SaaS市场规模达538亿元，同比增长48.7%。"
+    assert figure_problems("The SaaS market was 538 billion yuan in 2020 [1].", [saas]) == ["538 billion"]
+    # a Latin name beside the figure in both would have let the digits pass
+    mes = "MES系统一期预算600万元。"
+    assert figure_problems("The MES budget is 600 million [1].", [mes]) == ["600 million"]
+    assert figure_problems("The MES budget is 600万元 [1].", [mes]) == []

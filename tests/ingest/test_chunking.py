@@ -55,6 +55,10 @@ def test_pdf_lines_broken_mid_sentence_are_joined_and_pages_kept():
 def test_unwrap_keeps_list_items_apart():
     assert unwrap_lines("要点：\n- 第一点\n- 第二点") == "要点：\n- 第一点\n- 第二点"
     assert unwrap_lines("The plant installed\nsmart meters.") == "The plant installed smart meters."
+    # a sidebar's fields each keep their line; a figure after a wrapped line is not a list number
+    assert unwrap_lines("所属行业：机械设备\n当前价格(元)：82.42") == "所属行业：机械设备\n当前价格(元)：82.42"
+    assert unwrap_lines("预计一期总投资额约\n6.66 亿元；后续项目尚未约定。") == "预计一期总投资额约6.66 亿元；后续项目尚未约定。"
+    assert unwrap_lines("1-5 月光伏装机同比\n+24.4%，带动开工率提升") == "1-5 月光伏装机同比+24.4%，带动开工率提升"
 
 
 def test_index_text_puts_title_and_section_first():
