@@ -99,6 +99,12 @@ def test_a_sentence_leaning_on_the_one_before_carries_it():
                              "Not knowing how to transform has therefore become the key bottleneck.")
 
 
+def test_a_labelled_response_carries_the_problem_it_answers():
+    chunk = "1. 老旧设备改造难。约90台设备为2010年以前购置，没有通信接口。应对：优先加装外置采集盒；确实无法改造的，纳入2027年设备更新计划。"
+    units = select_evidence("应对：加装外置采集盒", [chunk], [""], None, None, token_budget=60, min_items=1, max_items=1)
+    assert units[0].text == "约90台设备为2010年以前购置，没有通信接口。应对：优先加装外置采集盒；"
+
+
 def test_filler_and_the_field_s_general_words_say_nothing_of_the_subject():
     from retrieval.evidence import word_share
     assert word_share("大家都在说“小快轻准”，这四个字到底指啥？", "采用“小快轻准”（小型化、快速化、轻量化、精准化）的方案",
