@@ -34,7 +34,7 @@ from typing import Callable
 import numpy as np
 
 from app.answer.conversation import Conversation
-from eval.judges import MARKER, keeps_scope, keeps_year, cited_numbers, fragments, marker_numbers, repeats, says_not_given, sentences, \
+from eval.judges import MARKER, keeps_ordinal, keeps_scope, keeps_year, cited_numbers, fragments, marker_numbers, repeats, says_not_given, sentences, \
     strip_markers, support, unsupported_figures
 from eval.matching import PointMatcher
 
@@ -173,11 +173,11 @@ def claim_matcher(matcher: PointMatcher) -> PointMatcher:
 def stated_claims(matcher: PointMatcher, claims: list[str], answer: str) -> list[str]:
     """The claims that one asserted sentence states: a claim is made in a sentence, so words
     gathered from several sentences (or numbers from citation markers) do not make one. Only words
-    and numbers decide (``claim_matcher``), with the claim's scope (``keeps_scope``) and the years
-    its figures are tied to (``keeps_year``)."""
+    and numbers decide (``claim_matcher``), with the claim's scope (``keeps_scope``), the years
+    its figures are tied to (``keeps_year``) and the phase or batch it is about (``keeps_ordinal``)."""
     found = []
     for claim in claims:
-        if any(m.matched and keeps_scope(claim, s) and keeps_year(claim, s)
+        if any(m.matched and keeps_scope(claim, s) and keeps_year(claim, s) and keeps_ordinal(claim, s)
                for s in asserted_sentences(answer) for m in matcher.match([claim], s)):
             found.append(claim)
     return found

@@ -485,3 +485,29 @@ def keeps_year(claim: str, sentence: str) -> bool:
         if spots and all(year_of(sentence, s.start(), s.end()) not in (None, year) for s in spots):
             return False
     return True
+
+
+# A phase, batch or stage by its number: "一期", "第三批", "phase 2", "second batch".
+ORDINAL = re.compile(r"第?\s*([一二三四五六七八九十]|\d+)\s*(期|批|阶段)|\b(phase|batch|stage)\s*(\d+)\b|"
+                     r"\b(first|second|third|fourth|fifth)\s+(phase|batch|stage)\b", re.I)
+_ORDINAL_NUMBER = {**{c: i for i, c in enumerate("一二三四五六七八九十", start=1)},
+                   **{w: i for i, w in enumerate(("first", "second", "third", "fourth", "fifth"), start=1)}}
+_ORDINAL_KIND = {"期": "phase", "阶段": "stage", "批": "batch"}
+
+
+def ordinals(text: str) -> set[tuple[str, int]]:
+    """(kind, number) for each phase, batch or stage a text names by its number."""
+    out = set()
+    for m in ORDINAL.finditer(text):
+        number, kind = next((a, b) for a, b in ((m.group(1), m.group(2)), (m.group(4), m.group(3)),
+                                                (m.group(5), m.group(6))) if a)
+        key = number.lower()
+        out.add((_ORDINAL_KIND.get(kind, kind.lower()), _ORDINAL_NUMBER.get(key) or int(key)))
+    return out
+
+
+def keeps_ordinal(claim: str, sentence: str) -> bool:
+    """A claim about one phase or batch ("MES一期2026年9月底前上线") is not made by a sentence about
+    another of the same kind ("2026年9月底前：MES二期上线")."""
+    stated = ordinals(sentence)
+    return all((kind, n) in stated or not any(k == kind for k, _ in stated) for kind, n in ordinals(claim))

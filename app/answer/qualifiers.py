@@ -5,6 +5,7 @@ restates? Word overlap cannot see what a small model bends most often:
 - a **part made the whole** ("4 of the 16 business scenarios" → "4 business scenarios");
 - a **limited scope made general** ("一些地方发布的通知要求……" → "企业必须……");
 - a **recommendation made binding** ("鼓励企业……" → "企业必须……");
+- a **reported figure made a forecast** ("农业最低，仅为10.5%" → "农业数字化渗透率预计为10.5%");
 - a **list given under a sibling** ("数字化基础、数字化管理……组成，其中包括设备联网率……" → "数字化管理主要考设备联网率");
 - an **organisation's name** the source does not give ("SASAC, the State Administration for Industry and Commerce").
 
@@ -47,6 +48,11 @@ OBLIGATION = re.compile(r"必须|务必|一定要|强制|必需|须|应当|不�
                         r"\bhave to\b|\bhas to\b|\bobliged\b", re.I)
 REQUIREMENT = re.compile(r"必须|务必|强制|必需|须|应当|应(?![用对急收答])|要求|规定|不得|严禁|\bmust\b|\bshall\b|\brequire|"
                          r"\bmandatory\b|\bshould\b|\bneed(?:s)? to\b|\bobliged\b", re.I)
+# A figure said to be expected, forecast or a target, not what was measured.
+# (Not "目标"/"target": a plan's figures are targets without saying so.)
+FORECAST = re.compile(r"预计|预测|预期|有望|将(?:会)?(?:达到|突破|提升|提高|超过|增长|保持|降至|下降)|"
+                      r"\b(?:expect(?:ed|s)?|forecasts?|projected|predict(?:ed|s)?|estimated to|"
+                      r"will (?:reach|rise|grow|exceed|hit|climb|fall))\b", re.I)
 # An organisation's name in English: three or more capitalised words ("State Administration for
 # Industry and Commerce"); its word pairs must mostly stand in the source.
 ORG_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:for|of|and|the|on|in)\s+)*[A-Z][a-z]+)*\s+"
@@ -121,6 +127,18 @@ def dropped_whole(sentence: str, source_sentence: str) -> str:
             part, whole = m.group("part"), m.group("whole")
             if part in numbers and whole not in numbers and not PART_WORDS.search(body):
                 return f"gives {part} without the whole it is part of (“{m.group(0)}”)"
+    return ""
+
+
+def made_forecast(sentence: str, source_sentence: str) -> str:
+    """A figure the source reports as measured (no forecast, expectation or target in its sentence)
+    given as expected or forecast."""
+    body = _body(sentence)
+    if not FORECAST.search(body) or FORECAST.search(source_sentence):
+        return ""
+    for m in NUMBER.finditer(body):
+        if not YEAR.fullmatch(m.group()) and re.search(rf"(?<![\d.]){re.escape(m.group())}(?![\d.])", source_sentence):
+            return f"gives {m.group()} as expected where its source reports it as measured"
     return ""
 
 
@@ -261,7 +279,8 @@ def qualifier_problem(sentence: str, source: str, known: str = "",
     problem = ""
     if matched:
         problem = dropped_whole(sentence, matched) or dropped_bound(sentence, matched) \
-            or widened_scope(sentence, matched) or misplaced_list(sentence, matched, source, policy)
+            or made_forecast(sentence, matched) or widened_scope(sentence, matched) \
+            or misplaced_list(sentence, matched, source, policy)
     # a run-on restates several source sentences: each clause that binds keeps its own source's scope
     for clause in re.split(r"[；;，,]", _body(sentence)) if not problem else ():
         own = restated_sentence(clause, source, policy) if REQUIREMENT.search(clause) else ""

@@ -21,7 +21,6 @@ from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER
                          split_clauses, split_units, strip_remote_content, tokenize, year_of, figure_clause,
                          figure_sentence, places)
 from app.answer.qualifiers import DEFAULT_QUALIFIER_POLICY, QualifierPolicy, qualifier_problem
-from ingest.language import detect_language
 from prompts import is_refusal
 
 
@@ -271,6 +270,8 @@ def figure_problems(sentence: str, cited_sources: list[str], known: str = "", *,
     return bad
 
 
+# English prose, however many Chinese words it quotes: its function words.
+ENGLISH_PROSE = re.compile(r"\b(?:the|of|and|to|that|is|are|was|were|may|with|for|in|on|by|as|such)\b", re.I)
 # A run of Chinese text (with the figures inside it: "538亿元") in a sentence of another language.
 CJK_SPAN = re.compile(r"[\u3000-\u9fff\uff00-\uffef][\u3000-\u9fff\uff00-\uffef\d.,%]*")
 
@@ -283,7 +284,7 @@ def content_support(sentence: str, source: str) -> float:
     here by app/answer/quoting.py."""
     text = MARKER.sub("", sentence)
     spans = CJK_SPAN.findall(text)
-    if not spans or detect_language(text) != "en":
+    if not spans or len(ENGLISH_PROSE.findall(text)) < 2:  # a Chinese sentence, or a title in English
         return share(text, source)
     latin = content_terms(CJK_SPAN.sub(" ", text))
     held = len(latin & terms(source)) + sum(span in source for span in spans)

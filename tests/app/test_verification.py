@@ -211,6 +211,11 @@ def test_an_english_sentence_is_held_by_its_english_words_and_whole_chinese_span
     source = "正如一位零售业中小企业主所说：我们只需要客户关系管理和库存管理这两个功能，不需要整套ERP系统。"
     invented = "The report mentions that retail业中小企业主 only need certain functions, which is a requirement for startups. [1]"
     assert verify_sentence(invented, [source])[0] is None
+    # more Chinese characters than English words: still English prose around a reworded fragment
+    survey = "初创期企业最关注的是生存问题，因此在数字化转型中最看重的是成本控制，主要需求集中在工商财税法等工具和代记账等初级管理类SaaS产品上。"
+    mixed = ("The report mentions that some startup companies may need to consider the cost of using certain SaaS "
+             "products, such as工商财税法和代记账等初级管理类SaaS产品. [1]")
+    assert verify_sentence(mixed, [survey])[0] is None
     saas = "2020年SaaS市场规模达538亿元，同比增长48.7%。"
     assert verify_sentence("The SaaS market in 2020 was 538亿元, growing by 48.7%. [1]", [saas])[0] is not None
     # a Chinese sentence and an English one with a Chinese term are judged as before

@@ -200,3 +200,14 @@ def test_a_claim_tying_a_figure_to_one_year_is_not_made_by_a_sentence_tying_it_t
     assert not keeps_year("2025年达到3万亿元", source)  # the quote gives 3万亿 for 2030
     assert keeps_year("2025年达到3万亿元", "报告预计2025年市场规模将达到3万亿元。")
     assert keeps_year("2030年达到3万亿元", source) and keeps_year("市场规模3万亿元", source)
+
+
+def test_a_claim_about_one_phase_is_not_made_by_a_sentence_about_another():
+    from eval.judges import keeps_ordinal, ordinals
+
+    assert ordinals("MES一期2026年9月底前上线；第三批试点城市；phase 2 and the second batch") == {
+        ("phase", 1), ("batch", 3), ("phase", 2), ("batch", 2)}
+    assert not keeps_ordinal("MES一期2026年9月底前上线", "2026年9月底前：MES二期（装配车间）上线，质量追溯系统上线；")
+    assert keeps_ordinal("MES一期2026年9月底前上线", "2026年9月底前：MES一期上线。")
+    assert keeps_ordinal("MES一期2026年9月底前上线", "2026年9月底前MES上线。")  # names no phase: the words decide
+    assert not keeps_ordinal("the second batch covers 34 cities", "The third batch covers about 34 cities.")

@@ -21,6 +21,9 @@ ISSUERS = ("The Implementation Guidelines for Digital Transformation of Manufact
 SMART_FACTORIES = "截至2025年2月：基础级智能工厂3万余家；先进级智能工厂1200余家；卓越级智能工厂230余家。"
 CITY_CAP = "中央财政对试点城市给予定额奖补，省会城市最高1.5亿元，其他城市最高1亿元。"
 ENCOURAGED = "鼓励有条件的中小企业开展数字化改造，推动“上云用数赋智”。"
+# the user-documents set (the April 2025 survey): a measured share, and a forecast of the market
+PENETRATION = "从渗透率来看，服务业数字化渗透率最高，达到44.7%，制造业次之，为24.0%，农业最低，仅为10.5%。"
+MARKET = "从总量上看，预计到2025年，我国中小企业数字化转型市场规模将突破1万亿元，到2030年有望达到3万亿元。"
 
 TIERS = ("据智能工厂梯度培育通知的转载文本和相关新闻报道：基础级：企业自主建设、自我评价，重点是数字化改造和网络连接。"
          "先进级：须已自评为基础级，由省级部门认定，重点是数字化转型和网络化协同。卓越级：由国家层面组织，申报企业原则上应已是"
@@ -43,6 +46,9 @@ MISREADINGS = [
     ("an approximation made exact", SMART_FACTORIES, "先进级智能工厂有1200家[1]。", "as exact"),
     ("a cap made an amount", CITY_CAP, "省会城市可获得1.5亿元奖补[1]。", "as exact"),
     ("a recommendation made binding", ENCOURAGED, "中小企业必须开展数字化改造[1]。", "binding"),
+    # held-out user documents: asked for agriculture's expected rate in 2025 (not given), the lead
+    # gave the measured 2022 rate as the expectation
+    ("a measured figure made a forecast", PENETRATION, "报告中农业数字化渗透率预计为10.5%。[3]", "as expected"),
     ("one document's words given as another's", SME_GUIDE,
      "《制造业企业数字化转型实施指南》对中小企业提出的要求包括鼓励中小企业使用即时通讯、远程协作和项目管理等数字化应用[1]。",
      "《制造业企业数字化转型实施指南》"),
@@ -77,6 +83,8 @@ HONEST = [
     (SMART_FACTORIES, "先进级智能工厂已超过1200家[1]。"),
     (CITY_CAP, "省会城市最高可获得1.5亿元奖补[1]。"),
     (ENCOURAGED, "国家鼓励有条件的中小企业开展数字化改造[1]。"),
+    (PENETRATION, "报告中农业数字化渗透率最低，仅为10.5%[1]。"),
+    (MARKET, "预计到2030年，中小企业数字化转型市场规模有望达到3万亿元[1]。"),
     (SME_GUIDE, "《中小企业数字化转型指南》鼓励中小企业使用即时通讯、远程协作和项目管理等数字化应用[1]。"),
     (TIERS, "卓越级由国家层面组织，申报企业原则上应已是先进级；一些地方还要求达到CMMM三级及以上[1]。"),
     (TIERS, "申报卓越级智能工厂的基本条件：由国家层面组织，申报企业原则上应已是先进级[1]。"),
