@@ -185,3 +185,22 @@ def test_revenue_and_profit_asks_are_asks_for_an_amount_a_table_row_in_money_sta
     assert states_kind("营业收入(百万元) 746 1,567 3,684", "amount")
     assert not states_kind("主要财务指标：价值评估(倍)：P/B；2021：12.44", "amount")
     assert not states_kind("客户包括通威、京运通、美科及建湖周边电池企业。", "amount")
+
+
+def test_a_figure_for_a_named_bank_or_algorithm_needs_that_name_and_the_titles_words_name_no_subject():
+    """Held-out user documents (second set): the group's total credit is no answer to one bank's
+    line, SM2's key length is not RSA's, and a rice standard's sentences do not answer a protein
+    figure because the question names the standard."""
+    from app.answer.composition import holds_figure_subject, named_subjects
+
+    assert named_subjects("他们在兴业银行盐城分行的授信，SM2和MES") == {"兴业银行", "SM2", "MES"}
+    total = "截至2023年3月末，发行人各类授信额度总额达372.53亿元，其中已使用额度252.06亿元。"
+    assert not holds_figure_subject(total, "农业银行给他们批了多少授信额度？", P, title="盐城高新区投资集团募集说明书")
+    row = "序号：3；金融机构名称：兴业银行盐城分行；授信总额：302,600.00"
+    assert holds_figure_subject(row, "兴业银行给这家公司的授信一共多少？", P, title="盐城高新区投资集团募集说明书")
+    sm2 = "一种椭圆曲线公钥密码算法，其密钥长度为256比特。"
+    assert not holds_figure_subject(sm2, "What minimum RSA key length does the e-seal spec require?", P,
+                                    translated="电子签章规范要求的RSA最小密钥长度是多少？", title="安全电子签章密码技术规范")
+    grading = "质量指标见表1，其中碎米、加工精度为定等指标。"
+    assert not holds_figure_subject(grading, "射阳大米的地方标准对蛋白质含量有没有具体要求？要达到多少？", P,
+                                    title="DB32T1580-2019_地理标志产品_射阳大米")
