@@ -75,6 +75,10 @@ def table_cells(line: str) -> list[str]:
     return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
 
 
+# A table's unit stated on the line above it: "单位：万元", "（单位：亿元）", "Unit: RMB 10,000".
+TABLE_UNIT = re.compile(r"单位[：:]\s*[^\s|，。；）)]{1,8}|\bunits?:\s*[A-Za-z0-9 ,%]{1,20}", re.I)
+
+
 def row_with_header(header: list[str], cells: list[str]) -> str:
     """A table row as one unit that names each cell's column ("年份：2021；评级机构：联合资信评估有限公司"):
     alone, a row of figures does not say which figure is which."""
@@ -89,13 +93,17 @@ def marked_units(text: str, min_chars: int = MIN_UNIT_CHARS) -> list[tuple[str, 
     units = []
     lines = strip_remote_content(FAKE_TURN.sub("\n", text)).split("\n")
     header: list[str] = []
+    unit_note = ""  # the table's unit, given on the line above it ("单位：万元")
     for line_no, line in enumerate(lines):
         if line.startswith("|") and (header or line_no + 1 < len(lines) and TABLE_RULE.match(lines[line_no + 1])):
-            # a Markdown table (ingest/tables.py): the header row is said with every row, not alone
+            # a Markdown table (ingest/tables.py): the header row is said with every row, not alone,
+            # and so is its unit: "授信总额：302,600.00" alone does not say 万元
             if not header:
                 header = table_cells(line)
+                above = TABLE_UNIT.search(lines[line_no - 1]) if line_no else None
+                unit_note = f"（{above.group(0)}）" if above else ""
             elif not TABLE_RULE.match(line) and not ADDRESSED_TO_MODEL.search(line):
-                units.append((row_with_header(header, table_cells(line)), -1, line_no))
+                units.append((row_with_header(header, table_cells(line)) + unit_note, -1, line_no))
             continue
         header = []
         item = line_no if LIST_MARK.match(line) else -1

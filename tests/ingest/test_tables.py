@@ -250,3 +250,12 @@ def test_html_table_becomes_a_markdown_table_and_a_layout_table_stays_text(tmp_p
     assert rows == ["| 金融机构 | 授信总额 | 剩余额度 |", "| --- | --- | --- |", "| 渤海银行 | 98,000.00 | 98,000.00 |",
                     "| 合计 | 合计 | 98,000.00 |"]
     assert text.index("## 表1 银行授信") < text.index("| 金融机构") and "布局表格里的一段文字，只有一列。" in text
+
+
+def test_a_table_row_unit_carries_the_unit_stated_above_the_table():
+    from ingest.text import split_units
+
+    text = ("表7-2：截至2023年3月末发行人授信及使用情况\n单位：万元\n| 序号 | 金融机构名称 | 授信总额 |\n| --- | --- | --- |\n"
+            "| 3 | 兴业银行盐城分行 | 302,600.00 |")
+    assert split_units(text)[-1] == "序号：3；金融机构名称：兴业银行盐城分行；授信总额：302,600.00（单位：万元）"
+    assert split_units("| 设备 | 周期 |\n| --- | --- |\n| 注塑机 | 每班 |") == ["设备：注塑机；周期：每班"]
