@@ -179,15 +179,18 @@ def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str
     documents: 4 of 5 such questions got the neighbouring figure). Words of the document's ``title``
     name the document, not the subject: they are not asked of the unit ("射阳大米…蛋白质含量" is not
     answered by any sentence of the rice standard). An English ask over Chinese units names its
-    subject in ``translated``, the ask in the units' language."""
-    source = ask if figure_subject(ask) else (translated if translated and figure_subject(translated) else "")
-    if not source:
-        return True
-    held = f"{title} {context} {unit}"
-    if any(name not in held for name in named_subjects(source) - named_subjects(title)):
-        return False
-    words = {w for w in figure_subject(source) if w not in title}
-    return len(words) < 2 or share(words, f"{context} {unit}", substring=True) >= policy.figure_subject_share
+    subject in ``translated``, the ask in the units' language, more loosely: the model's translation
+    keeps English words and varies the rest ("钻石线" for 金刚线)."""
+    if figure_subject(ask):
+        held = f"{title} {context} {unit}"
+        if any(name not in held for name in named_subjects(ask) - named_subjects(title)):
+            return False
+        words = {w for w in figure_subject(ask) if w not in title}
+        return len(words) < 2 or share(words, f"{context} {unit}", substring=True) >= policy.figure_subject_share
+    # a translation's words are the model's and keep English ones ("Debon Securities note"): the title
+    # may name part of its subject, and no name is required of the unit
+    words = figure_subject(translated) if translated and NUMBER_ASK.search(ask) else set()
+    return len(words) < 2 or share(words, f"{title} {context} {unit}", substring=True) >= policy.figure_subject_share
 
 
 def holds_figure_asked(unit: str, ask: str) -> bool:

@@ -199,8 +199,8 @@ def test_a_figure_for_a_named_bank_or_algorithm_needs_that_name_and_the_titles_w
     row = "序号：3；金融机构名称：兴业银行盐城分行；授信总额：302,600.00"
     assert holds_figure_subject(row, "兴业银行给这家公司的授信一共多少？", P, title="盐城高新区投资集团募集说明书")
     sm2 = "一种椭圆曲线公钥密码算法，其密钥长度为256比特。"
-    assert not holds_figure_subject(sm2, "What minimum RSA key length does the e-seal spec require?", P,
-                                    translated="电子签章规范要求的RSA最小密钥长度是多少？", title="安全电子签章密码技术规范")
+    assert not holds_figure_subject(sm2, "电子签章规范要求的RSA密钥长度最少是多少？", P, title="安全电子签章密码技术规范")
+    assert holds_figure_subject(f"SM2：{sm2}", "电子签章规范要求的SM2密钥长度是多少？", P, title="安全电子签章密码技术规范")
     grading = "质量指标见表1，其中碎米、加工精度为定等指标。"
     assert not holds_figure_subject(grading, "射阳大米的地方标准对蛋白质含量有没有具体要求？要达到多少？", P,
                                     title="DB32T1580-2019_地理标志产品_射阳大米")
