@@ -18,7 +18,7 @@ from app.answer.parts import QuestionPart
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
 from ingest.language import detect_language
-from ingest.text import (FIGURE, YEAR, char_share, content_terms, content_words, places, share, split_sentences,
+from ingest.text import (FIGURE, YEAR, char_share, content_terms, places, share, split_sentences, tokenize,
                          year_of)
 from retrieval.evidence import EvidenceUnit, specific_words
 
@@ -165,9 +165,15 @@ ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])")
 ORGANISATION = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:银行|证券|保险|集团|有限公司|研究院|协会)$")
 
 
+ORGANISATION_KIND = re.compile(r"^(?:银行|证券|保险|集团|有限公司|研究院|协会)$")
+
+
 def named_subjects(text: str) -> set[str]:
-    """The acronyms and organisations (a word of jieba's ending like one: "农业银行") a text names."""
-    return set(ACRONYM.findall(text)) | {w for w in content_words(text) if ORGANISATION.match(w)}
+    """The acronyms and organisations a text names: a word of jieba's ending like one ("农业银行"), or
+    a name followed by the kind jieba cut off ("渤海" + "银行")."""
+    words = [w for w in tokenize(text, search=False)]
+    joined = {a + b for a, b in zip(words, words[1:]) if ORGANISATION_KIND.match(b) and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", a)}
+    return set(ACRONYM.findall(text)) | {w for w in words if ORGANISATION.match(w)} | joined
 
 
 def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str = "", translated: str = "",
