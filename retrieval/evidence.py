@@ -47,8 +47,8 @@ POINTER = re.compile(r"^(?:具体(?:做法|内容)?)?(?:详)?见[“\"《「]|^(
 
 
 # A unit that leans on the sentence before it: a pronoun or connective opening it, "therefore"
-# early on ("不会转 has therefore become the key bottleneck"), or a label saying it responds to it.
-# A response or a cause labelled as such ("应对：优先加装外置采集盒") answers the sentence before it.
+# early on ("不会转 has therefore become the key bottleneck"), or a label saying it responds to it
+# ("应对：优先加装外置采集盒" answers the problem stated before it).
 ANAPHORA = re.compile(r"^(?:they|this|these|those|it|its|their|such|thus|hence|however|as a result|in their view)\b|"
                       r"^.{0,60}\btherefore\b|^(?:因此|所以|因而|但是?|然而|不过|这(?:些|种|一|个|样)?|该|其|他们|它们|对此|为此|上述)|"
                       r"^(?:应对|对策|措施|解决办法|原因)[：:]|^(?:response|mitigation|measures?|cause)\s*:",

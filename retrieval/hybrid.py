@@ -200,14 +200,15 @@ class HybridRetriever:
         """Every wording's dense and lexical lists fused, each wording ranking the chunks in its own
         language (and those of a language no wording is in): an English wording's lists over Chinese
         chunks are noise (tables and disclaimers) that would outvote the translation's."""
-        worded = {detect_language(w) for w in wordings} if len(wordings) > 1 else set()
+        langs = [detect_language(w) for w in wordings]
+        worded = set(langs) if len(wordings) > 1 else set()
 
-        def own(wording: str, chunk_id: str) -> bool:
+        def own(lang: str, chunk_id: str) -> bool:
             chunk_lang = known[chunk_id].metadata.get("lang") if chunk_id in known else None
-            return not worded or chunk_lang not in worded or chunk_lang == detect_language(wording)
+            return not worded or chunk_lang not in worded or chunk_lang == lang
 
-        return reciprocal_rank_fusion([[c.id for c, _ in f.dense if own(w, c.id)] for w, f in zip(wordings, found)] +
-                                      [[i for i, _ in f.lexical if own(w, i)] for w, f in zip(wordings, found)],
+        return reciprocal_rank_fusion([[c.id for c, _ in f.dense if own(lang, c.id)] for lang, f in zip(langs, found)] +
+                                      [[i for i, _ in f.lexical if own(lang, i)] for lang, f in zip(langs, found)],
                                       k=self.config.rrf_k)
 
     def _search_wording(self, wording: str, doc_ids: Collection[str] | None) -> "_Found":

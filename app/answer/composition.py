@@ -162,17 +162,17 @@ def figure_subject(ask: str) -> set[str]:
 # Names a figure may be asked for: an acronym ("RSA", "SM2", "MES") or an organisation ("农业银行",
 # "兴业银行盐城分行"). Another one's figure is no answer, however much else the sentence shares.
 ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Z0-9]{1,7}(?![A-Za-z])")
-ORGANISATION = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:银行|证券|保险|集团|有限公司|研究院|协会)$")
-
-
-ORGANISATION_KIND = re.compile(r"^(?:银行|证券|保险|集团|有限公司|研究院|协会)$")
+_ORGANISATION_KINDS = r"(?:银行|证券|保险|集团|有限公司|研究院|协会)"
+ORGANISATION_KIND = re.compile(rf"^{_ORGANISATION_KINDS}$")
+ORGANISATION = re.compile(rf"^[\u4e00-\u9fff]{{2,8}}{_ORGANISATION_KINDS}$")
+NAME_PART = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 
 
 def named_subjects(text: str) -> set[str]:
     """The acronyms and organisations a text names: a word of jieba's ending like one ("农业银行"), or
     a name followed by the kind jieba cut off ("渤海" + "银行")."""
-    words = [w for w in tokenize(text, search=False)]
-    joined = {a + b for a, b in zip(words, words[1:]) if ORGANISATION_KIND.match(b) and re.fullmatch(r"[\u4e00-\u9fff]{2,6}", a)}
+    words = tokenize(text, search=False)
+    joined = {a + b for a, b in zip(words, words[1:]) if ORGANISATION_KIND.match(b) and NAME_PART.match(a)}
     return set(ACRONYM.findall(text)) | {w for w in words if ORGANISATION.match(w)} | joined
 
 
@@ -187,11 +187,12 @@ def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str
     answered by any sentence of the rice standard). An English ask over Chinese units names its
     subject in ``translated``, the ask in the units' language, more loosely: the model's translation
     keeps English words and varies the rest ("钻石线" for 金刚线)."""
-    if figure_subject(ask):
+    asked = figure_subject(ask)
+    if asked:
         held = f"{title} {context} {unit}"
         if any(name not in held for name in named_subjects(ask) - named_subjects(title)):
             return False
-        words = {w for w in figure_subject(ask) if w not in title}
+        words = {w for w in asked if w not in title}
         return len(words) < 2 or share(words, f"{context} {unit}", substring=True) >= policy.figure_subject_share
     # a translation's words are the model's and keep English ones ("Debon Securities note"): the title
     # may name part of its subject, and no name is required of the unit
