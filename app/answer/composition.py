@@ -177,26 +177,35 @@ def named_subjects(text: str) -> set[str]:
 
 
 def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str = "", translated: str = "",
-                         title: str = "") -> bool:
+                         title: str = "", leans_on: str = "", names_kept_by: str = "") -> bool:
     """A figure asked about a subject is answered only by a unit that names most of that subject (in
     its own words or its ``context``: its section, the clause it continues), and every acronym or
     organisation the ask names: a national share is no answer to a province's, a customer named in
     a list is not the one whose revenue is asked, SM2's key length is not RSA's (held-out user
     documents: 4 of 5 such questions got the neighbouring figure). Words of the document's ``title``
     name the document, not the subject: they are not asked of the unit ("射阳大米…蛋白质含量" is not
-    answered by any sentence of the rice standard). An English ask over Chinese units names its
-    subject in ``translated``, the ask in the units' language, more loosely: the model's translation
-    keeps English words and varies the rest ("钻石线" for 金刚线)."""
-    asked = figure_subject(ask)
+    answered by any sentence of the rice standard). An ask that ``leans_on`` the one before it ("…蛋白质
+    含量有没有具体要求？要达到多少？") asks its figure of that one's subject.
+
+    An English ask over Chinese units names its subject in ``translated``, the ask in the units'
+    language, more loosely: the model's translation keeps English words and varies the rest ("钻石线"
+    for 金刚线). Its names are asked of the unit only where ``names_kept_by``, the question's
+    translation, keeps them as written ("渤海银行", "RSA"; not "MIIT", which Chinese text writes 工信部)."""
+    if not NUMBER_ASK.search(ask):
+        return True
+    subject = f"{leans_on} {ask}"
+    names = named_subjects(subject) - named_subjects(title)
+    if detect_language(ask) != "zh" and names_kept_by:
+        names = {n for n in names if n in names_kept_by}
+    if any(name not in f"{title} {context} {unit}" for name in names):
+        return False
+    asked = figure_subject(subject)
     if asked:
-        held = f"{title} {context} {unit}"
-        if any(name not in held for name in named_subjects(ask) - named_subjects(title)):
-            return False
         words = {w for w in asked if w not in title}
         return len(words) < 2 or share(words, f"{context} {unit}", substring=True) >= policy.figure_subject_share
     # a translation's words are the model's and keep English ones ("Debon Securities note"): the title
-    # may name part of its subject, and no name is required of the unit
-    words = figure_subject(translated) if translated and NUMBER_ASK.search(ask) else set()
+    # may name part of its subject
+    words = figure_subject(translated) if translated else set()
     return len(words) < 2 or share(words, f"{title} {context} {unit}", substring=True) >= policy.figure_subject_share
 
 
@@ -218,14 +227,15 @@ def holds_figure_asked(unit: str, ask: str) -> bool:
 
 
 def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: AnswerPolicy, before: str = "",
-                 title: str = "", translated: str = "") -> bool:
+                 title: str = "", translated: str = "", question_translated: str = "") -> bool:
     """The unit speaks of the ask's subject (as its subject, not one item of another's list; for a
     figure, most of it, or its document's title, its section or the clause it continues does:
     "…设备联网率达到60%；到2026年底达到80%"; "高测股份" is named by the broker note's title), and
     holds the kind of fact it asks for (or says the sources do not give it)."""
     named = about(subject, unit, policy) and not only_an_item(unit.text, part.text) \
         and not about_another_document(unit.text, subject) \
-        and holds_figure_subject(unit.text, part.text, policy, f"{unit.section} {before}", translated, title) \
+        and holds_figure_subject(unit.text, part.text, policy, f"{unit.section} {before}", translated, title,
+                                 part.leans_on, question_translated) \
         and holds_figure_asked(f"{before}{unit.text}", part.text)
     return named and (not part.kinds or any(states_kind(unit.text, k) for k in part.kinds)
                       or bool(NOT_GIVEN.search(unit.text)))
@@ -245,11 +255,12 @@ def continued(units: list[EvidenceUnit]) -> dict[int, str]:
 
 def units_for_part(part: QuestionPart, units: list[EvidenceUnit], subject: str, policy: AnswerPolicy,
                    before: dict[int, str] | None = None, titles: list[str] | None = None,
-                   translated: str = "") -> list[EvidenceUnit]:
+                   translated: str = "", question_translated: str = "") -> list[EvidenceUnit]:
     """The evidence that answers one ask, best first, within the body's size."""
     before = before or {}
     fitting = [u for u in units if not no_answer(u.text)
-               and answers_part(u, part, subject, policy, before.get(id(u), ""), title_of(u, titles), translated)]
+               and answers_part(u, part, subject, policy, before.get(id(u), ""), title_of(u, titles), translated,
+                                question_translated)]
     first: list[EvidenceUnit] = []
     if "list" in part.shapes:  # "what are the five levels / the 2027 targets": a list answers it, whole
         # the most relevant list, not the fullest: "哪几方面能力" is answered by the four aims, not by a
@@ -290,11 +301,11 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
         if i in skip:
             continue
         for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy, before, titles,
-                                whole):
+                                whole, translated):
             used.add(id(u))
             answers = {j for j, other in enumerate(parts) if j not in skip
                        and answers_part(u, other, subjects[j], policy, before.get(id(u), ""), title_of(u, titles),
-                                        whole)}
+                                        whole, translated)}
             lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars, policy.body_chars), [u.source_index + 1], i, answers | {i}))
     return distinct(lines, policy)
 

@@ -113,8 +113,11 @@ FIGURE_ASK = re.compile(
 
 # A question asking for a number itself ("比例是多少", "how many"): the answer holds one. "从哪几个方面"
 # asks which ones (a list), not how many.
-NUMBER_ASK = re.compile(r"多少|(?<!哪)几[个家项成年倍]|多大|多高|多快|百分之几|\bhow (?:much|many|large|big|high|fast)\b|"
-                        r"\bwhat (?:\w+ )?(?:share|percentage|proportion|rate)\b", re.I)
+NUMBER_ASK = re.compile(r"多少|(?<!哪)几[个家项成年倍]|多大|多高|多快|多长|百分之几|\bhow (?:much|many|large|big|high|fast|long)\b|"
+                        r"\bwhat (?:\w+ )?(?:share|percentage|proportion|rate)\b|"
+                        # "what minimum RSA key length", "what's the size of …", "what tasting score"
+                        r"\bwhat(?:'s| is| are)?(?: the)? (?:[\w-]+ ){0,3}?(?:size|length|amount|score|minimum|maximum|limit|"
+                        r"threshold|total)\b", re.I)
 
 
 def years_not_given(question: str, source_texts: list[str]) -> list[str]:

@@ -40,16 +40,30 @@ SHAPES: dict[str, re.Pattern] = {
 }
 
 
+# An ask that points back to the one before it: "how much of it has the company drawn", "它要达到多少".
+POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those)\b|它|其|该|这|那", re.I)
+
+
 @dataclass(frozen=True)
 class QuestionPart:
     text: str  # the ask in the user's words (the question itself when it is one ask)
     kinds: tuple[str, ...] = ()  # kinds of fact it asks for (amount, date, count …)
     shapes: tuple[str, ...] = ()  # what it wants: definition, list, how_to, role, comparison, yes_no
+    # the ask before, when this one leans on it for its subject: it names none of its own ("…蛋白质含量
+    # 有没有具体要求？要达到多少？") or points back to it ("the 渤海银行 credit line, and how much of it…")
+    leans_on: str = ""
 
 
-def part_of(text: str) -> QuestionPart:
+def part_of(text: str, leans_on: str = "") -> QuestionPart:
     text = text.strip()
-    return QuestionPart(text, tuple(asked_kinds(text)), tuple(k for k, p in SHAPES.items() if p.search(text)))
+    return QuestionPart(text, tuple(asked_kinds(text)), tuple(k for k, p in SHAPES.items() if p.search(text)),
+                        leans_on.strip())
+
+
+def leans_on_previous(ask: str, min_words: int = 2) -> bool:
+    """Does the ask take its subject from the ask before it: it points back, or names fewer than
+    ``min_words`` words besides its question words ("要达到多少？")?"""
+    return bool(POINTS_BACK.search(ask)) or len(content_words(INTERROGATIVE.sub(" ", ask))) < min_words
 
 
 def _pieces(question: str) -> list[str]:
@@ -85,4 +99,5 @@ def split_parts(question: str, min_chars: int = 4) -> list[QuestionPart]:
             merged[-1] = f"{merged[-1]}{ask}"
         else:
             merged.append(ask)
-    return [part_of(a) for a in merged] or [part_of(question)]
+    return [part_of(a, merged[i - 1] if i and leans_on_previous(a) else "") for i, a in enumerate(merged)] \
+        or [part_of(question)]

@@ -81,8 +81,17 @@ TABLE_UNIT = re.compile(r"单位[：:]\s*[^\s|，。；）)]{1,8}|\bunits?:\s*[A
 
 def row_with_header(header: list[str], cells: list[str]) -> str:
     """A table row as one unit that names each cell's column ("年份：2021；评级机构：联合资信评估有限公司"):
-    alone, a row of figures does not say which figure is which."""
-    return "；".join(f"{h}：{c}" if h and h != c else c for h, c in zip(header, cells) if c)
+    alone, a row of figures does not say which figure is which. Columns under one merged header cell
+    (the header repeats: "等级 | 等级") are one label, each distinct cell once: "碎米 其中：小碎米含量/% ≤",
+    "品尝评分值/分 ≥" (not "等级：品尝评分值/分 ≥；等级：品尝评分值/分 ≥")."""
+    said: list[tuple[str, list[str]]] = []  # (header, its cells), merged columns together
+    for h, c in zip(header, cells):
+        if said and h and h == said[-1][0]:
+            if c and c not in said[-1][1]:
+                said[-1][1].append(c)
+        else:
+            said.append((h, [c] if c else []))
+    return "；".join(f"{h}：{' '.join(c)}" if h and c != [h] else " ".join(c) for h, c in said if c)
 
 
 def marked_units(text: str, min_chars: int = MIN_UNIT_CHARS) -> list[tuple[str, int, int]]:

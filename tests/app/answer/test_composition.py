@@ -204,3 +204,37 @@ def test_a_figure_for_a_named_bank_or_algorithm_needs_that_name_and_the_titles_w
     grading = "质量指标见表1，其中碎米、加工精度为定等指标。"
     assert not holds_figure_subject(grading, "射阳大米的地方标准对蛋白质含量有没有具体要求？要达到多少？", P,
                                     title="DB32T1580-2019_地理标志产品_射阳大米")
+
+
+def test_an_ask_that_leans_on_the_one_before_asks_its_figure_of_that_subject():
+    """"…蛋白质含量有没有具体要求？要达到多少？": the second ask names no subject of its own, so a rice
+    standard's grading sentence does not answer it; "the 渤海银行 credit line, and how much of it has
+    the company drawn" asks the drawn amount of that bank's line, not another bank's row."""
+    from app.answer.composition import compose_body
+    from app.answer.parts import split_parts
+
+    protein = split_parts("射阳大米的地方标准对蛋白质含量有没有具体要求？要达到多少？")
+    assert [p.leans_on for p in protein] == ["", "射阳大米的地方标准对蛋白质含量有没有具体要求？"]
+    assert [p.leans_on for p in split_parts("数字化转型是什么？对小微企业有什么好处？")] == ["", ""]
+    grading = EvidenceUnit(0, 0, "碎米总量：特级 2.5；一级 5.0；二级 7.5（%，不大于）", "")
+    assert compose_body(protein[1:], [grading], "要达到多少？", P, titles=["DB32T1580-2019_地理标志产品_射阳大米"]) == []
+
+    question = "What's the size of the 渤海银行 (China Bohai Bank) credit line, and how much of it has the company drawn so far?"
+    translated = "渤海银行的授信额度有多大，公司目前已使用了多少？"
+    rows = [EvidenceUnit(0, i, f"序号：{i}；金融机构名称：{bank}；授信总额：{total}；已使用情况：{used}（单位：万元）", "")
+            for i, (bank, total, used) in enumerate([("杭州银行", "109,000.00", "32,690.00"),
+                                                       ("渤海银行", "98,000.00", "20,000.00")])]
+    body = compose_body(split_parts(question), rows, question, P, translated=translated)
+    assert [line.unit for line in body] == [rows[1]]
+
+
+def test_an_english_ask_needs_the_names_its_translation_keeps():
+    """RSA stays RSA in a Chinese standard, so SM2's key length is no answer to it; MIIT is written
+    工信部 there, so a Chinese sentence need not say "MIIT"."""
+    from app.answer.composition import holds_figure_subject
+
+    sm2 = "一种椭圆曲线公钥密码算法，其密钥长度为256比特。"
+    assert not holds_figure_subject(sm2, "What minimum RSA key length does the e-seal spec require?", P,
+                                    names_kept_by="电子签章规范要求的RSA密钥最小长度是多少？")
+    assert holds_figure_subject("工信部遴选了100个试点城市。", "How many cities did MIIT select?", P,
+                                names_kept_by="工信部遴选了多少个城市？")
