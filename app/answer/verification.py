@@ -47,6 +47,10 @@ class VerificationPolicy:
     empty_value_chars: int = 200  # only a line shorter than this that ends in "is ." is a statement with its value missing
     header_min_chars: int = 4  # a shorter line inside a source's header ("政策") is not a copied header
     title_min_chars: int = 6  # a source title at least this long opening a sentence is a copied header line
+    # a clause of this many content terms is judged on its own for words only its source's header holds
+    # (the held-out lead "小微企业数字化转型可以从预算紧的小厂开始，评估…" took its first clause from a guide's
+    # title and the rest from the text); a shorter one ("据报道") says too little to judge
+    header_clause_terms: int = 4
     reason_items: int = 4  # list items named in a removal's reason: enough to see what was invented
     premises: PremisePolicy = DEFAULT_PREMISE_POLICY  # when a sentence merely repeats the user's claim (app.answer.premises)
     qualifiers: QualifierPolicy = DEFAULT_QUALIFIER_POLICY  # scope, quantity, modality, subject (app.answer.qualifiers)
@@ -465,11 +469,33 @@ def _screened_out(sentence: str, check: SentenceCheck, sources: list[str], known
     return True
 
 
+# Where a sentence's clauses end.
+CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
+# A title the sentence names in 《》: the document, named, not a claim taken from its header.
+NAMED_TITLE = re.compile(r"《[^》]{1,60}》")
+
+
+def borrows_header(sentence: str, source: str, policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) -> bool:
+    """Does a clause of the sentence stand on the source's header line (its document's title and
+    section, "[1] 小微制造企业数字化第一步：预算紧的小厂从哪里入手 (…)") and not on its text? A title
+    names a document; it states nothing, and a clause made of it ("可以从预算紧的小厂开始") bends it
+    into a claim. A title named in 《》 is the document named, and is left out."""
+    first, _, text = source.partition("\n")
+    if not text.strip() or not re.match(r"\s*\[\d+\]", first):
+        return False
+    for clause in CLAUSE_END.split(NAMED_TITLE.sub(" ", MARKER.sub("", sentence))):
+        if len(content_terms(clause)) >= policy.header_clause_terms \
+                and content_support(clause, text) < policy.min_support <= content_support(clause, source):
+            return True
+    return False
+
+
 def _holds(sentence: str, src: str, score: float, floor: float, known: str, policy: VerificationPolicy) -> bool:
     """The source holds the sentence: enough of its terms, its label, its figures in context, its
-    list items, and no denial of what it states."""
+    list items, no clause that only its header holds, and no denial of what it states."""
     label = _label(sentence)
     return score >= floor and (not label or label_supported(label, src, sentence, policy)) \
+        and not borrows_header(sentence, src, policy) \
         and not figure_problems(sentence, [src], known, policy=policy) and not unsupported_items(sentence, src, policy) \
         and not drops_denial(sentence, src, policy) and not qualifier_problem(sentence, src, known, policy.qualifiers)
 
@@ -509,6 +535,8 @@ def _removal_reason(sentence: str, check: SentenceCheck, sources: list[str], kno
         return f"the cited source does not speak of “{label}”"
     if any(drops_denial(sentence, src, policy) for src in (cited_sources or sources)):
         return "states as given what its source says is not given"
+    if all(borrows_header(sentence, src, policy) for src in (cited_sources or sources)):
+        return "a clause stands only on the source's title, not on its text"
     qualifier = [q for src in (cited_sources or sources) if (q := qualifier_problem(sentence, src, known, policy.qualifiers))]
     if qualifier and len(qualifier) == len(cited_sources or sources):
         return qualifier[0]

@@ -233,3 +233,20 @@ def test_an_english_magnitude_is_not_the_chinese_unit_with_the_same_digits():
     mes = "MES系统一期预算600万元。"
     assert figure_problems("The MES budget is 600 million [1].", [mes]) == ["600 million"]
     assert figure_problems("The MES budget is 600万元 [1].", [mes]) == []
+
+
+def test_a_clause_that_only_the_sources_title_holds_is_not_held():
+    """The lead "小微企业数字化转型可以从预算紧的小厂开始，评估…" took its first clause from a guide's
+    title and its second from the text: the title names the document and states nothing. A title
+    named in 《》, and the text's own words, are kept."""
+    from app.answer.verification import borrows_header, verify_sentence
+
+    source = ("[1] 小微制造企业数字化第一步：预算紧的小厂从哪里入手 (政策怎么说)\n"
+              "《实施指南》对中小企业提出的策略是因企制宜、重点突破：评估转型的潜在价值和可行性，明确转型的优先级。")
+    bent = "小微企业数字化转型可以从预算紧的小厂开始，评估转型的潜在价值和可行性，明确转型的优先级。[1]"
+    assert borrows_header(bent, source)
+    kept, check = verify_sentence(bent, [source])
+    assert kept is None and "title" in check.reason
+    for honest in ("对中小企业，要评估转型的潜在价值和可行性，明确转型的优先级。[1]",
+                   "《小微制造企业数字化第一步：预算紧的小厂从哪里入手》提到，要评估转型的潜在价值和可行性。[1]"):
+        assert verify_sentence(honest, [source])[0] is not None
