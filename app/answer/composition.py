@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from app.answer.citations import MARKER
 from app.answer.fact_kinds import NOT_GIVEN, NUMBER_ASK, states_kind
-from app.answer.parts import QuestionPart
+from app.answer.parts import QuestionPart, split_parts
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
 from ingest.language import detect_language
@@ -284,6 +284,21 @@ def title_of(unit: EvidenceUnit, titles: list[str] | None) -> str:
     return titles[unit.source_index] if titles and unit.source_index < len(titles) else ""
 
 
+def translated_asks(parts: list[QuestionPart], translated: str) -> list[str]:
+    """Each ask's own words in the question's translation ('' where they cannot be told apart): the
+    translation cut into asks the same way, when it has as many. The whole translation's words
+    would make every ask about the first one's subject ("how much broken rice …, and what tasting
+    score" ranked the broken-rice rows first under the tasting score too)."""
+    if not translated:
+        return [""] * len(parts)
+    if len(parts) == 1:
+        return [translated]
+    cut = split_parts(translated)
+    if len(cut) != len(parts):
+        return [""] * len(parts)
+    return [c.text for c in cut]
+
+
 def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched: str, policy: AnswerPolicy,
                  skip: set[int] = frozenset(), translated: str = "", titles: list[str] | None = None) -> list[BodyUnit]:
     """The body for every ask (asks in ``skip`` are known not to be given): each unit under the
@@ -291,21 +306,21 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
     it was ``searched`` with (the policies' terms for its everyday words: "小厂，钱不多" searches
     小微企业 小快轻准); each of several asks about its own words. ``translated``: the question in the
     units' language, when they are in another (its words name the subject there)."""
+    own = translated_asks(parts, translated)
     subjects = [p.text if len(parts) > 1 else f"{p.text} {searched}" for p in parts]
-    subjects = [f"{s} {translated}" if translated else s for s in subjects]
+    subjects = [f"{s} {own[i] or translated}" if translated else s for i, s in enumerate(subjects)]
     lines: list[BodyUnit] = []
     used: set[int] = set()
     before = continued(units)
-    whole = translated if len(parts) == 1 else ""  # the translation is of the whole question: one ask's own
     for i, part in enumerate(parts):
         if i in skip:
             continue
         for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy, before, titles,
-                                whole, translated):
+                                own[i], translated):
             used.add(id(u))
             answers = {j for j, other in enumerate(parts) if j not in skip
                        and answers_part(u, other, subjects[j], policy, before.get(id(u), ""), title_of(u, titles),
-                                        whole, translated)}
+                                        own[j], translated)}
             lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars, policy.body_chars), [u.source_index + 1], i, answers | {i}))
     return distinct(lines, policy)
 

@@ -202,6 +202,50 @@ def same_year_and_place(source: str, start: int, end: int, year: str | None, whe
     return not where or where <= places(figure_sentence(source, start, end))
 
 
+# A table row said as one unit (``ingest.text.row_with_header``): "等级：碎米 总量/% ≤；特级：2.5；一级：5.0".
+TABLE_ROW = re.compile(r"^[^；\n]{1,60}：[^；\n]*(?:；[^；\n]{1,40}：[^；\n]*){2,}$")
+# The unit a row gives once for all its figures: in its label ("总量/% ≤", "营业收入(百万元)", "（%）") or
+# after it, from the line above its table ("（单位：万元）").
+ROW_UNIT = re.compile(r"/\s*(%|％)|[（(]\s*(%|％|万元|亿元|元|万|亿)\s*[)）]|单位[：:]\s*(%|％|万元|亿元|元|万|亿)")
+
+
+def table_row_at(source: str, start: int) -> tuple[str, str] | None:
+    """(its first cell, the unit it gives) for the table row the position lies in; None in prose."""
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", start)
+    line = source[line_start: len(source) if line_end < 0 else line_end].strip()
+    if not TABLE_ROW.match(line):
+        return None
+    label = line.split("；", 1)[0]
+    unit = ROW_UNIT.search(f"{label} {line[line.rfind('；'):]}")
+    said = next((g for g in unit.groups() if g), "") if unit else ""
+    return label, {"万元": "万", "亿元": "亿", "％": "%"}.get(said, said)
+
+
+def _source_unit(source: str, end: int) -> str:
+    """The unit a source gives right after a number, or after the range it opens ("2025—2027年")."""
+    after = SOURCE_UNIT.match(source, end).group(1) or ""
+    if not after and RANGE_NEXT.match(source, end):
+        after = RANGE_UNIT.match(source, end).group(1) or ""
+    return after
+
+
+def _own_column(sentence: str, start: int, end: int, source: str, at: int, label: str) -> bool:
+    """A figure from a table row is given for its own column: where the sentence names a column of
+    that row beside the figure (its clause, else its sentence), the figure's own is among them."""
+    line_start = source.rfind("\n", 0, at) + 1
+    cells = source[line_start:at].split("；")
+    own = cells[-1].rsplit("：", 1)[0].strip() if "：" in cells[-1] else ""
+    line_end = source.find("\n", at)
+    headers = {c.split("：", 1)[0].strip() for c in source[line_start: len(source) if line_end < 0 else line_end].split("；")
+               if "：" in c} - {label.split("：", 1)[0].strip(), ""}
+    for around in (figure_clause(sentence, start, end), figure_sentence(sentence, start, end)):
+        named = {h for h in headers if h in around}
+        if named:
+            return own in named
+    return True
+
+
 def units_agree(unit: str, after: str) -> bool:
     """The sentence's unit for a figure fits the unit its source gives right ``after`` the same number."""
     if unit.lower() in LATIN_MAGNITUDES and after in CHINESE_MAGNITUDES:
@@ -236,10 +280,10 @@ def figure_supported(sentence: str, figure: tuple, source: str,
         found = False
         for m in re.finditer(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", source.replace(",", "")):
             src = source.replace(",", "")
-            after = SOURCE_UNIT.match(src, m.end()).group(1) or ""
-            if not after and RANGE_NEXT.match(src, m.end()):  # "2025—2027年": the unit after the range is its own
-                after = RANGE_UNIT.match(src, m.end()).group(1) or ""
-            if not units_agree(unit, after):
+            row = table_row_at(src, m.start())  # a table row names its figures' subject and unit in its label
+            if row and not _own_column(sentence, start, end, src, m.start(), row[0]):
+                continue  # "一级…7.5%" from the row "…；一级：5.0；二级：7.5"
+            if not units_agree(unit, _source_unit(src, m.end()) or (row[1] if row else "")):
                 continue
             if not same_year_and_place(src, m.start(), m.end(), year, where):
                 continue
@@ -248,6 +292,8 @@ def figure_supported(sentence: str, figure: tuple, source: str,
                     and not ENTERPRISE.search(source_window):
                 continue  # a city's amount stated as an enterprise's
             source_near = _window_terms(src, m.start(), m.end(), policy, in_source=True)
+            if row:
+                source_near |= {_singular(t) for t in content_terms(NUMBER.sub(" ", row[0]))}
             if near and not same_subject(near, source_near, strict=_unit_family(unit) in QUANTITY_FAMILIES, policy=policy):
                 continue
             counted = _counted_noun(sentence, end, number, policy)

@@ -250,3 +250,19 @@ def test_a_clause_that_only_the_sources_title_holds_is_not_held():
     for honest in ("对中小企业，要评估转型的潜在价值和可行性，明确转型的优先级。[1]",
                    "《小微制造企业数字化第一步：预算紧的小厂从哪里入手》提到，要评估转型的潜在价值和可行性。[1]"):
         assert verify_sentence(honest, [source])[0] is not None
+
+
+def test_a_figure_from_a_table_row_takes_its_unit_and_subject_from_the_label_and_keeps_its_column():
+    """"等级：碎米 总量/% ≤；特级：2.5；一级：5.0；二级：7.5" gives 一级's broken rice as 5.0%: the
+    row's label names the subject and the unit, the cell's header the column. Another column's
+    figure, or a unit the row does not give, is removed."""
+    rice = "等级：碎米 总量/% ≤；特级：2.5；一级：5.0；二级：7.5"
+    assert figure_problems("射阳大米一级的碎米总量最多为5.0%[1]。", [rice]) == []
+    assert figure_problems("For 一级, total broken rice can be at most 5.0%.", [rice]) == []
+    assert figure_problems("一级大米碎米总量不超过7.5%。", [rice]) == ["7.5%"]
+    assert figure_problems("特级碎米总量不超过5.0%，一级碎米总量不超过2.5%。", [rice]) == ["5.0%", "2.5%"]
+    assert figure_problems("一级大米碎米总量不超过5.0个。", [rice]) == ["5.0个"]
+    bank = "序号：9；金融机构名称：渤海银行；授信总额：98,000.00；已使用情况：0.00；剩余额度：98,000.00（单位：万元）"
+    assert figure_problems("渤海银行的授信总额为98,000.00万元。", [bank]) == []
+    assert figure_problems("渤海银行的授信总额为98,000.00亿元。", [bank]) == ["98,000.00亿"]
+    assert figure_problems("渤海银行已使用情况98,000.00万元。", [bank]) == ["98,000.00万"]

@@ -238,3 +238,33 @@ def test_an_english_ask_needs_the_names_its_translation_keeps():
                                     names_kept_by="电子签章规范要求的RSA密钥最小长度是多少？")
     assert holds_figure_subject("工信部遴选了100个试点城市。", "How many cities did MIIT select?", P,
                                 names_kept_by="工信部遴选了多少个城市？")
+
+
+def test_each_ask_of_an_english_question_is_about_its_own_part_of_the_translation():
+    """"how much broken rice …, and what tasting score" (held-out user documents, the evidence as
+    retrieved): the tasting-score row is quoted; with the whole translation's words the broken-rice
+    and other rows filled the second ask too, and the tasting score was missing."""
+    from app.answer.composition import compose_body, translated_asks
+    from app.answer.parts import split_parts
+
+    question = "To sell our rice as 射阳大米 一级 (grade one), how much broken rice can it have at most, and what tasting score does it need?"
+    translated = "要将我们的大米作为射阳大米一级（grade one）出售，最多可以有多少碎米，它需要多少口味评分？"
+    parts = split_parts(question)
+    assert translated_asks(parts, translated) == ["要将我们的大米作为射阳大米一级（grade one）出售，最多可以有多少碎米，", "它需要多少口味评分？"]
+    assert translated_asks(parts, "碎米和评分各是多少？") == ["", ""]  # cut otherwise: not told apart
+    retrieved = [
+        (1, "按GB/T 5503规定的方法执行，在称量碎米前将混入其中的长度不小于完整米粒平均长度四分之三的米粒拣出。", 0.926),
+        (2, "7.4.2 出厂检验项目包括 5.3、5.4 表 1 中（碎米、加工精度、品尝评分值、杂质、不完善粒、黄粒米含量和水分含量）。", 0.922),
+        (3, "质量指标见表1，其中碎米（总量及其中小碎米含量）、加工精度、品尝评分值、胶稠度、不完善粒含量和黄粒米含量为定等指标。", 0.918),
+        (4, "等级：碎米 其中：小碎米含量/% ≤；特级：0.5；一级：1.0；二级：1.5", 0.913),
+        (4, "等级：碎米 总量/% ≤；特级：2.5；一级：5.0；二级：7.5", 0.910),
+        (4, "等级：黄粒米含量/% ≤；特级：0.4；一级：0.6；二级：0.8", 0.909),
+        (4, "等级：品尝评分值/分 ≥；特级：90；一级：80；二级：70", 0.896),
+        (4, "等级：不完善粒含量/% ≤；特级：2.0；一级：3.0；二级：4.0", 0.895),
+        (4, "等级：胶稠度/mm ≥；特级：80；一级：75；二级：70", 0.889),
+        (4, "等级：杂质限量 其中：无机杂质含量/% ≤；特级：0.01；一级：0.01；二级：0.01", 0.887)]
+    units = [EvidenceUnit(n - 1, i, text, "", score=score) for i, (n, text, score) in enumerate(retrieved)]
+    body = [line.text for line in compose_body(parts, units, question, P, translated=translated,
+                                               titles=["DB32T1580-2019_地理标志产品_射阳大米"] * 4)]
+    assert "等级：品尝评分值/分 ≥；特级：90；一级：80；二级：70" in body
+    assert "等级：碎米 总量/% ≤；特级：2.5；一级：5.0；二级：7.5" in body
