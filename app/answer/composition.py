@@ -18,7 +18,7 @@ from app.answer.parts import QuestionPart, split_parts
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
 from ingest.language import detect_language
-from ingest.text import (FIGURE, YEAR, char_share, content_terms, places, share, split_sentences, tokenize,
+from ingest.text import (FIGURE, YEAR, char_share, content_terms, counted_figures, figure_places, places, share, split_sentences, tokenize,
                          year_of)
 from retrieval.evidence import EvidenceUnit, specific_words
 
@@ -34,6 +34,9 @@ QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")  # a te
 PARENTHETICAL = re.compile(r"^\s*[（(][^）)]{0,20}[)）]")
 CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?:个|家|项|类|种|批|大|级|条|名|座)")
 # Words that point at the document asked about ("报告里…", "方案里…"), not at the subject of the figure.
+# The words that frame an ask for a limit or a target, not what is measured: "…蛋白质含量有没有具体要求？
+# 要达到多少？" measures 蛋白质含量; a sentence saying a standard's 要求 are 达到 is no answer to it.
+LIMIT_WORDS = re.compile(r"^(?:要求|规定|达到|达标|至少|最低|最高|最多|最少|上限|下限|不低于|不超过)$")
 DOCUMENT_WORDS = re.compile(r"^(?:报告|研报|方案|文件|资料|文档|材料|点评|指南|通知|这份|里面)$")
 # "Level 1: 20–40 points. … Level 2: …", "规划级：…。规范级：…": items that each open with a short label
 LABELLED_ITEM = re.compile(r"(?:^|[.。;；:：]\s*)[^\s.。;；:：,，][^.。;；:：,，]{0,24}[:：]")
@@ -156,7 +159,7 @@ def figure_subject(ask: str) -> set[str]:
     if not NUMBER_ASK.search(ask) or detect_language(ask) != "zh":
         return set()
     return {w for w in specific_words(ask) if not QUESTION_WORDS.search(w) and not DOCUMENT_WORDS.match(w)
-            and not YEAR.fullmatch(w)}
+            and not LIMIT_WORDS.match(w) and not YEAR.fullmatch(w)}
 
 
 # Names a figure may be asked for: an acronym ("RSA", "SM2", "MES") or an organisation ("农业银行",
@@ -215,14 +218,14 @@ def holds_figure_asked(unit: str, ask: str) -> bool:
     revenue is no answer to 2025's target, nor a region's share to a province's."""
     if not NUMBER_ASK.search(ask):
         return True
-    figures = [m for m in FIGURE.finditer(unit) if not YEAR.fullmatch(m.group(1))]
+    figures = counted_figures(unit)  # not a year, nor a standard's or a clause's number ("GB/T 5503", "7.4.2")
     if not figures:
         return bool(CHINESE_COUNT.search(unit))  # "四个方面", "三家": a number in words
     asked_years = set(YEAR.findall(ask))
     tied = {year_of(unit, m.start(), m.end()) for m in figures} - {None}
     if asked_years and tied and not tied & asked_years:
         return False
-    asked_places = places(ask)
+    asked_places = figure_places(ask)
     return not asked_places or asked_places <= places(unit)
 
 
@@ -309,6 +312,9 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
     own = translated_asks(parts, translated)
     subjects = [p.text if len(parts) > 1 else f"{p.text} {searched}" for p in parts]
     subjects = [f"{s} {own[i] or translated}" if translated else s for i, s in enumerate(subjects)]
+    # a figure's subject is read from the translation of a one-ask question only: an ask's part of a
+    # translation is too short to outweigh the model's choice of words ("提取" for 已使用)
+    whole = translated if len(parts) == 1 else ""
     lines: list[BodyUnit] = []
     used: set[int] = set()
     before = continued(units)
@@ -316,11 +322,11 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
         if i in skip:
             continue
         for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy, before, titles,
-                                own[i], translated):
+                                whole, translated):
             used.add(id(u))
             answers = {j for j, other in enumerate(parts) if j not in skip
                        and answers_part(u, other, subjects[j], policy, before.get(id(u), ""), title_of(u, titles),
-                                        own[j], translated)}
+                                        whole, translated)}
             lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars, policy.body_chars), [u.source_index + 1], i, answers | {i}))
     return distinct(lines, policy)
 

@@ -19,7 +19,7 @@ from app.answer.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kin
 from app.answer.premises import DEFAULT_PREMISE_POLICY, PremisePolicy, confirmed, restates
 from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, STOPWORDS, content_terms, share, terms,
                          split_clauses, split_units, strip_remote_content, tokenize, year_of, figure_clause,
-                         figure_sentence, places)
+                         figure_sentence, figure_places, places)
 from app.answer.qualifiers import DEFAULT_QUALIFIER_POLICY, QualifierPolicy, qualifier_problem
 from prompts import is_refusal
 
@@ -275,7 +275,7 @@ def figure_supported(sentence: str, figure: tuple, source: str,
     year = None if any(YEAR_LIKE.fullmatch(n) for n in numbers) else year_of(sentence, start, end)
     # and the province or region it names for the figure must be named beside it in the source:
     # "江苏省…比例约15%" from "西部地区（包括内蒙古…）…约15%" moves a region's figure to a province
-    where = places(figure_clause(sentence, start, end))
+    where = figure_places(figure_clause(sentence, start, end))
     for number in numbers:
         found = False
         for m in re.finditer(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", source.replace(",", "")):

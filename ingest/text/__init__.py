@@ -2,9 +2,9 @@
 with one tokenisation, one overlap measure, and the text of a document that must never act. Used by
 ingest, retrieval and the answer's steps alike; nothing here imports from them."""
 
-from ingest.text.numbers import (DOC_NUMBER, FIGURE, FIGURE_UNITS, LIST_NUMBER, NUMBER, RANGE_JOIN, YEAR, figure_clause,
-                                 figure_sentence, year_of)
-from ingest.text.places import places
+from ingest.text.numbers import (DOC_NUMBER, FIGURE, FIGURE_UNITS, LIST_NUMBER, NUMBER, RANGE_JOIN, YEAR,
+                                 counted_figures, figure_clause, figure_sentence, year_of)
+from ingest.text.places import figure_places, places
 from ingest.text.overlap import char_share, share
 from ingest.text.sentences import (CLAUSE_BREAK, END_MARKS, LEAD_END, LIST_MARK, MIN_UNIT_CHARS, SENTENCE,
                                    SENTENCE_END, TABLE_RULE, TRAILING_MARKERS, marked_units, row_with_header,
@@ -17,5 +17,6 @@ __all__ = [
     "LEAD_END", "LIST_MARK", "LIST_NUMBER", "MIN_UNIT_CHARS", "NUMBER", "RANGE_JOIN", "SENTENCE", "SENTENCE_END",
     "STOPWORDS", "TABLE_RULE", "TRAILING_MARKERS", "WORDLIKE", "addressed_to_model", "content_terms", "content_words",
     "marked_units", "row_with_header", "share", "split_clauses", "split_sentences", "split_units",
-    "strip_remote_content", "table_cells", "terms", "tokenize", "YEAR", "year_of", "figure_clause", "figure_sentence", "places",
+    "strip_remote_content", "table_cells", "terms", "tokenize", "YEAR", "year_of", "figure_clause", "figure_sentence", "figure_places", "places",
+    "counted_figures",
 ]

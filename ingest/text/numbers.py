@@ -26,6 +26,10 @@ FIGURE = re.compile(
     re.I)
 # A document number (文号): "工信部联企业〔2022〕32号", "[2022] No. 32" (spaces inside allowed).
 DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号|\[\d{4}\]\s*No\.?\s*\d+", re.I)
+# A number that names rather than counts: a standard's or a code's ("GB/T 5503", "JJF 1070", "PKCS#1"), a
+# clause's ("7.4.2"), a table's, figure's or chapter's ("表 1", "第4章").
+CODE_NUMBER = re.compile(r"(?<![A-Za-z])[A-Z]{1,6}(?:/[A-Z])?(?:#?\d+(?:[.-]\d+)*|\s+\d{3,}(?:-\d+)?(?![\d.,]))|"
+                         r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])|[第表图]\s*\d+(?:\.\d+)*")
 # A list number opening a line ("1. ", "2、", "3）"): the item's place, not a figure.
 LIST_NUMBER = re.compile(r"^\s*\d+[.、)）]\s", re.M)
 
@@ -92,3 +96,11 @@ def _table_year(text: str, line_start: int, line: str, offset: int) -> str | Non
         if len(years) == 1:
             return years[0]
     return None
+
+
+def counted_figures(text: str) -> list[re.Match]:
+    """The figures of a text that are amounts, counts, shares or limits: not years, and not numbers
+    that name a standard, a clause, a table or a chapter."""
+    codes = [(m.start(), m.end()) for m in CODE_NUMBER.finditer(text)]
+    return [m for m in FIGURE.finditer(text) if not YEAR.fullmatch(m.group(1))
+            and not any(a <= m.start(1) < b for a, b in codes)]

@@ -31,3 +31,17 @@ def places(text: str) -> set[str]:
     """The provinces and regions a text names, by their keys ("东部" and "东部地区" alike)."""
     text = _REGION_SHORT.sub(r"\1地区", text)
     return {_KEY[m.group(0).lower()] for m in PLACE.finditer(text)}
+
+
+# A place that names a document's issuer or reach, not a figure's place: "the Jiangsu local standard",
+# "江苏省地方标准", "浙江的政策" (a province's standard holds figures for a county, a plant, a product).
+DOCUMENT_AFTER = re.compile(r"^(?:省|市|自治区)?的?(?:地方|省级)?(?:标准|规定|政策|文件|通知|办法|方案)|"
+                            r"^(?:(?:local|provincial)\s+)?(?:standards?|rules?|polic(?:y|ies)|notices?|plans?)\b", re.I)
+
+
+def figure_places(text: str) -> set[str]:
+    """The places a text gives figures for: those it names, less those that only name a document's
+    issuer ("the Jiangsu local standard")."""
+    text = _REGION_SHORT.sub(r"\1地区", text)
+    return {_KEY[m.group(0).lower()] for m in PLACE.finditer(text) if not DOCUMENT_AFTER.match(text, m.end())
+            and not DOCUMENT_AFTER.match(text[m.end():].lstrip())}

@@ -266,3 +266,10 @@ def test_a_figure_from_a_table_row_takes_its_unit_and_subject_from_the_label_and
     assert figure_problems("渤海银行的授信总额为98,000.00万元。", [bank]) == []
     assert figure_problems("渤海银行的授信总额为98,000.00亿元。", [bank]) == ["98,000.00亿"]
     assert figure_problems("渤海银行已使用情况98,000.00万元。", [bank]) == ["98,000.00万"]
+
+
+def test_a_place_naming_the_documents_issuer_does_not_move_the_figure():
+    source = ("[1] DB32T1580-2019_地理标志产品_射阳大米 (4 保护范围)\n4.1 射阳大米地理标志产品保护范围限于国家批准的范围，"
+              "面积为 1848KM2，即射阳县境内的临海、千秋等 12 个乡镇和沿海滩涂。")
+    assert figure_problems("The protected area for Sheyang rice under the Jiangsu local standard is 1848 km². [1]", [source]) == []
+    assert figure_problems("Jiangsu's protected production area is 1848 km². [1]", [source]) == ["1848"]

@@ -211,3 +211,25 @@ def year_at(text: str, figure: str, nth: int = 0) -> str | None:
 ])
 def test_a_figure_belongs_to_the_year_of_its_clause_or_table_column(text, figure, nth, year):
     assert year_at(text, figure, nth) == year
+
+
+def test_a_place_that_names_a_documents_issuer_is_not_a_figures_place():
+    """"the Jiangsu local standard" says whose standard it is; its figures are for a county's rice."""
+    from ingest.text import figure_places
+
+    assert figure_places("How big is the protected area under the Jiangsu local standard?") == set()
+    assert figure_places("江苏省地方标准规定的保护范围面积是多少？") == set()
+    assert figure_places("报告里江苏省中小企业数字化转型的比例是多少？") == {"江苏"}
+    assert figure_places("What share of Jiangsu SMEs have gone digital?") == {"江苏"}
+
+
+def test_numbers_that_name_a_standard_a_clause_or_a_table_are_not_counted_figures():
+    from ingest.text import counted_figures
+
+    def counted(text):
+        return [m.group(1) for m in counted_figures(text)]
+
+    assert counted("按GB/T 5503规定的方法执行，符合GB 2715和JJF 1070，遵循PKCS#1。") == []
+    assert counted("7.4.2 出厂检验按表 1 和第4章执行。") == []
+    assert counted("等级：碎米 总量/% ≤；特级：2.5；一级：5.0") == ["2.5", "5.0"]
+    assert counted("P/B 12.44 8.50；ISO 9001认证企业300家；2024年营业收入746百万元") == ["12.44", "8.50", "300", "746"]

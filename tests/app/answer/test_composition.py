@@ -217,7 +217,10 @@ def test_an_ask_that_leans_on_the_one_before_asks_its_figure_of_that_subject():
     assert [p.leans_on for p in protein] == ["", "射阳大米的地方标准对蛋白质含量有没有具体要求？"]
     assert [p.leans_on for p in split_parts("数字化转型是什么？对小微企业有什么好处？")] == ["", ""]
     grading = EvidenceUnit(0, 0, "碎米总量：特级 2.5；一级 5.0；二级 7.5（%，不大于）", "")
-    assert compose_body(protein[1:], [grading], "要达到多少？", P, titles=["DB32T1580-2019_地理标志产品_射阳大米"]) == []
+    # the words that frame a limit (要求, 达到) name nothing measured: a sentence holding them is no answer
+    framing = EvidenceUnit(0, 1, "射阳大米原料来源于本标准第4章规定的地理范围内生产，质量达到本标感官、理化指标要求的稻谷。", "")
+    assert compose_body(protein[1:], [grading, framing], "要达到多少？", P,
+                        titles=["DB32T1580-2019_地理标志产品_射阳大米"]) == []
 
     question = "What's the size of the 渤海银行 (China Bohai Bank) credit line, and how much of it has the company drawn so far?"
     translated = "渤海银行的授信额度有多大，公司目前已使用了多少？"
