@@ -18,7 +18,7 @@ from app.answer.parts import QuestionPart, split_parts
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
 from ingest.language import detect_language
-from ingest.text import (FIGURE, YEAR, char_share, content_terms, counted_figures, figure_places, places, share, split_sentences, tokenize,
+from ingest.text import (FIGURE, YEAR, char_share, content_terms, counted_figures, english_stems, figure_places, places, share, split_sentences, tokenize,
                          year_of)
 from retrieval.evidence import EvidenceUnit, specific_words
 
@@ -37,6 +37,14 @@ CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?:
 # The words that frame an ask for a limit or a target, not what is measured: "…蛋白质含量有没有具体要求？
 # 要达到多少？" measures 蛋白质含量; a sentence saying a standard's 要求 are 达到 is no answer to it.
 LIMIT_WORDS = re.compile(r"^(?:要求|规定|达到|达标|至少|最低|最高|最多|最少|上限|下限|不低于|不超过)$")
+# The same in an English ask, with its question words and the document it points at: what is left
+# names what is measured ("the protected production area for Sheyang rice" in "How big is … under
+# the Jiangsu local standard").
+ENGLISH_FRAME = frozenset(english_stems(
+    "how much many big large size long high what which who when where why does need needs required requires "
+    "minimum maximum least most total amount number figure get gets have has had so far under over according "
+    "say says said mention mentions give gives document report note spec specification standard guide survey "
+    "prospectus plan paper"))
 DOCUMENT_WORDS = re.compile(r"^(?:报告|研报|方案|文件|资料|文档|材料|点评|指南|通知|这份|里面)$")
 # "Level 1: 20–40 points. … Level 2: …", "规划级：…。规范级：…": items that each open with a short label
 LABELLED_ITEM = re.compile(r"(?:^|[.。;；:：]\s*)[^\s.。;；:：,，][^.。;；:：,，]{0,24}[:：]")
@@ -152,12 +160,14 @@ def about_another_document(unit: str, asked: str) -> bool:
 
 
 def figure_subject(ask: str) -> set[str]:
-    """A Chinese ask for a number: the words naming what is measured, and of whom ("江苏省", "比例" in
+    """An ask for a number: the words naming what is measured, and of whom ("江苏省", "比例" in
     "报告里江苏省中小企业数字化转型的比例是多少？"), without question words, the document pointed at, or
-    years (a year no source gives is a gap of its own). Empty for other asks: English words vary in
-    form (funds, funding), so their share would misjudge."""
-    if not NUMBER_ASK.search(ask) or detect_language(ask) != "zh":
+    years (a year no source gives is a gap of its own). An English ask's are stems (``english_stems``:
+    "funds" and "funding" alike), less ``ENGLISH_FRAME``. Empty for other asks."""
+    if not NUMBER_ASK.search(ask):
         return set()
+    if detect_language(ask) != "zh":
+        return english_stems(" ".join(specific_words(ask))) - ENGLISH_FRAME
     return {w for w in specific_words(ask) if not QUESTION_WORDS.search(w) and not DOCUMENT_WORDS.match(w)
             and not LIMIT_WORDS.match(w) and not YEAR.fullmatch(w)}
 
@@ -197,19 +207,22 @@ def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str
     if not NUMBER_ASK.search(ask):
         return True
     subject = f"{leans_on} {ask}"
+    english = detect_language(ask) != "zh"
     names = named_subjects(subject) - named_subjects(title)
-    if detect_language(ask) != "zh" and names_kept_by:
+    if english and names_kept_by:
         names = {n for n in names if n in names_kept_by}
     if any(name not in f"{title} {context} {unit}" for name in names):
         return False
-    asked = figure_subject(subject)
-    if asked:
-        words = {w for w in asked if w not in title}
-        return len(words) < 2 or share(words, f"{context} {unit}", substring=True) >= policy.figure_subject_share
-    # a translation's words are the model's and keep English ones ("Debon Securities note"): the title
-    # may name part of its subject
-    words = figure_subject(translated) if translated else set()
-    return len(words) < 2 or share(words, f"{title} {context} {unit}", substring=True) >= policy.figure_subject_share
+    if english and detect_language(unit) == "zh":
+        # a translation's words are the model's and keep English ones ("Debon Securities note"): the
+        # title may name part of its subject
+        words = figure_subject(translated) if translated else set()
+        return len(words) < 2 or share(words, f"{title} {context} {unit}", substring=True) >= policy.figure_subject_share
+    if english:  # "the Jiangsu local standard"'s area is not a batch rule that names Jiangsu
+        words = figure_subject(subject) - english_stems(title)
+        return len(words) < 2 or len(words & english_stems(f"{context} {unit}")) / len(words) >= policy.figure_subject_share
+    words = {w for w in figure_subject(subject) if w not in title}
+    return len(words) < 2 or share(words, f"{context} {unit}", substring=True) >= policy.figure_subject_share
 
 
 def holds_figure_asked(unit: str, ask: str) -> bool:

@@ -76,6 +76,8 @@ class QualifierPolicy:
     min_item_chars: int = 2  # a shorter piece of a list is not an item
     item_share: float = 0.6  # an item of the sentence is the source's when this share of its terms stands there
     max_sibling_chars: int = 12  # a longer piece of the source's enumeration is a clause, not a sibling's name
+    advice_terms: int = 6  # a binding clause ("should …", "应当…") this long must restate a source sentence; a
+    # shorter one ("应当备案") says too little to look up
 
 
 DEFAULT_QUALIFIER_POLICY = QualifierPolicy()
@@ -281,9 +283,16 @@ def qualifier_problem(sentence: str, source: str, known: str = "",
         problem = dropped_whole(sentence, matched) or dropped_bound(sentence, matched) \
             or made_forecast(sentence, matched) or widened_scope(sentence, matched) \
             or misplaced_list(sentence, matched, source, policy)
-    # a run-on restates several source sentences: each clause that binds keeps its own source's scope
+    # a run-on restates several source sentences: each clause that binds keeps its own source's scope,
+    # and one that restates none is advice of the model's own ("The enterprise should focus on expanding
+    # its lighthouse network…, as the network spans 220 lighthouses" under a question for a count)
     for clause in re.split(r"[；;，,]", _body(sentence)) if not problem else ():
-        own = restated_sentence(clause, source, policy) if REQUIREMENT.search(clause) else ""
+        binds = REQUIREMENT.search(clause)
+        own = restated_sentence(clause, source, policy) if binds else ""
+        if binds and not own and len(content_terms(clause)) >= policy.advice_terms \
+                and not (known and restated_sentence(clause, known, policy)):
+            problem = "advises what no source sentence says"
+            break
         if own and own != matched:
             problem = widened_scope(clause, own)
             if problem:

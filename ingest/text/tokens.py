@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 import jieba
+import snowballstemmer
 
 from ingest.text.numbers import NUMBER
 
@@ -58,6 +59,16 @@ def terms(text: str, *, segment: bool = False) -> set[str]:
     out = {a + b for a, b in zip(tokens, tokens[1:]) if CJK.fullmatch(a) and CJK.fullmatch(b)}
     out.update(t for t in tokens if not CJK.fullmatch(t))
     return out
+
+
+_ENGLISH = snowballstemmer.stemmer("english")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def english_stems(text: str) -> set[str]:
+    """The stems of a text's English words, stop words out ("cities" and "city" are "citi", "funding"
+    and "funds" "fund"): English words vary in form where a share of them is asked."""
+    return set(_ENGLISH.stemWords([w for w in (m.lower() for m in LATIN_WORD.findall(text)) if w not in STOPWORDS]))
 
 
 def content_terms(text: str, *, segment: bool = False) -> set[str]:

@@ -233,3 +233,9 @@ def test_numbers_that_name_a_standard_a_clause_or_a_table_are_not_counted_figure
     assert counted("7.4.2 出厂检验按表 1 和第4章执行。") == []
     assert counted("等级：碎米 总量/% ≤；特级：2.5；一级：5.0") == ["2.5", "5.0"]
     assert counted("P/B 12.44 8.50；ISO 9001认证企业300家；2024年营业收入746百万元") == ["12.44", "8.50", "300", "746"]
+
+
+def test_english_stems_make_word_forms_alike():
+    from ingest.text import english_stems
+
+    assert english_stems("cities funding") == english_stems("the city funds")

@@ -271,3 +271,18 @@ def test_each_ask_of_an_english_question_is_about_its_own_part_of_the_translatio
                                                titles=["DB32T1580-2019_地理标志产品_射阳大米"] * 4)]
     assert "等级：品尝评分值/分 ≥；特级：90；一级：80；二级：70" in body
     assert "等级：碎米 总量/% ≤；特级：2.5；一级：5.0；二级：7.5" in body
+
+
+def test_an_english_figure_ask_over_english_sources_needs_most_of_its_subject_in_any_form():
+    """"the protected production area for Sheyang rice under the Jiangsu local standard" is not
+    answered by a batch rule that lists Jiangsu among twelve provinces; "funding"/"funds" and
+    "city"/"cities" are the same words (stems)."""
+    from app.answer.composition import holds_figure_subject
+
+    batch = ("Media reports give these rules for the third batch: about 34 cities; the 12 provinces with more than "
+             "15,000 industrial SMEs (Guangdong, Jiangsu, Zhejiang) may recommend up to 2 cities, other provinces 1.")
+    area = "How big is the protected production area for Sheyang rice under the Jiangsu local standard?"
+    assert not holds_figure_subject(batch, area, P)
+    assert holds_figure_subject(batch, "How many cities are in the third batch?", P)
+    assert holds_figure_subject("Pilot cities receive up to 150 million yuan from central funds.",
+                                "How much funding can a pilot city get from the central government?", P)

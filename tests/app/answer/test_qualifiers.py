@@ -137,3 +137,19 @@ def test_a_clause_that_drops_a_scope_is_caught_on_its_own():
     sentence = "卓越级智能工厂的申报条件：由国家层面组织；企业应已达到智能制造能力成熟度（GB/T 39116，CMMM）三级及以上[1]。"
     assert "only of some" in qualifier_problem(sentence, TIERS)
 
+
+
+def test_advice_that_restates_no_source_sentence_is_the_models_own():
+    """Dev set: "The enterprise should focus on expanding its lighthouse factory network …, as the
+    network spans more than 220 lighthouses" under a question for a count: the second clause is the
+    source's, the first the model's own advice. Advice that restates a source sentence stays."""
+    from app.answer.qualifiers import qualifier_problem
+
+    source = ("According to a China News Service report, the January 2026 cohort added 23 lighthouses, 16 of them "
+              "Chinese; the network now spans more than 220 lighthouses in over 30 countries.")
+    invented = ("The enterprise should focus on expanding its lighthouse factory network to reach more countries and "
+                "industries, as the WEF Global Lighthouse Network spans more than 220 lighthouses in over 30 countries.")
+    assert qualifier_problem(invented, source) == "advises what no source sentence says"
+    guide = "For SMEs the strategy is to fit the firm and focus: assess the potential value and feasibility of transformation."
+    assert qualifier_problem("Small firms should first assess the potential value and feasibility of transformation.",
+                             guide) == ""
