@@ -18,7 +18,7 @@ from app.answer.parts import QuestionPart, split_parts
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
 from ingest.language import detect_language
-from ingest.text import (FIGURE, YEAR, char_share, content_terms, counted_figures, english_stems, figure_places, places, share, split_sentences, tokenize,
+from ingest.text import (FIGURE, YEAR, char_share, content_terms, counted_figures, english_stems, is_english_prose, figure_places, places, share, split_sentences, tokenize,
                          year_of)
 from retrieval.evidence import EvidenceUnit, specific_words
 
@@ -213,7 +213,7 @@ def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str
         names = {n for n in names if n in names_kept_by}
     if any(name not in f"{title} {context} {unit}" for name in names):
         return False
-    if english and detect_language(unit) == "zh":
+    if english and not is_english_prose(unit):
         # a translation's words are the model's and keep English ones ("Debon Securities note"): the
         # title may name part of its subject
         words = figure_subject(translated) if translated else set()

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from app.answer.citations import MARKER
 from app.answer.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kind
 from app.answer.premises import DEFAULT_PREMISE_POLICY, PremisePolicy, confirmed, restates
-from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, STOPWORDS, content_terms, share, terms,
+from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, content_terms, is_english_prose, share, terms,
                          split_clauses, split_units, strip_remote_content, tokenize, year_of, figure_clause,
                          figure_sentence, figure_places, places)
 from app.answer.qualifiers import DEFAULT_QUALIFIER_POLICY, QualifierPolicy, qualifier_problem
@@ -320,7 +320,6 @@ def figure_problems(sentence: str, cited_sources: list[str], known: str = "", *,
     return bad
 
 
-LATIN_WORD = re.compile(r"[A-Za-z]+")
 # A run of Chinese text (with the figures inside it: "538亿元") in a sentence of another language.
 CJK_SPAN = re.compile(r"[\u3000-\u9fff\uff00-\uffef][\u3000-\u9fff\uff00-\uffef\d.,%]*")
 
@@ -333,8 +332,7 @@ def content_support(sentence: str, source: str) -> float:
     here by app/answer/quoting.py."""
     text = MARKER.sub("", sentence)
     spans = CJK_SPAN.findall(text)
-    # English prose, however many Chinese words it quotes, has its function words (the stop words)
-    if not spans or sum(w.lower() in STOPWORDS for w in LATIN_WORD.findall(text)) < 2:
+    if not spans or not is_english_prose(text):
         return share(text, source)
     latin = content_terms(CJK_SPAN.sub(" ", text))
     held = len(latin & terms(source)) + sum(span in source for span in spans)

@@ -9,7 +9,8 @@ from ingest.text.overlap import char_share, share
 from ingest.text.sentences import (CLAUSE_BREAK, END_MARKS, LEAD_END, LIST_MARK, MIN_UNIT_CHARS, SENTENCE,
                                    SENTENCE_END, TABLE_RULE, TRAILING_MARKERS, marked_units, row_with_header,
                                    split_clauses, split_sentences, split_units, table_cells)
-from ingest.text.tokens import CJK, STOPWORDS, WORDLIKE, content_terms, content_words, english_stems, terms, tokenize
+from ingest.text.tokens import (CJK, STOPWORDS, WORDLIKE, content_terms, content_words, english_stems, is_english_prose,
+                                terms, tokenize)
 from ingest.text.untrusted import (ADDRESSED_TO_MODEL, FAKE_TURN, addressed_to_model, strip_remote_content)
 
 __all__ = [
@@ -18,5 +19,5 @@ __all__ = [
     "STOPWORDS", "TABLE_RULE", "TRAILING_MARKERS", "WORDLIKE", "addressed_to_model", "content_terms", "content_words",
     "marked_units", "row_with_header", "share", "split_clauses", "split_sentences", "split_units",
     "strip_remote_content", "table_cells", "terms", "tokenize", "YEAR", "year_of", "figure_clause", "figure_sentence", "figure_places", "places",
-    "counted_figures", "english_stems",
+    "counted_figures", "english_stems", "is_english_prose",
 ]

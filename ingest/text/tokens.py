@@ -65,6 +65,12 @@ _ENGLISH = snowballstemmer.stemmer("english")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
+def is_english_prose(text: str, min_function_words: int = 2) -> bool:
+    """Is the text English prose, however many Chinese words it quotes? English prose has its
+    function words (the stop words): "Jiangxi issued a provincial standard, 《…》, with a scale"."""
+    return sum(w.lower() in STOPWORDS for w in re.findall(r"[A-Za-z]+", text)) >= min_function_words
+
+
 def english_stems(text: str) -> set[str]:
     """The stems of a text's English words, stop words out ("cities" and "city" are "citi", "funding"
     and "funds" "fund"): English words vary in form where a share of them is asked."""

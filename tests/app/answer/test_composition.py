@@ -286,3 +286,15 @@ def test_an_english_figure_ask_over_english_sources_needs_most_of_its_subject_in
     assert holds_figure_subject(batch, "How many cities are in the third batch?", P)
     assert holds_figure_subject("Pilot cities receive up to 150 million yuan from central funds.",
                                 "How much funding can a pilot city get from the central government?", P)
+
+
+def test_english_prose_quoting_chinese_titles_is_judged_by_its_english_words():
+    """A news sentence that quotes a Chinese title and terms is still English prose: its words, not
+    a translation, must hold the ask's subject (a province's standard is no answer to the area of
+    the rice under Jiangsu's)."""
+    from app.answer.composition import holds_figure_subject
+
+    news = ("The Economic Daily reported on two provinces: Jiangxi issued a provincial standard, 《制造业企业数字化发展水平"
+            "评价指南》, with a \"4 stages, 10 grades\" (四阶十级) scale. 10,900 firms had transformed by January 2025.")
+    assert not holds_figure_subject(news, "How big is the protected production area for Sheyang rice under the "
+                                          "Jiangsu local standard,", P)
