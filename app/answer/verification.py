@@ -70,6 +70,9 @@ LEADING_MARKER = re.compile(r"^(\s*(?:[-*•]|\d+[.、)）])?\s*)((?:[\[【]\s*\
 GENERIC_LABELS = re.compile(r"^(?:结论|要点|建议|总结|回答|答案|说明|概括|简而言之|conclusion|summary|answer|key points?|"
                             r"points?|in short|recommendations?|note|suggestions?)$", re.I)
 FRAMING = re.compile(r"^[^。！？!?.]{0,40}[:：]$")
+# What a line that only points at its sources says: "The sources are [1] and [2].", "参见资料[1]。"
+SOURCE_TALK = re.compile(r"\b(?:sources?|see|refer|cited|citations?|references?|listed|above|below|details|information)\b|"
+                         r"来源|资料|参见|详见|出处|以上|如下|见", re.I)
 RANGE_NEXT = re.compile(r"\s*[-–—~～至到]\s*\d")
 UNIT_FAMILIES = [("%", "％", "percent"), ("元", "yuan", "rmb"), ("亿",), ("万",), ("年", "year", "years"),
                  ("个月", "month", "months"), ("天", "日", "day", "days"), ("家",), ("个", "项")]
@@ -413,6 +416,8 @@ def is_format_noise(sentence: str, policy: VerificationPolicy = DEFAULT_VERIFICA
         return "heading"
     if SOURCE_HEADER.match(sentence):
         return "pasted source header"
+    if MARKER.search(sentence) and not content_terms(SOURCE_TALK.sub(" ", body)):
+        return "points at its sources and says nothing"
     if EMPTY_VALUE.search(body.replace("*", "").rstrip("。.").rstrip() + "。") and len(body) < policy.empty_value_chars \
             and re.search(r"(?:\bis|\bare|为|是)\s*[。.]\s*$", body):
         return "statement with its value missing"

@@ -273,3 +273,14 @@ def test_a_place_naming_the_documents_issuer_does_not_move_the_figure():
               "面积为 1848KM2，即射阳县境内的临海、千秋等 12 个乡镇和沿海滩涂。")
     assert figure_problems("The protected area for Sheyang rice under the Jiangsu local standard is 1848 km². [1]", [source]) == []
     assert figure_problems("Jiangsu's protected production area is 1848 km². [1]", [source]) == ["1848"]
+
+
+def test_a_line_that_only_points_at_its_sources_is_noise():
+    """Traps run: "The sources are [1] and [2]." was kept (its one word, "sources", stood in a source)
+    and read "The sources are [1][2] and ." once its markers moved."""
+    from app.answer.verification import is_format_noise
+
+    for line in ("The sources are [1] and [2].", "See [1] for details.", "以上来源为[1][2]。", "参见资料[1]。"):
+        assert is_format_noise(line) == "points at its sources and says nothing"
+    for line in ("The third batch covers about 34 cities [4].", "详见《实施指南》[1]。", "是的[1]。"):
+        assert is_format_noise(line) == ""
