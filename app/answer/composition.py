@@ -10,6 +10,7 @@ answer it, in their own words and cited. This module chooses them:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.answer.citations import MARKER
@@ -33,10 +34,12 @@ TITLE = re.compile(r"《([^》]{2,40})》")
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")  # a term the user sets in quotes
 PARENTHETICAL = re.compile(r"^\s*[（(][^）)]{0,20}[)）]")
 CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?:个|家|项|类|种|批|大|级|条|名|座)")
+# The words that frame an ask for a limit, a target or a total, or point at the one asked about, not
+# what is measured: "…蛋白质含量有没有具体要求？要达到多少？" measures 蛋白质含量; a sentence saying a
+# standard's 要求 are 达到 is no answer to it.
+LIMIT_WORDS = re.compile(r"^(?:要求|规定|达到|达标|至少|最低|最高|最多|最少|上限|下限|不低于|不超过|一共|总共|"
+                         r"这家|那家|已经|目前|现在)$")
 # Words that point at the document asked about ("报告里…", "方案里…"), not at the subject of the figure.
-# The words that frame an ask for a limit or a target, not what is measured: "…蛋白质含量有没有具体要求？
-# 要达到多少？" measures 蛋白质含量; a sentence saying a standard's 要求 are 达到 is no answer to it.
-LIMIT_WORDS = re.compile(r"^(?:要求|规定|达到|达标|至少|最低|最高|最多|最少|上限|下限|不低于|不超过)$")
 # The same in an English ask, with its question words and the document it points at: what is left
 # names what is measured ("the protected production area for Sheyang rice" in "How big is … under
 # the Jiangsu local standard").
@@ -164,11 +167,14 @@ def figure_subject(ask: str) -> set[str]:
     "报告里江苏省中小企业数字化转型的比例是多少？"), without question words, the document pointed at, or
     years (a year no source gives is a gap of its own). An English ask's are stems (``english_stems``:
     "funds" and "funding" alike), less ``ENGLISH_FRAME``. Empty for other asks."""
-    if not NUMBER_ASK.search(ask):
-        return set()
-    if detect_language(ask) != "zh":
-        return english_stems(" ".join(specific_words(ask))) - ENGLISH_FRAME
-    return {w for w in specific_words(ask) if not QUESTION_WORDS.search(w) and not DOCUMENT_WORDS.match(w)
+    return subject_words(ask) if NUMBER_ASK.search(ask) else set()
+
+
+def subject_words(text: str) -> set[str]:
+    """The words of a text that name a subject: ``figure_subject``'s, whatever the text asks."""
+    if detect_language(text) != "zh":
+        return english_stems(" ".join(specific_words(text))) - ENGLISH_FRAME
+    return {w for w in specific_words(text) if not QUESTION_WORDS.search(w) and not DOCUMENT_WORDS.match(w)
             and not LIMIT_WORDS.match(w) and not YEAR.fullmatch(w)}
 
 
@@ -219,10 +225,20 @@ def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str
         words = figure_subject(translated) if translated else set()
         return len(words) < 2 or share(words, f"{title} {context} {unit}", substring=True) >= policy.figure_subject_share
     if english:  # "the Jiangsu local standard"'s area is not a batch rule that names Jiangsu
-        words = figure_subject(subject) - english_stems(title)
+        title_stems = english_stems(title)
+        words = _asked_subject(ask, leans_on, lambda w: w in title_stems)
         return len(words) < 2 or len(words & english_stems(f"{context} {unit}")) / len(words) >= policy.figure_subject_share
-    words = {w for w in figure_subject(subject) if w not in title}
+    words = _asked_subject(ask, leans_on, lambda w: w in title)
     return len(words) < 2 or share(words, f"{context} {unit}", substring=True) >= policy.figure_subject_share
+
+
+def _asked_subject(ask: str, leans_on: str, in_title: Callable[[str], bool]) -> set[str]:
+    """The subject words a figure ask asks of a unit: its own, or, where it names fewer than two
+    beyond the title's, those of the ask it leans on ("已经用掉多少？" after "兴业银行给这家公司的授信一共多少？")."""
+    words = {w for w in figure_subject(ask) if not in_title(w)}
+    if len(words) < 2 and leans_on:
+        return {w for w in subject_words(leans_on) if not in_title(w)}
+    return words
 
 
 def holds_figure_asked(unit: str, ask: str) -> bool:

@@ -240,3 +240,10 @@ def test_a_lead_sentence_without_a_marker_is_removed():
     assert [v["decision"] for v in answer.verification] == ["removed", "removed"]
     assert answer.verification[0]["reason"] == "a lead sentence that cites no source"
     assert "要先评估，再抓重点" not in answer.answer and "1.5亿" not in answer.answer
+
+
+def test_a_refusal_of_a_question_of_several_asks_is_not_followed_by_a_line_per_ask():
+    """Held-out user documents: "资料中没有提供这方面的信息。…" was followed by "资料中没有回答“农业银行给他们
+    批了多少授信额度”的内容。" and one more such line: the refusal says it of every ask already."""
+    _, answer, _ = run("资料中没有提供这方面的信息。", "农业银行给城市试点批了多少钱？现在还剩多少？")
+    assert answer.refused and "资料中没有回答" not in answer.answer

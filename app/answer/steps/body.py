@@ -12,7 +12,7 @@ from app.answer.quoting import says
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.verification import SHOWN
 from ingest.language import detect_language
-from prompts import load_table
+from prompts import is_refusal, load_table
 
 
 def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
@@ -47,8 +47,9 @@ def show_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
     state.body = shown
     state.quoted = [line.unit for line in shown]
     notes = load_table("answer_notes", state.lang)
+    refused_whole = not shown and is_refusal(state.text)  # the refusal says it of every ask already
     unanswered = [a for i, a in enumerate(state.asks) if i not in answered and len(state.asks) > 1
-                  and i not in state.not_given]
+                  and i not in state.not_given and not refused_whole]
     text = body_text(shown)
     if text:
         yield from state.say(paragraph_break(state.text) + text)

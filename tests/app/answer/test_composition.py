@@ -298,3 +298,18 @@ def test_english_prose_quoting_chinese_titles_is_judged_by_its_english_words():
             "评价指南》, with a \"4 stages, 10 grades\" (四阶十级) scale. 10,900 firms had transformed by January 2025.")
     assert not holds_figure_subject(news, "How big is the protected production area for Sheyang rice under the "
                                           "Jiangsu local standard,", P)
+
+
+def test_an_ask_that_names_no_subject_takes_the_one_before_it_not_both():
+    """"兴业银行给这家公司的授信一共多少？已经用掉多少，还剩多少？": the second ask's subject is the first's
+    (兴业银行's credit), so the bank's row answers both and another bank's answers neither; the
+    second ask's own filler ("已经") does not make the subject harder to meet."""
+    from app.answer.composition import holds_figure_subject
+    from app.answer.parts import split_parts
+
+    title = "盐城高新区投资集团_2023年度第四期超短期融资券募集说明书"
+    own = "序号：3；金融机构名称：兴业银行盐城分行；授信总额：302,600.00；已使用情况：110,600.00；剩余额度：192,000.00（单位：万元）"
+    other = "序号：7；金融机构名称：杭州银行；授信总额：109,000.00；已使用情况：32,690.00；剩余额度：76,310.00（单位：万元）"
+    parts = split_parts("兴业银行给这家公司的授信一共多少？已经用掉多少，还剩多少？")
+    assert [holds_figure_subject(own, p.text, P, title=title, leans_on=p.leans_on) for p in parts] == [True, True]
+    assert [holds_figure_subject(other, p.text, P, title=title, leans_on=p.leans_on) for p in parts] == [False, False]
