@@ -196,7 +196,7 @@ def named_subjects(text: str) -> set[str]:
 
 
 def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str = "", translated: str = "",
-                         title: str = "", leans_on: str = "", names_kept_by: str = "") -> bool:
+                         title: str = "", leans_on: str = "", names_kept_by: str | None = None) -> bool:
     """A figure asked about a subject is answered only by a unit that names most of that subject (in
     its own words or its ``context``: its section, the clause it continues), and every acronym or
     organisation the ask names: a national share is no answer to a province's, a customer named in
@@ -208,14 +208,15 @@ def holds_figure_subject(unit: str, ask: str, policy: AnswerPolicy, context: str
 
     An English ask over Chinese units names its subject in ``translated``, the ask in the units'
     language, more loosely: the model's translation keeps English words and varies the rest ("钻石线"
-    for 金刚线). Its names are asked of the unit only where ``names_kept_by``, the question's
-    translation, keeps them as written ("渤海银行", "RSA"; not "MIIT", which Chinese text writes 工信部)."""
+    for 金刚线). Its names are asked of the unit only where ``names_kept_by`` (``kept_names``: the names
+    the translation keeps as the documents write them; None without a translation) holds them
+    ("渤海银行", "RSA"; not "MIIT" or "SME", which Chinese text writes 工信部 and 中小企业)."""
     if not NUMBER_ASK.search(ask):
         return True
     subject = f"{leans_on} {ask}"
     english = detect_language(ask) != "zh"
     names = named_subjects(subject) - named_subjects(title)
-    if english and names_kept_by:
+    if english and names_kept_by is not None:
         names = {n for n in names if n in names_kept_by}
     if any(name not in f"{title} {context} {unit}" for name in names):
         return False
@@ -259,7 +260,7 @@ def holds_figure_asked(unit: str, ask: str) -> bool:
 
 
 def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: AnswerPolicy, before: str = "",
-                 title: str = "", translated: str = "", question_translated: str = "") -> bool:
+                 title: str = "", translated: str = "", names_kept_by: str | None = None) -> bool:
     """The unit speaks of the ask's subject (as its subject, not one item of another's list; for a
     figure, most of it, or its document's title, its section or the clause it continues does:
     "…设备联网率达到60%；到2026年底达到80%"; "高测股份" is named by the broker note's title), and
@@ -267,7 +268,7 @@ def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: A
     named = about(subject, unit, policy) and not only_an_item(unit.text, part.text) \
         and not about_another_document(unit.text, subject) \
         and holds_figure_subject(unit.text, part.text, policy, f"{unit.section} {before}", translated, title,
-                                 part.leans_on, question_translated) \
+                                 part.leans_on, names_kept_by) \
         and holds_figure_asked(f"{before}{unit.text}", part.text)
     return named and (not part.kinds or any(states_kind(unit.text, k) for k in part.kinds)
                       or bool(NOT_GIVEN.search(unit.text)))
@@ -287,12 +288,12 @@ def continued(units: list[EvidenceUnit]) -> dict[int, str]:
 
 def units_for_part(part: QuestionPart, units: list[EvidenceUnit], subject: str, policy: AnswerPolicy,
                    before: dict[int, str] | None = None, titles: list[str] | None = None,
-                   translated: str = "", question_translated: str = "") -> list[EvidenceUnit]:
+                   translated: str = "", names_kept_by: str | None = None) -> list[EvidenceUnit]:
     """The evidence that answers one ask, best first, within the body's size."""
     before = before or {}
     fitting = [u for u in units if not no_answer(u.text)
                and answers_part(u, part, subject, policy, before.get(id(u), ""), title_of(u, titles), translated,
-                                question_translated)]
+                                names_kept_by)]
     first: list[EvidenceUnit] = []
     if "list" in part.shapes:  # "what are the five levels / the 2027 targets": a list answers it, whole
         # the most relevant list, not the fullest: "哪几方面能力" is answered by the four aims, not by a
@@ -331,6 +332,16 @@ def translated_asks(parts: list[QuestionPart], translated: str) -> list[str]:
     return [c.text for c in cut]
 
 
+def kept_names(translated: str, units: list[EvidenceUnit]) -> str | None:
+    """The names an English question's translation keeps as the documents write them: a Chinese name
+    ("渤海银行"), or a Latin one the evidence itself writes ("RSA" in a Chinese standard; not "SME",
+    which the model kept in its translation and Chinese text writes 中小企业). None without a translation."""
+    if not translated:
+        return None
+    written = " ".join(u.text for u in units)
+    return " ".join(n for n in named_subjects(translated) if not n.isascii() or n in written)
+
+
 def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched: str, policy: AnswerPolicy,
                  skip: set[int] = frozenset(), translated: str = "", titles: list[str] | None = None) -> list[BodyUnit]:
     """The body for every ask (asks in ``skip`` are known not to be given): each unit under the
@@ -344,6 +355,7 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
     # a figure's subject is read from the translation of a one-ask question only: an ask's part of a
     # translation is too short to outweigh the model's choice of words ("提取" for 已使用)
     whole = translated if len(parts) == 1 else ""
+    kept = kept_names(translated, units)
     lines: list[BodyUnit] = []
     used: set[int] = set()
     before = continued(units)
@@ -351,11 +363,11 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
         if i in skip:
             continue
         for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy, before, titles,
-                                whole, translated):
+                                whole, kept):
             used.add(id(u))
             answers = {j for j, other in enumerate(parts) if j not in skip
                        and answers_part(u, other, subjects[j], policy, before.get(id(u), ""), title_of(u, titles),
-                                        whole, translated)}
+                                        whole, kept)}
             lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars, policy.body_chars), [u.source_index + 1], i, answers | {i}))
     return distinct(lines, policy)
 

@@ -313,3 +313,21 @@ def test_an_ask_that_names_no_subject_takes_the_one_before_it_not_both():
     parts = split_parts("兴业银行给这家公司的授信一共多少？已经用掉多少，还剩多少？")
     assert [holds_figure_subject(own, p.text, P, title=title, leans_on=p.leans_on) for p in parts] == [True, True]
     assert [holds_figure_subject(other, p.text, P, title=title, leans_on=p.leans_on) for p in parts] == [False, False]
+
+
+def test_a_latin_name_the_translation_keeps_but_no_source_writes_is_not_asked_of_a_unit():
+    """User-documents dev set: the translation kept "SME" ("在国家 SME 数字化转型调查中…"), which the
+    Chinese survey writes 中小企业; the western region's 2030 share still answers. "RSA", which the
+    Chinese standard writes as RSA, is still asked."""
+    from app.answer.composition import compose_body, kept_names
+    from app.answer.parts import split_parts
+
+    question = ("In the national SME digital transformation survey, what share of the SME digital transformation "
+                "market is western China expected to hold by 2030?")
+    translated = "在国家 SME 数字化转型调查中，2030 年西部中国预计占 SME 数字化转型市场的份额是多少？"
+    west = EvidenceUnit(0, 0, "预计到2030年，西部地区将占据全国中小企业数字化转型市场约15%的份额，较目前提升约5个百分点。", "")
+    assert kept_names(translated, [west]) == ""
+    body = compose_body(split_parts(question), [west], question, P, translated=translated)
+    assert [line.unit for line in body] == [west]
+    rsa = EvidenceUnit(0, 1, "如果签名算法是RSA，则杂凑算法应采用SHA1或SHA256算法。", "")
+    assert kept_names("RSA密钥最小长度是多少？", [rsa]) == "RSA"
