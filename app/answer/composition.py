@@ -350,7 +350,8 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
     小微企业 小快轻准); each of several asks about its own words. ``translated``: the question in the
     units' language, when they are in another (its words name the subject there)."""
     own = translated_asks(parts, translated)
-    subjects = [p.text if len(parts) > 1 else f"{p.text} {searched}" for p in parts]
+    # an ask that leans on the one before is about that one's subject too ("已经用掉多少" is about 兴业银行's 授信)
+    subjects = [f"{p.leans_on} {p.text}".strip() if len(parts) > 1 else f"{p.text} {searched}" for p in parts]
     subjects = [f"{s} {own[i] or translated}" if translated else s for i, s in enumerate(subjects)]
     # a figure's subject is read from the translation of a one-ask question only: an ask's part of a
     # translation is too short to outweigh the model's choice of words ("提取" for 已使用)

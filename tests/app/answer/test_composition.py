@@ -331,3 +331,16 @@ def test_a_latin_name_the_translation_keeps_but_no_source_writes_is_not_asked_of
     assert [line.unit for line in body] == [west]
     rsa = EvidenceUnit(0, 1, "如果签名算法是RSA，则杂凑算法应采用SHA1或SHA256算法。", "")
     assert kept_names("RSA密钥最小长度是多少？", [rsa]) == "RSA"
+
+
+def test_a_row_that_answers_both_asks_leaves_neither_unanswered():
+    """Held-out user documents: the bank's row gives its total, used and remaining credit; "已经用掉多少，
+    还剩多少" leans on "兴业银行…授信一共多少", so the row answers it too and no "not answered" line follows."""
+    from app.answer.composition import compose_body
+    from app.answer.parts import split_parts
+
+    question = "兴业银行给这家公司的授信一共多少？已经用掉多少，还剩多少？"
+    row = EvidenceUnit(0, 0, "序号：3；金融机构名称：兴业银行盐城分行；授信总额：302,600.00；已使用情况：110,600.00；"
+                             "剩余额度：192,000.00（单位：万元）", "")
+    body = compose_body(split_parts(question), [row], question, P, titles=["盐城高新区投资集团募集说明书"])
+    assert [line.answers for line in body] == [{0, 1}]
