@@ -19,8 +19,8 @@ from app.answer.parts import QuestionPart, split_parts
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
 from ingest.language import detect_language
-from ingest.text import (FIGURE, YEAR, char_share, content_terms, counted_figures, english_stems, is_english_prose, figure_places, places, share, split_sentences, tokenize,
-                         year_of)
+from ingest.text import (YEAR, char_share, content_terms, counted_figures, english_stems, figure_places,
+                         is_english_prose, places, share, split_sentences, tokenize, year_of)
 from retrieval.evidence import EvidenceUnit, specific_words
 
 # Text that is no answer: a heading, a title alone, a sentence about the document itself.

@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass, field
 from app.answer.citations import MARKER
 from app.answer.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kind
 from app.answer.premises import DEFAULT_PREMISE_POLICY, PremisePolicy, confirmed, restates
-from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, content_terms, is_english_prose, share, terms,
-                         split_clauses, split_units, strip_remote_content, tokenize, year_of, figure_clause,
-                         figure_sentence, figure_places, places)
+from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, content_terms, figure_clause,
+                         figure_places, figure_sentence, is_english_prose, places, share, split_clauses, split_units,
+                         strip_remote_content, terms, tokenize, year_of)
 from app.answer.qualifiers import DEFAULT_QUALIFIER_POLICY, QualifierPolicy, qualifier_problem
 from prompts import is_refusal
 
@@ -212,11 +212,16 @@ TABLE_ROW = re.compile(r"^[^；\n]{1,60}：[^；\n]*(?:；[^；\n]{1,40}：[^；
 ROW_UNIT = re.compile(r"/\s*(%|％)|[（(]\s*(%|％|万元|亿元|元|万|亿)\s*[)）]|单位[：:]\s*(%|％|万元|亿元|元|万|亿)")
 
 
+def _line_at(text: str, at: int) -> tuple[int, str]:
+    """Where the line holding position ``at`` starts, and the line."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    return start, text[start: len(text) if end < 0 else end]
+
+
 def table_row_at(source: str, start: int) -> tuple[str, str] | None:
     """(its first cell, the unit it gives) for the table row the position lies in; None in prose."""
-    line_start = source.rfind("\n", 0, start) + 1
-    line_end = source.find("\n", start)
-    line = source[line_start: len(source) if line_end < 0 else line_end].strip()
+    line = _line_at(source, start)[1].strip()
     if not TABLE_ROW.match(line):
         return None
     label = line.split("；", 1)[0]
@@ -236,12 +241,10 @@ def _source_unit(source: str, end: int) -> str:
 def _own_column(sentence: str, start: int, end: int, source: str, at: int, label: str) -> bool:
     """A figure from a table row is given for its own column: where the sentence names a column of
     that row beside the figure (its clause, else its sentence), the figure's own is among them."""
-    line_start = source.rfind("\n", 0, at) + 1
+    line_start, line = _line_at(source, at)
     cells = source[line_start:at].split("；")
     own = cells[-1].rsplit("：", 1)[0].strip() if "：" in cells[-1] else ""
-    line_end = source.find("\n", at)
-    headers = {c.split("：", 1)[0].strip() for c in source[line_start: len(source) if line_end < 0 else line_end].split("；")
-               if "：" in c} - {label.split("：", 1)[0].strip(), ""}
+    headers = {c.split("：", 1)[0].strip() for c in line.split("；") if "：" in c} - {label.split("：", 1)[0].strip(), ""}
     for around in (figure_clause(sentence, start, end), figure_sentence(sentence, start, end)):
         named = {h for h in headers if h in around}
         if named:

@@ -43,5 +43,4 @@ def figure_places(text: str) -> set[str]:
     """The places a text gives figures for: those it names, less those that only name a document's
     issuer ("the Jiangsu local standard")."""
     text = _REGION_SHORT.sub(r"\1地区", text)
-    return {_KEY[m.group(0).lower()] for m in PLACE.finditer(text) if not DOCUMENT_AFTER.match(text, m.end())
-            and not DOCUMENT_AFTER.match(text[m.end():].lstrip())}
+    return {_KEY[m.group(0).lower()] for m in PLACE.finditer(text) if not DOCUMENT_AFTER.match(text[m.end():].lstrip())}
