@@ -200,6 +200,85 @@ def lead_terms(text: str, start: int) -> set[str]:
     return terms(re.sub(r"\d+(?:[.,]\d+)*", " ", text[begin:colon.start()])) - FRAMING_PAIRS
 
 
+def same_value(stated: Figure, source: Figure) -> bool:
+    return abs(source.value - stated.value) <= 1e-9 * max(1.0, abs(stated.value))
+
+
+# the unit a table states once, above it ("单位：万元") or in a row's label ("碎米 总量/% ≤")
+TABLE_UNIT = re.compile(r"(?:单位[:：]\s*|/)([^\s|/≤≥<>()（）:：]{1,4})")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A figure's cell in a Markdown table: the terms of its row and of its column's heading, those of
+    the other rows and headings, and the units the table states for it."""
+    row: frozenset[str]
+    other_rows: frozenset[str]
+    column: frozenset[str]
+    other_columns: frozenset[str]
+    units: tuple[str, ...]
+
+    def readings(self, figure: Figure) -> list[Figure]:
+        """The cell's number as written, and in each unit the table states for it."""
+        return [figure] + [f for u in self.units for f in figures(f"{figure.written}{u}")[:1]]
+
+
+def _cells(line: str) -> list[str]:
+    return line.strip().strip("|").split("|")
+
+
+def _cell_terms(text: str) -> frozenset[str]:
+    return frozenset(terms(re.sub(r"\d+(?:[.,]\d+)*", " ", text)) - FRAMING_PAIRS)
+
+
+def _table_rows(lines: list[str]) -> list[str]:
+    """The leading lines that are rows of a Markdown table."""
+    end = next((i for i, r in enumerate(lines) if not r.lstrip().startswith("|")), len(lines))
+    return lines[:end]
+
+
+def table_cell(text: str, start: int) -> Cell | None:
+    """The cell of a Markdown table ("| 3 | 兴业银行盐城分行 | 302,600.00 |") that a figure stands in;
+    None for a figure outside a table."""
+    line_start = text.rfind("\n", 0, start) + 1
+    here = text[line_start:].split("\n")
+    if not here[0].lstrip().startswith("|"):
+        return None
+    above = text[:line_start].split("\n")[:-1]
+    over = _table_rows(above[::-1])[::-1]
+    table = over + _table_rows(here)
+    rows = [r for r in table if not re.fullmatch(r"[\s|:-]+", r)]
+    header = _cells(rows[0])
+    line = here[0]
+    column = line[:start - line_start].count("|") - 1
+    others = frozenset().union(*(_cell_terms(r) for r in rows[1:] if r != line))
+    heading = header[column] if 0 <= column < len(header) else ""
+    other_headings = frozenset().union(*(_cell_terms(h) for i, h in enumerate(header) if i != column))
+    top = len(above) - len(over)
+    stated = " ".join(above[max(0, top - 2):top]) + " " + _cells(line)[0]
+    return Cell(_cell_terms(line), others, _cell_terms(heading), other_headings, tuple(TABLE_UNIT.findall(stated)))
+
+
+def _names(said: set[str], own: frozenset[str], others: frozenset[str]) -> bool:
+    """The sentence names this row (or column) of the table, or none of the table's: a term only
+    this one has, or all of its terms when it has none of its own."""
+    if not said & (own | others):
+        return True
+    distinct = own - others
+    return bool(said & distinct) if distinct else own <= said
+
+
+def same_cell(sentence: str, cell: Cell) -> bool:
+    """The sentence names the cell's row and column where it names any of the table's:
+    "兴业银行…授信总额：302,600.00" is that bank's row, not 民生银行's; "一级…7.5" is not the 二级
+    column's 7.5. A sentence in another script than the table's is judged by value and unit alone."""
+    said = set(terms(re.sub(r"\d+(?:[.,]\d+)*", " ", normalize(sentence))))
+    table = cell.row | cell.other_rows | cell.column | cell.other_columns
+    if not said or not scripts(said) & scripts(set(table)):
+        return True
+    return _names(said, cell.row, cell.other_rows) and _names(said, cell.column, cell.other_columns)
+
+
 def scripts(words: set[str]) -> set[str]:
     """The scripts the terms are written in: "zh" for Chinese pairs, "latin" for words."""
     return {"zh" if re.match(rf"[{CJK}]", w) else "latin" for w in words}
@@ -218,7 +297,13 @@ def figure_supported(sentence: str, figure: Figure, source: str) -> bool:
     text = normalize(strip_markers(source))
     near = subject_terms(normalize(sentence), figure.start, figure.end)
     for candidate in figures(text):
-        if abs(candidate.value - figure.value) > 1e-9 * max(1.0, abs(figure.value)) or not same_unit(figure, candidate):
+        cell = table_cell(text, candidate.start)
+        if cell is not None:  # a table's cell: its unit is the table's or its row's, its subject its row and column
+            if any(same_value(figure, c) and same_unit(figure, c) for c in cell.readings(candidate)) \
+                    and same_cell(sentence, cell):
+                return True
+            continue
+        if not same_value(figure, candidate) or not same_unit(figure, candidate):
             continue
         source_near = subject_terms(text, candidate.start, candidate.end) | lead_terms(text, candidate.start)
         if same_subject(near, source_near):

@@ -37,6 +37,10 @@ class AnswerPolicy:
     # A question asked in one language of documents in the other with no translation beside them: the
     # model translates it for the search (a question is short; more is the model answering it).
     search_translation_max_tokens: int = 64
+    # A translation with fewer words than this share of the question's is the model answering it ("否"
+    # for "Does the … note carry a credit rating of its own?", seen on held-out user documents) or
+    # dropping most of it: searching with it finds nothing of the question's.
+    search_translation_min_share: float = 0.3
     # --- sizing the prompt to the machine ------------------------------------------------------------
     first_token_target_s: float = 8.0  # time to the first token the evidence is sized for
     token_safety: float = 1.15  # estimate_tokens is rough; leave room

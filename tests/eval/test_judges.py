@@ -23,6 +23,41 @@ def test_a_figure_the_source_holds_with_its_unit_and_subject_passes():
     assert unsupported_figures("Provincial capitals get up to 150 million yuan [1].", [SOURCE]) == []  # across languages
 
 
+CREDIT_TABLE = """单位：万元
+| 序号 | 金融机构名称 | 授信总额 | 已使用情况 | 剩余额度 |
+| --- | --- | --- | --- | --- |
+| 1 | 工商银行 | 330,435.30 | 234,850.00 | 95,585.30 |
+| 3 | 兴业银行盐城分行 | 302,600.00 | 110,600.00 | 192,000.00 |
+| 4 | 民生银行盐城分行 | 262,000.00 | 88,500.00 | 173,500.00 |"""
+GRADE_TABLE = """| 等级 | 特级 | 一级 | 二级 |
+| --- | --- | --- | --- |
+| 碎米 总量/% ≤ | 2.5 | 5.0 | 7.5 |
+| 碎米 其中：小碎米含量/% ≤ | 0.5 | 1.0 | 1.5 |"""
+
+
+@pytest.mark.parametrize("sentence, table", [
+    ("- “序号：3；金融机构名称：兴业银行盐城分行；授信总额：302,600.00；已使用情况：110,600.00；剩余额度：192,000.00"
+     "（单位：万元）”[1]", CREDIT_TABLE),  # a row quoted with the unit stated above its table
+    ("兴业银行的授信总额为302,600.00万元[1]。", CREDIT_TABLE),
+    ("The 兴业银行 credit line is 302,600.00 万元 [1].", CREDIT_TABLE),
+    ("- “等级：碎米 总量/% ≤；特级：2.5；一级：5.0；二级：7.5”[1]", GRADE_TABLE),  # its row and columns named
+    ("二级大米的碎米总量不超过7.5%[1]。", GRADE_TABLE),  # the unit from the row's label
+])
+def test_a_table_cell_is_held_by_a_sentence_naming_its_row_and_column(sentence, table):
+    assert unsupported_figures(sentence, [table]) == []
+
+
+@pytest.mark.parametrize("sentence, table, bad", [
+    ("- “金融机构名称：民生银行盐城分行；授信总额：302,600.00”[1]", CREDIT_TABLE, "302,600.00"),  # another bank's row
+    ("工商银行的授信总额为302,600.00万元[1]。", CREDIT_TABLE, "302,600.00万元"),
+    ("兴业银行的剩余额度为302,600.00万元[1]。", CREDIT_TABLE, "302,600.00万元"),  # another column
+    ("一级大米的碎米总量不超过7.5%[1]。", GRADE_TABLE, "7.5%"),  # the 二级 column's
+    ("二级大米的小碎米含量不超过7.5%[1]。", GRADE_TABLE, "7.5%"),  # the 碎米总量 row's
+])
+def test_a_table_cell_moved_to_another_row_or_column_is_unsupported(sentence, table, bad):
+    assert unsupported_figures(sentence, [table]) == [bad]
+
+
 def test_a_changed_number_fails():
     assert unsupported_figures("省会城市最高可获得2亿元奖补[1]。", [SOURCE]) == ["2亿元"]
 

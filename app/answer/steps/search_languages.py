@@ -12,6 +12,7 @@ from typing import Iterator
 
 from app.answer.state import AnswerState, Event, Tools
 from ingest.language import detect_language
+from ingest.text import content_words
 from prompts import load_prompt
 from retrieval.query_expansion import expansion_terms
 
@@ -39,4 +40,8 @@ def translated(question: str, lang: str, tools: Tools) -> str:
     out = "".join(tools.generator.stream([{"role": "user", "content": prompt}],
                                          tools.policy.search_translation_max_tokens)).strip()
     line = out.splitlines()[0].strip().strip("\"“”'") if out else ""
-    return line if line and detect_language(line) == lang else ""
+    if not line or detect_language(line) != lang:
+        return ""
+    # an answer ("否") or a fragment of the question is no wording to search with
+    enough = len(content_words(line)) >= tools.policy.search_translation_min_share * len(content_words(question))
+    return line if enough else ""

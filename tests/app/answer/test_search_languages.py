@@ -47,3 +47,24 @@ def test_a_reply_not_in_the_documents_language_is_not_searched():
     adv, generator, retriever = advisor({"zh"}, "The market is 1 trillion yuan.", LEAD)
     adv.ask(QUESTION)
     assert retriever.searches[0]["also"] == []
+
+
+def test_a_reply_far_shorter_than_the_question_is_not_searched():
+    """The model answered a yes/no question ("否") instead of translating it: searching with that
+    finds nothing of what was asked (seen on held-out user documents). A whole translation is."""
+    question = "Does the Yancheng high-tech zone group's 2023 fourth super short-term note carry a credit rating of its own?"
+    adv, generator, retriever = advisor({"zh"}, "否", LEAD)
+    adv.ask(question)
+    assert retriever.searches[0]["also"] == []
+    adv, generator, retriever = advisor({"zh"}, "盐城高新区投资集团2023年第四期超短期融资券有自己的信用评级吗？", LEAD)
+    adv.ask(question)
+    assert retriever.searches[0]["also"][0].startswith("盐城高新区投资集团")
+
+
+def test_the_translation_prompt_asks_for_a_question_not_an_answer():
+    from prompts import load_prompt
+    for lang in ("zh", "en"):
+        text = load_prompt("search_translation", lang).text
+        assert "{question}" in text
+    assert "译文也是问句" in load_prompt("search_translation", "zh").text
+    assert "a question too" in load_prompt("search_translation", "en").text
