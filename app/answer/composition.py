@@ -31,6 +31,7 @@ META = re.compile(r"^\s*(?:[（(]?关于本资料|本资料|本摘要|本文(?!�
 QUESTION_WORDS = re.compile(r"^(?:到底|究竟|是指|指的|有没有|这种|这个|那个|咱们|什么|怎么|怎样|如何|哪些|哪个|多少|是否|能否|可以|需要|应该|具体|"
                             r"what|which|how|why|when|where|who|mean|means|exactly|really)$", re.I)
 TITLE = re.compile(r"《([^》]{2,40})》")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")  # a term the user sets in quotes
 PARENTHETICAL = re.compile(r"^\s*[（(][^）)]{0,20}[)）]")
 CHINESE_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?:个|家|项|类|种|批|大|级|条|名|座)")
@@ -129,14 +130,24 @@ def distinct(lines: list[BodyUnit], policy: AnswerPolicy) -> list[BodyUnit]:
 
 
 def about(ask: str, unit: EvidenceUnit, policy: AnswerPolicy) -> bool:
-    """The unit's own words name the ask's subject (one of its specific words); its section heading
-    counts only when it names several ("Foxconn Vietnam: the reported results" under a case's
-    heading), not when a glossary's heading lists every term."""
+    """The unit's own words name the ask's subject (one of its specific words; two of a long English
+    subject's, compared as stems: ``AnswerPolicy.long_english_subject``); its section heading counts
+    only when it names several ("Foxconn Vietnam: the reported results" under a case's heading), not
+    when a glossary's heading lists every term."""
     words = {w for w in specific_words(ask) if not QUESTION_WORDS.search(w)}
     if not words:
         return True
     text, section = unit.text.lower(), unit.section.lower()
-    return any(w in text for w in words) or sum(w in section for w in words) >= policy.section_words
+    if sum(w in section for w in words) >= policy.section_words:
+        return True
+    english = english_stems(" ".join(w for w in words if w.isascii())) - ENGLISH_FRAME
+    # a sentence written in English, whatever Chinese terms it quotes ("Under 工信部企业〔2022〕63号, …"); not a
+    # Chinese one naming acronyms ("type:代表印章图片类型,如GIF、BMP、JPG")
+    in_english = english_stems(" ".join(w for w in LATIN_WORD.findall(unit.text) if not w.isupper())) \
+        if len(english) >= policy.long_english_subject else set()
+    if len(in_english) >= policy.long_english_subject:
+        return len(english & in_english) >= 2
+    return any(w in text for w in words)
 
 
 def _as_item(text: str, start: int, end: int) -> bool:

@@ -74,6 +74,11 @@ class AnswerPolicy:
     # "Issuers: according to CNS … (《…》" before the issuers, so only a sentence longer than most is cut
     unit_chars: int = 420
     section_words: int = 2  # a unit is about the ask through its section heading only when the heading names this many of its words
+    # An English subject of this many words or more (stems, less the frame: "the Yancheng high-tech zone
+    # group's 2023 fourth super short-term note … credit rating") is named by an English sentence only
+    # with two of them: one shared word of many is chance ("high" in "high-quality SMEs", "group" in
+    # "the Management and decision group" were quoted as the most relevant passages, held-out user documents)
+    long_english_subject: int = 4
     repeat_share: float = 0.85  # a sentence with this share of its characters inside another says it again
     repeat_min_terms: int = 4  # ... or of its content words, when it has this many (fewer: too short to tell)
     # A lead sentence lying this far inside a body line that says more goes: dropping it loses

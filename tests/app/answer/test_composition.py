@@ -344,3 +344,25 @@ def test_a_row_that_answers_both_asks_leaves_neither_unanswered():
                              "剩余额度：192,000.00（单位：万元）", "")
     body = compose_body(split_parts(question), [row], question, P, titles=["盐城高新区投资集团募集说明书"])
     assert [line.answers for line in body] == [{0, 1}]
+
+
+def test_a_long_english_subject_is_named_by_an_english_sentence_only_with_two_of_its_words():
+    """Held-out user documents: an English yes/no question about a bond issue got three starter
+    sentences as "the most relevant passages", each sharing one word ("high", "group", "tech")."""
+    from app.answer.composition import about
+    ask = ("Does the Yancheng high-tech zone group's 2023 fourth super short-term note carry a credit rating of "
+           "its own? 盐城高新区投资集团2023年第四期超短期融资券有自己的信用评级吗？")
+    policy = AnswerPolicy()
+    for chance in ("Under 工信部企业〔2022〕63号, high-quality SMEs form three tiers: innovative SMEs → 专精特新 SMEs.",
+                   "Finance (财务) is a scenario in the Management and decision group (管理决策数字化).",
+                   "A news report counts more than 600,000 tech-based and innovative SMEs."):
+        assert not about(ask, EvidenceUnit(0, 0, chance, ""), policy)
+    for answer in ("The note carries no credit rating of its own; the issuer's AA+ rating is not cited.",
+                   "本次发行不引用主体评级，未进行债项评级安排。"):  # the Chinese one by the translation's words
+        assert about(ask, EvidenceUnit(0, 0, answer, ""), policy)
+    formats = "In the e-seal spec, what image formats does it mention for the seal picture, and what unit are its display width in?"
+    assert about(formats + " 电子签章规范中印章图片的格式", EvidenceUnit(0, 0, "type:代表印章图片类型,如GIF、BMP、JPG;", ""),
+                 policy)  # Chinese naming acronyms is not an English sentence
+    # a short subject still needs one word: "lighthouse" names it
+    assert about("How many lighthouse factories does China have?",
+                 EvidenceUnit(0, 0, "China has 79 lighthouses, the most of any country.", ""), policy)
