@@ -70,6 +70,13 @@ def no_answer(text: str) -> bool:
     return bool(HEADING.match(text) or META.match(text))
 
 
+def is_title(text: str, title: str, policy: AnswerPolicy) -> bool:
+    """The unit is its document's title, as a page's running header prints it ("盐城高新区投资集团有限公司
+    2023年度第四期超短期融资券募集说明书" under "盐城高新区投资集团_2023年度第四期超短期融资券募集说明书"): no answer."""
+    plain = re.sub(r"[\s_\-—·.。]", "", text)
+    return bool(title) and bool(plain) and char_share(plain, re.sub(r"[\s_\-—·.。]", "", title)) >= policy.repeat_share
+
+
 def trimmed(text: str, chars: int, list_chars: int | None = None) -> str:
     """The sentence, or its first clauses within ``chars`` when longer; a list is kept whole (up to
     ``list_chars``): "four levels by score: Level 1: 20–40 points… Level 4: 80+" cut short loses
@@ -302,7 +309,7 @@ def units_for_part(part: QuestionPart, units: list[EvidenceUnit], subject: str, 
                    translated: str = "", names_kept_by: str | None = None) -> list[EvidenceUnit]:
     """The evidence that answers one ask, best first, within the body's size."""
     before = before or {}
-    fitting = [u for u in units if not no_answer(u.text)
+    fitting = [u for u in units if not no_answer(u.text) and not is_title(u.text, title_of(u, titles), policy)
                and answers_part(u, part, subject, policy, before.get(id(u), ""), title_of(u, titles), translated,
                                 names_kept_by)]
     first: list[EvidenceUnit] = []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
-from ingest.text import content_words
+from ingest.text import content_words, tokenize
 from prompts import load_table
 from retrieval.vector_store import DocumentSummary
 
@@ -25,6 +25,7 @@ from retrieval.vector_store import DocumentSummary
 STARTER_ORIGIN, USER_ORIGIN, PRIVATE_ORIGIN = "starter", "user", "private"
 CLOSE_MATCHES = 5  # candidates an "unknown document" message lists
 CLOSE_CUTOFF = 0.4  # difflib ratio for a candidate to count as close
+CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 MIN_PART_CHARS = 4  # a part of a title must be this long (normalised) to name the document
 
 # A question pointing at "this report" or "the document I uploaded": the newest user document.
@@ -276,6 +277,18 @@ def title_words(name: str) -> set[str]:
     words = {w for w in content_words(name) if not any(ch.isdigit() for ch in w) and w not in GENERIC_TITLE_WORDS
              and not any(p.search(w) for p in DOCUMENT_KINDS.values())}
     return words | document_kinds(name)
+
+
+def title_names(docs: Iterable[Document]) -> list[str]:
+    """The Chinese words of the user's documents' titles and file names ("盐城", "射阳", "高测"): the
+    names an English question may write in pinyin (``ingest.text.romanised_in``)."""
+    names: list[str] = []
+    for doc in docs:
+        if doc.user:
+            for word in tokenize(f"{doc.title} {Path(doc.file_name).stem}", search=False):
+                if CJK_WORD.match(word) and word not in names:
+                    names.append(word)
+    return names
 
 
 def described_by(texts: Iterable[str], docs: Iterable[Document], least_share: float,

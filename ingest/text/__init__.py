@@ -6,6 +6,7 @@ from ingest.text.numbers import (DOC_NUMBER, FIGURE, FIGURE_UNITS, LIST_NUMBER, 
                                  counted_figures, figure_clause, figure_sentence, year_of)
 from ingest.text.places import figure_places, places
 from ingest.text.overlap import char_share, share
+from ingest.text.romanised import romanised, romanised_in
 from ingest.text.sentences import (CLAUSE_BREAK, END_MARKS, LEAD_END, LIST_MARK, MIN_UNIT_CHARS, SENTENCE,
                                    SENTENCE_END, TABLE_RULE, TRAILING_MARKERS, marked_units, row_with_header,
                                    split_clauses, split_sentences, split_units, table_cells)
@@ -19,5 +20,5 @@ __all__ = [
     "STOPWORDS", "TABLE_RULE", "TRAILING_MARKERS", "WORDLIKE", "addressed_to_model", "content_terms", "content_words",
     "marked_units", "row_with_header", "share", "split_clauses", "split_sentences", "split_units",
     "strip_remote_content", "table_cells", "terms", "tokenize", "YEAR", "year_of", "figure_clause", "figure_sentence", "figure_places", "places",
-    "counted_figures", "english_stems", "is_english_prose",
+    "counted_figures", "english_stems", "is_english_prose", "romanised", "romanised_in",
 ]

@@ -239,3 +239,15 @@ def test_english_stems_make_word_forms_alike():
     from ingest.text import english_stems
 
     assert english_stems("cities funding") == english_stems("the city funds")
+
+
+def test_a_chinese_name_written_in_pinyin_is_found():
+    from ingest.text import romanised, romanised_in
+    assert romanised("盐城") == "yancheng"
+    names = ["盐城", "高新区", "集团", "射阳", "大米", "高测"]
+    assert romanised_in("Does the Yancheng high-tech zone group's note carry a rating?", names) == ["盐城"]
+    assert romanised_in("the protected area for She Yang rice", names) == ["射阳"]  # two words
+    assert romanised_in("Gaoce's diamond wire", names) == ["高测"]
+    # a short pinyin ("dami") is an English word or a syllable as often as a name
+    assert romanised_in("dami rice", ["大米"]) == []
+    assert romanised_in("How big is the protected area?", names) == []

@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 from typing import Iterator
 
+from app.answer.documents import title_names
 from app.answer.state import AnswerState, Event, Tools
 from ingest.language import detect_language
-from ingest.text import content_words
+from ingest.text import content_words, romanised_in
 from prompts import load_prompt
 from retrieval.query_expansion import expansion_terms
 
@@ -23,13 +24,18 @@ def search_in_other_languages(state: AnswerState, tools: Tools) -> Iterator[Even
     if not other or tools.generator is None:
         return
     start = time.perf_counter()
+    # the Chinese names of the user's documents the question writes in pinyin ("Yancheng" for 盐城): the
+    # translation does not always give them back (射阳 once came back as 邵阳)
+    names = romanised_in(req.asked, title_names(req.documents or req.describable))
     for lang in sorted(other):
         wording = translated(req.asked, lang, tools)
+        if lang == "zh":
+            wording = " ".join([wording, *(n for n in names if n not in wording)]).strip()
         if wording:
             extra = expansion_terms(req.question, lang)  # the policies' terms for its everyday words
             state.search_also.append(f"{wording} {extra}" if extra else wording)
     state.record("search_languages", f"{len(state.search_also)} other wording(s) for documents in "
-                 f"{', '.join(sorted(other))}", wordings=list(state.search_also),
+                 f"{', '.join(sorted(other))}", wordings=list(state.search_also), names=names,
                  ms=round((time.perf_counter() - start) * 1000))
     yield from ()
 

@@ -366,3 +366,14 @@ def test_a_long_english_subject_is_named_by_an_english_sentence_only_with_two_of
     # a short subject still needs one word: "lighthouse" names it
     assert about("How many lighthouse factories does China have?",
                  EvidenceUnit(0, 0, "China has 79 lighthouses, the most of any country.", ""), policy)
+
+
+def test_a_unit_that_is_its_documents_title_is_no_answer():
+    """A page's running header came back as a sentence and was quoted as the most relevant passage."""
+    from app.answer.composition import is_title
+    title = "盐城高新区投资集团_2023年度第四期超短期融资券募集说明书"
+    policy = AnswerPolicy()
+    assert is_title("盐城高新区投资集团有限公司2023年度第四期超短期融资券募集说明书", title, policy)
+    assert not is_title("本次发行不引用主体评级，未进行债项评级安排。", title, policy)
+    assert not is_title("The Guidelines were issued by MIIT, SASAC and ACFIC.",
+                        "Implementation Guidelines for Digital Transformation of Manufacturing Enterprises", policy)

@@ -68,3 +68,26 @@ def test_the_translation_prompt_asks_for_a_question_not_an_answer():
         assert "{question}" in text
     assert "译文也是问句" in load_prompt("search_translation", "zh").text
     assert "a question too" in load_prompt("search_translation", "en").text
+
+
+def test_a_name_the_question_writes_in_pinyin_is_searched_as_the_title_writes_it():
+    """"Sheyang" came back from the model's translation once as 邵阳, "Yancheng" once as "该区": the
+    Chinese word of a user document's title whose pinyin the question writes is searched as well,
+    also when the translation itself is not usable."""
+    from app.answer.documents import Library
+    from tests.fakes import FakeDocumentStore
+    library = Library(FakeDocumentStore([("a" * 24, "DB32T1580-2019_地理标志产品_射阳大米", "DB32T1580-2019_射阳大米.pdf")]))
+    question = "How big is the protected production area for Sheyang rice?"
+    for reply, wording in (("邵阳大米的保护生产区域有多大？", "邵阳大米的保护生产区域有多大？ 射阳"), ("否", "射阳")):
+        embedder = FakeEmbedder()
+        sources = sources_from(ROWS)
+        retriever = FixedRetriever(sources, True, embedder, untranslated={"zh"})
+        generator = ScriptedGenerator(reply, LEAD, sources=sources)
+        adv = Advisor(retriever, generator, embed_passages=embedder.embed_passages, library=library)
+        answer = adv.ask(question)
+        assert retriever.searches[0]["also"][0].startswith(wording)
+        step = next(t for t in answer.trace if t["step"] == "search_languages")
+        assert step["names"] == ["射阳"]
+    adv, generator, retriever = advisor({"zh"}, TRANSLATION, LEAD)  # no user document: no names
+    adv.ask(question)
+    assert "射阳" not in retriever.searches[0]["also"][0]
