@@ -9,12 +9,14 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-from app.answer.composition import contained
-from app.answer.documents import nothing_in
+from app.answer.composition import contained, subject_words
+from app.answer.documents import PRIVATE_ORIGIN, USER_ORIGIN, nothing_in
 from app.answer.relevance import clearly_answers
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.steps.generate import evidence_blocks
 from app.answer.stream import SentenceStream
+from ingest.language import detect_language
+from ingest.text import share
 from retrieval.evidence import word_share
 from prompts import format_source, load_table, refusal_with, render_lead
 
@@ -76,6 +78,23 @@ def lead_message(state: AnswerState, units) -> str:
                        gap=gap_line)
 
 
+def names_much_of(asked: str, unit, sources, policy) -> bool:
+    """The unit holds ``override_words`` of the question's specific words, enough to outweigh the
+    model's refusal. Of a Chinese question about a user's document, the words of its subject
+    (``subject_words``: not 要求, 达到, 有没有) less those of the document's title, which name the
+    document the question is about: "射阳大米的地方标准对蛋白质含量有没有具体要求？" is not answered by a
+    sentence of the rice standard saying its rice meets the standard's 要求 (held-out user documents:
+    the model refused rightly, and four such sentences were shown instead). The starter documents'
+    titles name their topics ("…实施指南"): a question's words for them still count."""
+    metadata = sources[unit.source_index].metadata if unit.source_index < len(sources) else {}
+    if detect_language(asked) != "zh" or metadata.get("origin") not in (USER_ORIGIN, PRIVATE_ORIGIN):
+        return word_share(asked, unit.text, specific=True) >= policy.override_words
+    title = metadata.get("title", "")
+    words = subject_words(asked)
+    words = {w for w in words if w not in title} or words
+    return share(words, unit.text, substring=True) >= policy.override_words
+
+
 def without_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     """No sentence of the model's held. The body (chosen as the evidence that answers each ask) is
     shown on its own when the model tried and its sentences failed their checks, or when the model
@@ -86,7 +105,7 @@ def without_lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     units = [line.unit for line in state.body]
     refused = bool(state.stream and state.stream.held_refusal)
     # the model's refusal does not outweigh a body sentence that holds much of what was asked
-    named = any(word_share(asked, u.text, specific=True) >= p.override_words for u in units)
+    named = any(names_much_of(asked, u, state.sources, p) for u in units)
     if state.gaps and len(state.asks) <= 1:  # the one ask's kind of fact is missing: said, nothing to add
         state.body = []
         state.record("without_lead", "the fact gap is the answer")

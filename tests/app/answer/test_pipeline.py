@@ -233,3 +233,27 @@ def test_a_line_that_answers_and_then_says_what_one_report_lacks_does_not_make_a
                   "世界经济论坛2024年10月新一批：全球灯塔总数172家，其中74家在中国。这篇报道没有给出中国的累计总数。")
     assert not decide.says_not_given(lighthouse)
     assert decide.says_not_given("现有资料没有专精特新企业数字化改造的补贴标准：既没有每家企业的补贴金额，也没有补贴比例。")
+
+
+def test_the_models_refusal_holds_when_the_sentences_share_only_the_documents_name_and_the_frame():
+    """Held-out user documents: "射阳大米的地方标准对蛋白质含量有没有具体要求？" — the rice standard says
+    nothing of protein. The model refused; four sentences of the standard were shown instead,
+    because they name 射阳大米 (its title) and 要求/达到. A sentence naming the subject still
+    outweighs the refusal. (A starter document's title names its topic: its words still count there.)"""
+    from tests.fakes import FakeEmbedder, FixedRetriever, ScriptedGenerator, sources_from
+    title = "DB32T1580-2019_地理标志产品_射阳大米"
+    rows = [(title, "5 要求", "射阳大米原料来源于本标准第4章规定的地理范围内生产，质量达到本标准感官、理化指标要求的稻谷。"),
+            (title, "5 要求", "质量指标见表1，其中碎米、加工精度、品尝评分值、胶稠度、不完善粒含量和黄粒米含量为定等指标。")]
+
+    def answer(question, extra_rows=()):
+        embedder = FakeEmbedder()
+        sources = sources_from(rows + list(extra_rows), origin="user")
+        generator = ScriptedGenerator("资料中没有提供这方面的信息。", sources=sources)
+        adv = Advisor(FixedRetriever(sources, True, embedder), generator, embed_passages=embedder.embed_passages)
+        return adv.ask(question)
+
+    refused = answer("射阳大米的地方标准对蛋白质含量有没有具体要求？")
+    assert refused.refused and refused.refusal_reason == "model_refused"
+    answered = answer("射阳大米的地方标准对黄粒米含量有没有具体要求？",
+                      [(title, "5 要求", "黄粒米含量：特级不超过0.4%，一级不超过0.6%，二级不超过0.8%。")])
+    assert not answered.refused and "0.4%" in answered.answer
