@@ -18,8 +18,8 @@ from app.answer.citations import MARKER
 from app.answer.fact_kinds import NEGATED, NOT_GIVEN, RECIPIENT_CITY, states_kind
 from app.answer.premises import DEFAULT_PREMISE_POLICY, PremisePolicy, confirmed, restates
 from ingest.text import (CJK, DOC_NUMBER, FIGURE, LIST_MARK, LIST_NUMBER, NUMBER, content_terms, figure_clause,
-                         figure_places, figure_sentence, is_english_prose, places, share, split_clauses, split_units,
-                         strip_remote_content, terms, tokenize, year_of)
+                         figure_places, figure_segment, figure_sentence, is_english_prose, other_item, places, share,
+                         split_clauses, split_units, strip_remote_content, terms, tokenize, year_of)
 from app.answer.qualifiers import DEFAULT_QUALIFIER_POLICY, QualifierPolicy, qualifier_problem
 from prompts import is_refusal
 
@@ -289,6 +289,8 @@ def figure_supported(sentence: str, figure: tuple, source: str,
             row = table_row_at(src, m.start())  # a table row names its figures' subject and unit in its label
             if row and not _own_column(sentence, start, end, src, m.start(), row[0]):
                 continue  # "一级…7.5%" from the row "…；一级：5.0；二级：7.5"
+            if other_item(figure_clause(sentence, start, end), figure_segment(src, m.start(), m.end())):
+                continue  # "一期计划在2026年9月底前上线" from "2026年9月底前：MES二期（装配车间）上线"
             if not units_agree(unit, _source_unit(src, m.end()) or (row[1] if row else "")):
                 continue
             if not same_year_and_place(src, m.start(), m.end(), year, where):

@@ -3,7 +3,8 @@ with one tokenisation, one overlap measure, and the text of a document that must
 ingest, retrieval and the answer's steps alike; nothing here imports from them."""
 
 from ingest.text.numbers import (DOC_NUMBER, FIGURE, FIGURE_UNITS, LIST_NUMBER, NUMBER, RANGE_JOIN, YEAR,
-                                 counted_figures, figure_clause, figure_sentence, year_of)
+                                 counted_figures, figure_clause, figure_segment, figure_sentence, other_item,
+                                 series_labels, year_of)
 from ingest.text.places import figure_places, places
 from ingest.text.overlap import char_share, share
 from ingest.text.romanised import romanised, romanised_in
@@ -20,5 +21,5 @@ __all__ = [
     "STOPWORDS", "TABLE_RULE", "TRAILING_MARKERS", "WORDLIKE", "addressed_to_model", "content_terms", "content_words",
     "marked_units", "row_with_header", "share", "split_clauses", "split_sentences", "split_units",
     "strip_remote_content", "table_cells", "terms", "tokenize", "YEAR", "year_of", "figure_clause", "figure_sentence", "figure_places", "places",
-    "counted_figures", "english_stems", "is_english_prose", "romanised", "romanised_in",
+    "counted_figures", "figure_segment", "other_item", "series_labels", "english_stems", "is_english_prose", "romanised", "romanised_in",
 ]

@@ -104,3 +104,35 @@ def counted_figures(text: str) -> list[re.Match]:
     codes = [(m.start(), m.end()) for m in CODE_NUMBER.finditer(text)]
     return [m for m in FIGURE.finditer(text) if not YEAR.fullmatch(m.group(1))
             and not any(a <= m.start(1) < b for a, b in codes)]
+
+
+# A label of one item of a numbered series: a phase, grade, batch, stage or level ("一期", "二级", "特级",
+# "第三批", "Level 2", "phase 1"). Two labels of the same series name two items.
+SERIES_LABEL = re.compile(r"(?:第?(?P<zh>[一二三四五六七八九十]+|特|[1-9])(?P<kind>期|级|批|阶段|档))|"
+                          r"\b(?P<kind_en>level|phase|batch|stage|tier|grade)\s*(?P<en>[1-9]|one|two|three|four|five)\b",
+                          re.I)
+SEGMENT_END = re.compile(r"[。！？；;!?\n]")
+
+
+def series_labels(text: str) -> dict[str, set[str]]:
+    """The series labels a text names, by the kind of series: {"期": {"一"}, "level": {"2"}}."""
+    out: dict[str, set[str]] = {}
+    for m in SERIES_LABEL.finditer(text):
+        kind = (m.group("kind") or m.group("kind_en")).lower()
+        out.setdefault(kind, set()).add((m.group("zh") or m.group("en")).lower())
+    return out
+
+
+def figure_segment(text: str, start: int, end: int) -> str:
+    """The figure's stretch of text up to the nearest 。；? or line end on each side (a colon and
+    commas do not end it): "2026年9月底前：MES二期（装配车间）上线" for its date."""
+    begin = max((m.end() for m in SEGMENT_END.finditer(text, 0, start)), default=0)
+    stop = SEGMENT_END.search(text, end)
+    return text[begin:stop.start() if stop else len(text)]
+
+
+def other_item(sentence_part: str, source_part: str) -> bool:
+    """The sentence ties a figure to one item of a series ("一期…2026年9月底前") where the source ties
+    it to another of the same series and not to that one ("2026年9月底前：MES二期（装配车间）上线")."""
+    said, held = series_labels(sentence_part), series_labels(source_part)
+    return any(held.get(kind) and not labels & held[kind] for kind, labels in said.items())

@@ -284,3 +284,30 @@ def test_a_line_that_only_points_at_its_sources_is_noise():
         assert is_format_noise(line) == "points at its sources and says nothing"
     for line in ("The third batch covers about 34 cities [4].", "详见《实施指南》[1]。", "是的[1]。"):
         assert is_format_noise(line) == ""
+
+
+MILESTONES = """里程碑
+2025年4月：完成MES一期公开招标，确定实施服务商；
+2025年12月底前：MES一期（机加车间）上线；
+2026年9月底前：MES二期（装配车间）上线，质量追溯系统上线；"""
+
+
+def test_a_figure_moved_to_another_phase_grade_or_batch_is_caught():
+    """Held-out user documents: "一期计划在2026年9月底前上线" passed, the source saying that 二期
+    goes live by then (its chunk names 一期 elsewhere). A figure tied to one item of a series (期, 级,
+    批, Level N) in the source is not another item's."""
+    from app.answer.verification import figure_problems
+    assert figure_problems("一期计划在2026年9月底前上线，先上机加车间。", [MILESTONES]) == ["2026年", "9月"]
+    assert figure_problems("一期计划在2025年12月底前上线，先上机加车间。", [MILESTONES]) == []
+    assert figure_problems("二期计划在2026年9月底前上线。", [MILESTONES]) == []
+    assert figure_problems("质量追溯系统计划在2026年9月底前上线。", [MILESTONES]) == []  # no phase named
+    levels = "Level 2: 40–60 points; Level 3: 60–80 points."
+    assert figure_problems("Level 3 starts at 40 points.", [levels])
+    assert not figure_problems("Level 3 starts at 60 points.", [levels])
+
+
+def test_series_labels_are_read_by_their_kind():
+    from ingest.text import other_item, series_labels
+    assert series_labels("第三批试点城市和二级企业") == {"批": {"三"}, "级": {"二"}}
+    assert series_labels("Level 2 firms in phase 1") == {"level": {"2"}, "phase": {"1"}}
+    assert other_item("特级米的碎米", "一级：碎米5.0") and not other_item("一级米的碎米", "一级：碎米5.0")
