@@ -126,9 +126,8 @@ def series_labels(text: str) -> dict[str, set[str]]:
 def figure_segment(text: str, start: int, end: int) -> str:
     """The figure's stretch of text up to the nearest 。；? or line end on each side (a colon and
     commas do not end it): "2026年9月底前：MES二期（装配车间）上线" for its date."""
-    begin = max((m.end() for m in SEGMENT_END.finditer(text, 0, start)), default=0)
-    stop = SEGMENT_END.search(text, end)
-    return text[begin:stop.start() if stop else len(text)]
+    begin, stop = _bounds(SEGMENT_END, text, start, end)
+    return text[begin:stop]
 
 
 def other_item(sentence_part: str, source_part: str) -> bool:
