@@ -19,8 +19,8 @@ from app.answer.parts import QuestionPart, split_parts
 from app.answer.policy import AnswerPolicy
 from app.answer.quoting import worth_quoting
 from ingest.language import detect_language
-from ingest.text import (YEAR, char_share, content_terms, counted_figures, english_stems, figure_places,
-                         is_english_prose, places, share, split_sentences, tokenize, year_of)
+from ingest.text import (YEAR, char_share, compound_heads, content_terms, counted_figures, english_stems,
+                         figure_places, is_english_prose, places, share, split_sentences, tokenize, year_of)
 from retrieval.evidence import EvidenceUnit, specific_words
 
 # Text that is no answer: a heading, a title alone, a sentence about the document itself.
@@ -49,6 +49,9 @@ ENGLISH_FRAME = frozenset(english_stems(
     "minimum maximum least most total amount number figure get gets have has had so far under over according "
     "say says said mention mentions give gives document report note spec specification standard guide survey "
     "prospectus plan paper"))
+# What a figure measures of something ("蛋白质含量", "数字化转型比例"): the same measure of another thing is
+# another figure.
+MEASURE = re.compile(r"^(?:含量|比例|占比|比重|规模|产值|产量|数量|金额|增速|增长率|渗透率|普及率|指数|得分|分值)$")
 DOCUMENT_WORDS = re.compile(r"^(?:报告|研报|方案|文件|资料|文档|材料|点评|指南|通知|这份|里面)$")
 # "Level 1: 20–40 points. … Level 2: …", "规划级：…。规范级：…": items that each open with a short label
 LABELLED_ITEM = re.compile(r"(?:^|[.。;；:：]\s*)[^\s.。;；:：,，][^.。;；:：,，]{0,24}[:：]")
@@ -120,12 +123,17 @@ def says_again(a: str, b: str, policy: AnswerPolicy) -> bool:
     return contained(a, b, policy) or contained(b, a, policy)
 
 
+def same_line(a: str, b: str, policy: AnswerPolicy) -> bool:
+    """Would showing both lines say one twice: one lies inside the other, or most of one's
+    sentences do?"""
+    return says_again(a, b, policy) or repeats_most_of(a, b, policy) or repeats_most_of(b, a, policy)
+
+
 def distinct(lines: list[BodyUnit], policy: AnswerPolicy) -> list[BodyUnit]:
     """Each sentence once: one inside another goes, and the one kept cites both sources."""
     kept: list[BodyUnit] = []
     for line in lines:
-        twin = next((k for k in kept if says_again(line.text, k.text, policy)
-                     or repeats_most_of(line.text, k.text, policy) or repeats_most_of(k.text, line.text, policy)), None)
+        twin = next((k for k in kept if same_line(line.text, k.text, policy)), None)
         if twin is None:
             kept.append(line)
             continue
@@ -136,12 +144,20 @@ def distinct(lines: list[BodyUnit], policy: AnswerPolicy) -> list[BodyUnit]:
     return kept
 
 
-def about(ask: str, unit: EvidenceUnit, policy: AnswerPolicy) -> bool:
+def about(ask: str, unit: EvidenceUnit, policy: AnswerPolicy, title: str = "") -> bool:
     """The unit's own words name the ask's subject (one of its specific words; two of a long English
     subject's, compared as stems: ``AnswerPolicy.long_english_subject``); its section heading counts
     only when it names several ("Foxconn Vietnam: the reported results" under a case's heading), not
-    when a glossary's heading lists every term."""
-    words = {w for w in specific_words(ask) if not QUESTION_WORDS.search(w)}
+    when a glossary's heading lists every term.
+
+    The words that frame an ask for a limit ("要求", "达到": ``LIMIT_WORDS``) name no subject. A
+    measure at the head of a compound counts only with what it measures: "碎米含量" does not name the
+    ``蛋白质含量`` asked about (``compound_heads``, ``MEASURE``; not any head: "债项评级" is a kind of
+    the "信用评级" asked about). Words of a ``title`` name the document, not
+    the subject (given for a user's own document, whose every sentence may say "射阳大米"; the
+    starter documents' titles name their topics)."""
+    words = {w for w in specific_words(ask) if not QUESTION_WORDS.search(w) and not LIMIT_WORDS.match(w)
+             and not (title and w in title.lower())}
     if not words:
         return True
     text, section = unit.text.lower(), unit.section.lower()
@@ -154,7 +170,8 @@ def about(ask: str, unit: EvidenceUnit, policy: AnswerPolicy) -> bool:
         if len(english) >= policy.long_english_subject else set()
     if len(in_english) >= policy.long_english_subject:
         return len(english & in_english) >= 2
-    return any(w in text for w in words)
+    heads = {w: before for w, before in compound_heads(ask, words).items() if MEASURE.match(w)}
+    return any(w in text and (w not in heads or any(m in text for m in heads[w])) for w in words)
 
 
 def _as_item(text: str, start: int, end: int) -> bool:
@@ -278,12 +295,14 @@ def holds_figure_asked(unit: str, ask: str) -> bool:
 
 
 def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: AnswerPolicy, before: str = "",
-                 title: str = "", translated: str = "", names_kept_by: str | None = None) -> bool:
+                 title: str = "", translated: str = "", names_kept_by: str | None = None,
+                 own_document: bool = False) -> bool:
     """The unit speaks of the ask's subject (as its subject, not one item of another's list; for a
     figure, most of it, or its document's title, its section or the clause it continues does:
     "…设备联网率达到60%；到2026年底达到80%"; "高测股份" is named by the broker note's title), and
-    holds the kind of fact it asks for (or says the sources do not give it)."""
-    named = about(subject, unit, policy) and not only_an_item(unit.text, part.text) \
+    holds the kind of fact it asks for (or says the sources do not give it). In a user's
+    ``own_document``, the title's words name the document, not the subject (``about``)."""
+    named = about(subject, unit, policy, title if own_document else "") and not only_an_item(unit.text, part.text) \
         and not about_another_document(unit.text, subject) \
         and holds_figure_subject(unit.text, part.text, policy, f"{unit.section} {before}", translated, title,
                                  part.leans_on, names_kept_by) \
@@ -306,12 +325,14 @@ def continued(units: list[EvidenceUnit]) -> dict[int, str]:
 
 def units_for_part(part: QuestionPart, units: list[EvidenceUnit], subject: str, policy: AnswerPolicy,
                    before: dict[int, str] | None = None, titles: list[str] | None = None,
-                   translated: str = "", names_kept_by: str | None = None) -> list[EvidenceUnit]:
-    """The evidence that answers one ask, best first, within the body's size."""
+                   translated: str = "", names_kept_by: str | None = None,
+                   own_documents: frozenset[int] = frozenset()) -> list[EvidenceUnit]:
+    """The evidence that answers one ask, best first, within the body's size (``own_documents``: the
+    sources that are the user's own documents)."""
     before = before or {}
     fitting = [u for u in units if not no_answer(u.text) and not is_title(u.text, title_of(u, titles), policy)
                and answers_part(u, part, subject, policy, before.get(id(u), ""), title_of(u, titles), translated,
-                                names_kept_by)]
+                                names_kept_by, u.source_index in own_documents)]
     first: list[EvidenceUnit] = []
     if "list" in part.shapes:  # "what are the five levels / the 2027 targets": a list answers it, whole
         # the most relevant list, not the fullest: "哪几方面能力" is answered by the four aims, not by a
@@ -361,12 +382,14 @@ def kept_names(translated: str, units: list[EvidenceUnit]) -> str | None:
 
 
 def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched: str, policy: AnswerPolicy,
-                 skip: set[int] = frozenset(), translated: str = "", titles: list[str] | None = None) -> list[BodyUnit]:
+                 skip: set[int] = frozenset(), translated: str = "", titles: list[str] | None = None,
+                 own_documents: frozenset[int] = frozenset()) -> list[BodyUnit]:
     """The body for every ask (asks in ``skip`` are known not to be given): each unit under the
     first ask it answers, each sentence once. A question of one ask is about its own words and what
     it was ``searched`` with (the policies' terms for its everyday words: "小厂，钱不多" searches
     小微企业 小快轻准); each of several asks about its own words. ``translated``: the question in the
-    units' language, when they are in another (its words name the subject there)."""
+    units' language, when they are in another (its words name the subject there). ``own_documents``:
+    the sources (by index) that are the user's own documents."""
     own = translated_asks(parts, translated)
     # an ask that leans on the one before is about that one's subject too ("已经用掉多少" is about 兴业银行's 授信)
     subjects = [f"{p.leans_on} {p.text}".strip() if len(parts) > 1 else f"{p.text} {searched}" for p in parts]
@@ -382,11 +405,11 @@ def compose_body(parts: list[QuestionPart], units: list[EvidenceUnit], searched:
         if i in skip:
             continue
         for u in units_for_part(part, [u for u in units if id(u) not in used], subjects[i], policy, before, titles,
-                                whole, kept):
+                                whole, kept, own_documents):
             used.add(id(u))
             answers = {j for j, other in enumerate(parts) if j not in skip
                        and answers_part(u, other, subjects[j], policy, before.get(id(u), ""), title_of(u, titles),
-                                        whole, kept)}
+                                        whole, kept, u.source_index in own_documents)}
             lines.append(BodyUnit(u, trimmed(u.text.strip(), policy.unit_chars, policy.body_chars), [u.source_index + 1], i, answers | {i}))
     return distinct(lines, policy)
 

@@ -23,6 +23,7 @@ from retrieval.vector_store import DocumentSummary
 # A chunk's ``origin``: the starter knowledge base, a shared document a user (an admin, ``advisor
 # ingest``) added, or a user's own upload that only those granted it may read (app.answer.readers).
 STARTER_ORIGIN, USER_ORIGIN, PRIVATE_ORIGIN = "starter", "user", "private"
+USERS_ORIGINS = (USER_ORIGIN, PRIVATE_ORIGIN)
 CLOSE_MATCHES = 5  # candidates an "unknown document" message lists
 CLOSE_CUTOFF = 0.4  # difflib ratio for a candidate to count as close
 CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
@@ -62,6 +63,12 @@ GENERIC_KINDS = frozenset({"kind:report", "kind:document"})
 GENERIC_TITLE_WORDS = frozenset({"公司", "资料"})
 # a file name's suffix, also right before Chinese ("报告.pdf里说…", where \b finds no boundary)
 FILE_SUFFIX = re.compile(r"\.(?:pdf|docx|md|markdown|txt|html?|png|jpe?g|tiff?|webp)(?![A-Za-z0-9])", re.I)
+
+
+def from_user(metadata: dict) -> bool:
+    """A chunk's metadata says a user added its document (its title names that document, where a
+    starter document's title names its topic)."""
+    return metadata.get("origin") in USERS_ORIGINS
 
 
 class DocumentStore(Protocol):
@@ -163,7 +170,7 @@ class Library:
         """Its chunks say where it came from; a document stored before that was recorded is the
         user's unless its file lies in the starter folder."""
         if summary.origin:
-            return summary.origin in (USER_ORIGIN, PRIVATE_ORIGIN)
+            return summary.origin in USERS_ORIGINS
         if summary.source.startswith("upload://"):
             return True
         return self.knowledge_dir is not None and not Path(summary.source).is_relative_to(self.knowledge_dir)

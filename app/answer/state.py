@@ -129,6 +129,9 @@ class Request:
     # the documents its reader may read, when the question names none: it may describe one by its
     # title's words (app.answer.steps.documents.scope_described)
     describable: tuple[Document, ...] = ()
+    # what the document this answer goes into already says (the sections before it in a plan draft):
+    # no source sentence of it is shown again, nor a lead sentence that lies inside one of it
+    shown_before: tuple[str, ...] = ()
 
     @property
     def doc_ids(self) -> list[str]:

@@ -14,6 +14,7 @@ from app.answer.advisor import Advisor
 from app.answer.state import Citation, Request
 from app.answer.citations import MARKER, cited_numbers
 from app.answer.profile import EnterpriseProfile
+from ingest.text import split_sentences
 from prompts import LANGUAGES, load_prompt, load_table
 
 if TYPE_CHECKING:
@@ -90,9 +91,10 @@ def _renumber(text: str, local_to_global: dict[int, int]) -> str:
 
 
 def section_request(spec: SectionSpec, profile: EnterpriseProfile, goal: str, lang: str, facts: str = "",
-                    focus: str = "") -> Request:
+                    focus: str = "", shown: tuple[str, ...] = ()) -> Request:
     """``facts``: what is known about the enterprise beyond its profile (a self-check result), given to
-    the model with the profile; ``focus``: words added to the search (the priority scenarios)."""
+    the model with the profile; ``focus``: words added to the search (the priority scenarios);
+    ``shown``: what the draft's earlier sections say, not to be said again."""
     described = profile.describe(lang) + (f"\n{facts}" if facts else "")
     instruction = spec.instruction[lang]
 
@@ -103,7 +105,8 @@ def section_request(spec: SectionSpec, profile: EnterpriseProfile, goal: str, la
 
     query = f"{profile.search_hint(lang)} {spec.query[lang]} {focus} {goal}".strip()
     return Request(question=instruction, search_query=query, profile=profile,
-                   known_text=f"{described}\n{goal}", prompt=prompt, max_tokens=MAX_SECTION_TOKENS, lang=lang)
+                   known_text=f"{described}\n{goal}", prompt=prompt, max_tokens=MAX_SECTION_TOKENS, lang=lang,
+                   shown_before=shown)
 
 
 def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: str,
@@ -112,6 +115,7 @@ def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: st
     facts about the enterprise (still through the grounded step, sources cited as usual)."""
     plan = Plan(lang, profile, goal.strip())
     global_ids: dict[str, int] = {}
+    shown: tuple[str, ...] = ()  # the sentences of the sections so far: each source sentence once in the draft
     for spec in SECTIONS:
         section = PlanSection(spec.key, spec.title[lang])
         plan.sections.append(section)
@@ -120,7 +124,7 @@ def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: st
         known = selfcheck is not None and spec.key in SELF_CHECK_SECTIONS
         facts = selfcheck.plan_facts() if known else ""
         focus = " ".join(p.scenario for p in selfcheck.priorities) if known and spec.key == "plan" else ""
-        for event in advisor.run(section_request(spec, profile, goal, lang, facts, focus), pipeline.PLAN_SECTION):
+        for event in advisor.run(section_request(spec, profile, goal, lang, facts, focus, shown), pipeline.PLAN_SECTION):
             if event.kind == "token":
                 yield PlanEvent("token", section=section, text=event.text)
             elif event.kind == "done":
@@ -135,6 +139,7 @@ def draft_plan(advisor: Advisor, profile: EnterpriseProfile, goal: str, lang: st
                     plan.sources.append(replace(by_n[n], n=global_ids[context.chunk_id]))
                 local_to_global[n] = global_ids[context.chunk_id]
         section.text = _renumber(answer.answer, local_to_global)
+        shown += tuple(q.text for q in answer.quoted) + tuple(split_sentences(MARKER.sub("", answer.answer)))
         section.removed_figures = answer.removed_figures
         section.verification = answer.verification
         yield PlanEvent("section_done", section=section)

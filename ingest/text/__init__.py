@@ -11,12 +11,12 @@ from ingest.text.romanised import romanised, romanised_in
 from ingest.text.sentences import (CLAUSE_BREAK, END_MARKS, LEAD_END, LIST_MARK, MIN_UNIT_CHARS, SENTENCE,
                                    SENTENCE_END, TABLE_RULE, TRAILING_MARKERS, marked_units, row_with_header,
                                    split_clauses, split_sentences, split_units, table_cells)
-from ingest.text.tokens import (CJK, STOPWORDS, WORDLIKE, content_terms, content_words, english_stems, is_english_prose,
-                                terms, tokenize)
+from ingest.text.tokens import (CJK, STOPWORDS, WORDLIKE, compound_heads, content_terms, content_words, english_stems,
+                                is_english_prose, terms, tokenize)
 from ingest.text.untrusted import (ADDRESSED_TO_MODEL, FAKE_TURN, addressed_to_model, strip_remote_content)
 
 __all__ = [
-    "ADDRESSED_TO_MODEL", "CJK", "char_share", "CLAUSE_BREAK", "DOC_NUMBER", "END_MARKS", "FAKE_TURN", "FIGURE", "FIGURE_UNITS",
+    "ADDRESSED_TO_MODEL", "CJK", "char_share", "compound_heads", "CLAUSE_BREAK", "DOC_NUMBER", "END_MARKS", "FAKE_TURN", "FIGURE", "FIGURE_UNITS",
     "LEAD_END", "LIST_MARK", "LIST_NUMBER", "MIN_UNIT_CHARS", "NUMBER", "RANGE_JOIN", "SENTENCE", "SENTENCE_END",
     "STOPWORDS", "TABLE_RULE", "TRAILING_MARKERS", "WORDLIKE", "addressed_to_model", "content_terms", "content_words",
     "marked_units", "row_with_header", "share", "split_clauses", "split_sentences", "split_units",

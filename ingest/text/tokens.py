@@ -9,6 +9,7 @@ search tokens for the BM25 index.
 - ``content_terms(text)``: the same, stop words out: what a sentence claims.
 - ``content_words(text)``: whole words (jieba's precise cut, two characters or more, stop words
   out), for tests of presence: "世界杯" must occur whole, its bigram "世界" would meet 世界经济论坛.
+- ``compound_heads(text, words)``: which of a text's words are the heads of its compounds.
 - ``tokenize(text)``: the BM25 index's tokens (jieba's search mode: words and their sub-words). BM25
   indexing is a different job from overlap: its tokens must match what is stored in the index, and
   its weights come from term frequencies, so it keeps its own tokenisation rather than ``terms``."""
@@ -84,6 +85,24 @@ def content_terms(text: str, *, segment: bool = False) -> set[str]:
 
 # A ratio's name in Latin letters ("P/B", "EV/EBITDA"): one word, which jieba cuts into single letters.
 RATIO_WORD = re.compile(r"(?<![A-Za-z/])[A-Z][A-Za-z]{0,5}(?:/[A-Za-z]{1,8})+(?![A-Za-z/])")
+
+
+def compound_heads(text: str, words: set[str]) -> dict[str, set[str]]:
+    """The ``words`` that stand in ``text`` only right after another of them, as the head of a
+    compound ("含量" in "蛋白质含量", "标准" in "地方标准"), each with the words it follows: a sentence
+    that names the head without them ("碎米含量") speaks of another thing. A word that also stands
+    on its own somewhere in the text is no head."""
+    heads: dict[str, set[str]] = {}
+    alone: set[str] = set()
+    previous = ""
+    for token in (t.strip() for t in jieba.cut(text.lower())):
+        if token in words:
+            if previous in words:
+                heads.setdefault(token, set()).add(previous)
+            else:
+                alone.add(token)
+        previous = token
+    return {w: before for w, before in heads.items() if w not in alone}
 
 
 def content_words(text: str) -> set[str]:

@@ -251,3 +251,13 @@ def test_a_chinese_name_written_in_pinyin_is_found():
     # a short pinyin ("dami") is an English word or a syllable as often as a name
     assert romanised_in("dami rice", ["大米"]) == []
     assert romanised_in("How big is the protected area?", names) == []
+
+
+def test_the_head_of_a_compound_is_told_from_a_word_that_stands_alone():
+    from ingest.text import compound_heads
+    words = {"蛋白质", "含量", "射阳", "大米", "地方", "标准", "要求"}
+    assert compound_heads("射阳大米的地方标准对蛋白质含量有没有具体要求？", words) == {
+        "大米": {"射阳"}, "标准": {"地方"}, "含量": {"蛋白质"}}
+    # a word that also stands on its own is no head; words outside the set modify nothing
+    assert compound_heads("蛋白质含量和含量的单位", {"蛋白质", "含量", "单位"}) == {}
+    assert compound_heads("设备联网率", {"联网"}) == {}

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from app.answer.composition import body_text, compose_body, contained, says_again
+from app.answer.composition import body_text, compose_body, contained, same_line, says_again
+from app.answer.documents import from_user
 from app.answer.quoting import says
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.verification import SHOWN
@@ -17,25 +18,46 @@ from prompts import is_refusal, load_table
 
 def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
     """The units that answer each ask, from sources in the question's language when they answer it
-    (an English question gets the English twin's sentences), else from any."""
-    searched, p = state.request.search_query, tools.policy
-    langs = [s.metadata.get("lang") or detect_language(s.text) for s in state.sources]
-    same = [u for u in state.units if langs[u.source_index] == state.lang]
-    skip = set(state.not_given)
-    titles = [s.metadata.get("title", "") for s in state.sources]
-    body = compose_body(state.asks, same, searched, p, skip, titles=titles)
-    answered = {i for line in body for i in line.answers}
-    missing = [i for i in range(len(state.asks)) if i not in answered and i not in skip]
-    if missing:  # an ask only the other language's sources answer
-        others = [u for u in state.units if langs[u.source_index] != state.lang]
-        body += compose_body(state.asks, others, searched, p, skip | answered, translated=" ".join(state.search_also),
-                             titles=titles)
-        body.sort(key=lambda line: line.part)
+    (an English question gets the English twin's sentences), else from any. Units the document
+    this answer goes into has shown already are left to the next best, unless nothing else answers
+    (a plan section is never left empty by the one before it)."""
+    fresh = not_shown_before(state.units, state.request.shown_before, tools.policy)
+    body = _compose(state, fresh, tools.policy)
+    if not body and len(fresh) < len(state.units):
+        body = _compose(state, state.units, tools.policy)
     state.body = body
     answered = {i for line in body for i in line.answers}
     state.record("body", f"{len(body)} source sentences for {len(answered)} of {len(state.asks)} ask(s)",
-                 not_given=[i for i in range(len(state.asks)) if i not in answered])
+                 not_given=[i for i in range(len(state.asks)) if i not in answered],
+                 shown_before=len(state.units) - len(fresh))
     yield from state.preview(body_text(body))
+
+
+def _compose(state: AnswerState, units: list, p) -> list:
+    searched = state.request.search_query
+    langs = [s.metadata.get("lang") or detect_language(s.text) for s in state.sources]
+    same = [u for u in units if langs[u.source_index] == state.lang]
+    skip = set(state.not_given)
+    titles = [s.metadata.get("title", "") for s in state.sources]
+    own = frozenset(i for i, s in enumerate(state.sources) if from_user(s.metadata))
+    body = compose_body(state.asks, same, searched, p, skip, titles=titles, own_documents=own)
+    answered = {i for line in body for i in line.answers}
+    missing = [i for i in range(len(state.asks)) if i not in answered and i not in skip]
+    if missing:  # an ask only the other language's sources answer
+        others = [u for u in units if langs[u.source_index] != state.lang]
+        body += compose_body(state.asks, others, searched, p, skip | answered, translated=" ".join(state.search_also),
+                             titles=titles, own_documents=own)
+        body.sort(key=lambda line: line.part)
+    return body
+
+
+def not_shown_before(units: list, shown: tuple[str, ...], policy) -> list:
+    """The units the document this answer goes into has not shown yet (a plan draft's earlier
+    sections): the same source sentence under two PDCA steps says it twice to the reader, and the
+    step's next best sentence says something new."""
+    if not shown:
+        return units
+    return [u for u in units if not any(same_line(u.text, s, policy) for s in shown)]
 
 
 def show_body(state: AnswerState, tools: Tools) -> Iterator[Event]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-from app.answer.composition import contained, subject_words
-from app.answer.documents import PRIVATE_ORIGIN, USER_ORIGIN, nothing_in
+from app.answer.composition import contained, same_line, subject_words
+from app.answer.documents import from_user, nothing_in
 from app.answer.relevance import clearly_answers
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.steps.generate import evidence_blocks
@@ -43,8 +43,14 @@ def _lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     shown = [format_source(i, s.text, s.metadata) for i, s in enumerate(state.sources, start=1)]
     longest = p.lead_sentence_chars_zh if state.lang == "zh" else p.lead_sentence_chars_en
     body = [line.text for line in state.body]
+
+    def said_elsewhere(sentence: str) -> bool:
+        """By a body line below it; or before this answer, when the body gives the answer content of its own."""
+        return any(says_less(sentence, b, p) for b in body) \
+            or bool(body) and any(same_line(sentence, b, p) for b in req.shown_before)
+
     state.stream = SentenceStream(shown, req.known_text, req.premise, tuple(state.gaps), p.verification, prose=True,
-                                  max_chars=longest, said_below=lambda s: any(says_less(s, b, p) for b in body))
+                                  max_chars=longest, said_below=said_elsewhere)
     messages = [{"role": "system", "content": tools.system_prompt}, {"role": "user", "content": lead_message(state, units)}]
     produced, limit = 0, min(req.max_tokens or p.max_new_tokens, p.lead_tokens)
     with contextlib.closing(iter(tools.generator.stream(messages, limit))) as pieces:
@@ -87,7 +93,7 @@ def names_much_of(asked: str, unit, sources, policy) -> bool:
     the model refused rightly, and four such sentences were shown instead). The starter documents'
     titles name their topics ("…实施指南"): a question's words for them still count."""
     metadata = sources[unit.source_index].metadata if unit.source_index < len(sources) else {}
-    if detect_language(asked) != "zh" or metadata.get("origin") not in (USER_ORIGIN, PRIVATE_ORIGIN):
+    if detect_language(asked) != "zh" or not from_user(metadata):
         return word_share(asked, unit.text, specific=True) >= policy.override_words
     title = metadata.get("title", "")
     words = subject_words(asked)

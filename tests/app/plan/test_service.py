@@ -43,7 +43,8 @@ def test_the_json_numbers_sources_and_marks_a_section_without_citations_refused(
     assert [s["key"] for s in plan["sections"]] == [s.key for s in SECTIONS]
     assert all(set(s) == {"key", "title", "text", "citations", "refused"} for s in plan["sections"])
     *answered, iterate = plan["sections"]
-    assert all(s["citations"] == [1, 2] and not s["refused"] and "[1]" in s["text"] for s in answered)
+    assert answered[0]["citations"] == [1, 2] and "[1]" in answered[0]["text"]
+    assert all(s["citations"] and set(s["citations"]) <= {1, 2} and not s["refused"] for s in answered)
     assert iterate["citations"] == [] and iterate["refused"] and iterate["title"] == "五、推进迭代优化"
     assert [s["n"] for s in plan["sources"]] == [1, 2]
     # the shape of the answer JSON's citations (``advisor ask --json``)
