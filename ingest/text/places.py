@@ -27,9 +27,15 @@ _KEY = {name.lower(): key for name, key in _NAMES}
 _REGION_SHORT = re.compile(r"(东部|中部|西部|东北)(?!地区)")
 
 
+# The members a region is given as, in brackets after it: "东部地区（包括北京、天津、…江苏…）".
+MEMBER_LIST = re.compile(r"[（(](?:包括|包含|含|即|including|incl\.)?[^（()）]*[、,，][^（()）]*[)）]", re.I)
+
+
 def places(text: str) -> set[str]:
-    """The provinces and regions a text names, by their keys ("东部" and "东部地区" alike)."""
-    text = _REGION_SHORT.sub(r"\1地区", text)
+    """The provinces and regions a text names, by their keys ("东部" and "东部地区" alike), less
+    those it names only as members of a region in brackets: "东部地区（包括…江苏…）将占据约55%的份额"
+    gives the eastern region's figure, not Jiangsu's."""
+    text = _REGION_SHORT.sub(r"\1地区", MEMBER_LIST.sub("", text))
     return {_KEY[m.group(0).lower()] for m in PLACE.finditer(text)}
 
 

@@ -203,6 +203,9 @@ def test_a_regions_figure_given_for_a_province_is_caught():
               "西部地区（包括内蒙古、广西、重庆等省市区）将占据全国中小企业数字化转型市场约15%的份额。")
     assert figure_problems("报告里江苏省中小企业数字化转型的比例是约15%[1]。", [source])
     assert not figure_problems("到2030年东部地区将占约55%的份额[1]。", [source])
+    # held-out user documents: the province a region's brackets list is still not the figure's place
+    assert figure_problems("报告里江苏省中小企业数字化转型的比例是约55%。[1]", [source])
+    assert not figure_problems("江苏省的比例约为20%[1]。", ["江苏（约20%）、浙江（约18%）的比例最高。"])
 
 
 def test_an_english_sentence_is_held_by_its_english_words_and_whole_chinese_spans():

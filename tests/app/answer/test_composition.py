@@ -132,6 +132,7 @@ def test_a_question_for_a_number_needs_a_number_of_its_year_and_place():
     assert not holds_figure_asked("2024年营业收入约4.8亿元。", "公司2025年的营业收入目标是多少？")
     assert holds_figure_asked("2025年营业收入目标为5.5亿元。", "公司2025年的营业收入目标是多少？")
     assert not holds_figure_asked("西部地区将占约15%的份额。", "江苏省的份额是多少？")
+    assert not holds_figure_asked("东部地区（包括北京、江苏、浙江等省市）将占约55%的份额。", "江苏省的份额是多少？")
     assert holds_figure_asked("江苏省的份额约为8%。", "江苏省的份额是多少？")
     assert holds_figure_asked("方案分三步推进。", "方案的目标是什么？")  # asks no number
 
