@@ -54,8 +54,12 @@ class QuestionPart:
     leans_on: str = ""
 
 
+# The word that joined an ask to the next one, left at its end by the cut: "… evaluate results and".
+TRAILING_JOIN = re.compile(r"(?:\s+(?:and|also)|还有|另外|以及|并且|同时)\s*$", re.I)
+
+
 def part_of(text: str, leans_on: str = "") -> QuestionPart:
-    text = text.strip()
+    text = TRAILING_JOIN.sub("", text.strip())
     return QuestionPart(text, tuple(asked_kinds(text)), tuple(k for k, p in SHAPES.items() if p.search(text)),
                         leans_on.strip())
 
