@@ -53,6 +53,9 @@ ENGLISH_FRAME = frozenset(english_stems(
 # another figure.
 MEASURE = re.compile(r"^(?:含量|比例|占比|比重|规模|产值|产量|数量|金额|增速|增长率|渗透率|普及率|指数|得分|分值)$")
 DOCUMENT_WORDS = re.compile(r"^(?:报告|研报|方案|文件|资料|文档|材料|点评|指南|通知|这份|里面)$")
+# The kinds a user's own document is named by beside those ("射阳大米的地方标准", "那份募集说明书"): in a
+# question about it they name the document, and its sentences name themselves so ("本标准", "本说明书").
+OWN_DOCUMENT_KIND = re.compile(r"^(?:标准|地方标准|国家标准|行业标准|规范|说明书|募集说明书|纪要|白皮书)$")
 # "Level 1: 20–40 points. … Level 2: …", "规划级：…。规范级：…": items that each open with a short label
 LABELLED_ITEM = re.compile(r"(?:^|[.。;；:：]\s*)[^\s.。;；:：,，][^.。;；:：,，]{0,24}[:：]")
 LIST_LEAD = re.compile(r"^[^。！？!?]{0,80}[:：][^；;]+[；;][^；;]+[；;]")  # "三个维度：a；b；c" — a list after its lead
@@ -154,10 +157,11 @@ def about(ask: str, unit: EvidenceUnit, policy: AnswerPolicy, title: str = "") -
     measure at the head of a compound counts only with what it measures: "碎米含量" does not name the
     ``蛋白质含量`` asked about (``compound_heads``, ``MEASURE``; not any head: "债项评级" is a kind of
     the "信用评级" asked about). Words of a ``title`` name the document, not
-    the subject (given for a user's own document, whose every sentence may say "射阳大米"; the
-    starter documents' titles name their topics)."""
+    the subject, and so do the words of its kind ("地方标准", "报告": ``OWN_DOCUMENT_KIND``): given for a
+    user's own document, whose every sentence may say "射阳大米" or "本标准" (the starter documents'
+    titles name their topics)."""
     words = {w for w in specific_words(ask) if not QUESTION_WORDS.search(w) and not LIMIT_WORDS.match(w)
-             and not (title and w in title.lower())}
+             and not (title and (w in title.lower() or DOCUMENT_WORDS.match(w) or OWN_DOCUMENT_KIND.match(w)))}
     if not words:
         return True
     text, section = unit.text.lower(), unit.section.lower()

@@ -383,15 +383,15 @@ def test_a_unit_that_is_its_documents_title_is_no_answer():
 def test_a_compounds_head_alone_and_a_users_document_title_name_no_subject():
     """Held-out user documents: "射阳大米的地方标准对蛋白质含量有没有具体要求？" (the standard says nothing
     of protein) got four sentences of the standard as the most relevant passages: they name 射阳大米
-    (the title's words, in every sentence of a user's document), 要求 or 达到 (the frame of the ask) or
-    another thing's 含量 (碎米, 黄粒米). (Two of them named 本标准: the "地方标准" the question names its
-    document by; the model's refusal holds against them, ``steps.lead.names_much_of``.)"""
+    (the title's words, in every sentence of a user's document), 本标准 (the "地方标准" the question names
+    the document by), 要求 or 达到 (the frame of the ask) or another thing's 含量 (碎米, 黄粒米)."""
     from app.answer.composition import about
     ask = "射阳大米的地方标准对蛋白质含量有没有具体要求？"
     title = "DB32T1580-2019_地理标志产品_射阳大米"
     policy = AnswerPolicy()
     unit = lambda text: EvidenceUnit(0, 0, text, "5 要求")  # noqa: E731
-    for neighbour in ("射阳大米原料来源于射阳县境内，产品质量应达到要求。",
+    for neighbour in ("射阳大米原料来源于本标准第4章规定的地理范围内生产，质量达到本标感官、理化指标要求的稻谷。",
+                      "本标准起草单位：射阳县市场监督管理局、射阳县大米协会。",
                       "质量指标见表1，其中碎米（总量及其中小碎米含量）、不完善粒含量和黄粒米含量为定等指标。"):
         assert not about(ask, unit(neighbour), policy, title)
     assert about(ask, unit("蛋白质含量（干基）不低于7.0%。"), policy, title)
