@@ -34,6 +34,8 @@ def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
 
 
 def _compose(state: AnswerState, units: list, p) -> list:
+    """The body from ``units``: same-language sources first, the other language's for the asks
+    those leave unanswered."""
     searched = state.request.search_query
     langs = [s.metadata.get("lang") or detect_language(s.text) for s in state.sources]
     same = [u for u in units if langs[u.source_index] == state.lang]

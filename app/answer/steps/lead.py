@@ -45,7 +45,8 @@ def _lead(state: AnswerState, tools: Tools) -> Iterator[Event]:
     body = [line.text for line in state.body]
 
     def said_elsewhere(sentence: str) -> bool:
-        """By a body line below it; or before this answer, when the body gives the answer content of its own."""
+        """By a body line below it; or before this answer (a plan's earlier section), when the body
+        gives the section content of its own."""
         return any(says_less(sentence, b, p) for b in body) \
             or bool(body) and any(same_line(sentence, b, p) for b in req.shown_before)
 
