@@ -305,8 +305,11 @@ def answers_part(unit: EvidenceUnit, part: QuestionPart, subject: str, policy: A
     figure, most of it, or its document's title, its section or the clause it continues does:
     "…设备联网率达到60%；到2026年底达到80%"; "高测股份" is named by the broker note's title), and
     holds the kind of fact it asks for (or says the sources do not give it). In a user's
-    ``own_document``, the title's words name the document, not the subject (``about``)."""
-    named = about(subject, unit, policy, title if own_document else "") and not only_an_item(unit.text, part.text) \
+    ``own_document``, a Chinese ask's words that its title holds name the document, not the subject
+    (``about``); an English ask's subject is read through the model's translation, whose other words
+    may be synonyms of the document's ("金钱" for 资金), so there the title's words still count."""
+    by_title = own_document and detect_language(part.text) == "zh"
+    named = about(subject, unit, policy, title if by_title else "") and not only_an_item(unit.text, part.text) \
         and not about_another_document(unit.text, subject) \
         and holds_figure_subject(unit.text, part.text, policy, f"{unit.section} {before}", translated, title,
                                  part.leans_on, names_kept_by) \

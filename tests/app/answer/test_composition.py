@@ -402,3 +402,18 @@ def test_a_compounds_head_alone_and_a_users_document_title_name_no_subject():
     assert about("含量有什么要求？", unit("碎米总量及其中小碎米含量为定等指标。"), policy, title)
     # a starter document's title names its topic: without a title its words still count
     assert about("射阳大米有什么要求？", unit("射阳大米原料来源于本标准第4章规定的地理范围内生产。"), policy)
+
+
+def test_an_english_ask_about_a_users_document_keeps_the_title_words_of_its_translation():
+    """Held-out user documents: "What share of SMEs say so?" over the survey report titled
+    "…全国中小企业数字化转型调研报告" lost its answer, which shares only 中小企业 and 数字化 with the
+    model's translation (金钱 for the report's 资金), when the title's words were left out for it too."""
+    from app.answer.composition import compose_body
+    from app.answer.parts import split_parts
+    question = "Is money really the biggest problem for small firms going digital? What share of SMEs say so?"
+    translated = "是金钱真的成为中小企业数字化的最大问题吗？中小企业认为这个问题占多大比例？"
+    answer = "调查显示，超过60%的中小企业表示资金不足是数字化转型的主要障碍。"
+    units = [EvidenceUnit(0, 0, answer, "")]
+    body = compose_body(split_parts(question), units, question, P, translated=translated,
+                        titles=["2025.04.全国中小企业数字化转型调研报告"], own_documents=frozenset({0}))
+    assert [line.text for line in body] == [answer]
