@@ -167,6 +167,15 @@ NOT_GIVEN = re.compile(
     r"资料中都没有|没有的信息|找不到|查不到|(?:现有|公开)?资料(?:中|里)?(?:都|并)?(?:没有|未)(?!提到的)|"
     r"\bnot (?:public|given|published|specified|listed|disclosed|stated)\b|"
     r"do(?:es)? not (?:give|say|specify|publish|list|state|disclose)|\bgives? no\b|(?:cannot|could not) be found", re.I)
+
+
+def says_not_given(text: str) -> bool:
+    """The line is about something the sources do not give: its first sentence says so. A line that
+    gives 72 and 74 lighthouse factories and ends "this report gives no cumulative total" answers."""
+    first = split_sentences(text, semicolons=False, lines=False)
+    return bool(first and NOT_GIVEN.search(first[0]))
+
+
 KIND_NAMES: dict[str, re.Pattern] = {
     "amount": re.compile(r"金额|资金额|补贴标准|奖补标准|价格|费用|投资额|\bamounts?\b|\bprices?\b|\bcosts?\b|\binvestment", re.I),
     "payback": re.compile(r"回收期|回本|回报|\bpayback|\bROI\b|return on", re.I),

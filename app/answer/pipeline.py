@@ -41,7 +41,7 @@ SECTION: tuple[Step, ...] = (
 PLAN_SECTION: tuple[Step, ...] = (
     search_languages.search_in_other_languages, retrieve.retrieve_pool, coverage.by_retrieval, coverage.say_not_covered,
     asks.split_question, fact_gaps.find_gaps,
-    body.choose_body, lead.write_section_lead, body.show_body, fact_gaps.say_where_to_verify)
+    body.choose_section_body, lead.write_section_lead, body.show_body, fact_gaps.say_where_to_verify)
 CLOSING: tuple[Step, ...] = (decide.decide, finish.finish)
 
 

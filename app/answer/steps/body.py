@@ -9,6 +9,7 @@ from typing import Iterator
 
 from app.answer.composition import body_text, compose_body, contained, same_line, says_again
 from app.answer.documents import from_user
+from app.answer.fact_kinds import says_not_given
 from app.answer.quoting import says
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.verification import SHOWN
@@ -18,18 +19,32 @@ from prompts import is_refusal, load_table
 
 def choose_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
     """The units that answer each ask, from sources in the question's language when they answer it
-    (an English question gets the English twin's sentences), else from any. Units the document
-    this answer goes into has shown already are left to the next best, unless nothing else answers
-    (a plan section is never left empty by the one before it)."""
-    fresh = not_shown_before(state.units, state.request.shown_before, tools.policy)
-    body = _compose(state, fresh, tools.policy)
-    if not body and len(fresh) < len(state.units):
-        body = _compose(state, state.units, tools.policy)
+    (an English question gets the English twin's sentences), else from any."""
+    yield from _choose(state, tools, state.units)
+
+
+def choose_section_body(state: AnswerState, tools: Tools) -> Iterator[Event]:
+    """A plan section's body: as ``choose_body``, less the sentences that say what the sources do not
+    give ("On chain transformation…, the sources do not give: …"): in a chat answer such a sentence
+    answers the question; in a plan it fills a step's place with nothing to do. Units an earlier
+    section showed are left to the next best, unless nothing else answers (a section is never left
+    empty by the one before it)."""
+    units = [u for u in state.units if not says_not_given(u.text)]
+    fresh = not_shown_before(units, state.request.shown_before, tools.policy)
+    yield from _choose(state, tools, fresh, len(state.units) - len(fresh), fallback=units if len(fresh) < len(units) else None)
+
+
+def _choose(state: AnswerState, tools: Tools, units: list, left_out: int = 0, fallback: list | None = None
+            ) -> Iterator[Event]:
+    """The body from ``units`` (``left_out``: how many of the evidence were not offered), else from
+    ``fallback`` when those answer nothing; shown at once as a preview."""
+    body = _compose(state, units, tools.policy)
+    if not body and fallback:
+        body = _compose(state, fallback, tools.policy)
     state.body = body
     answered = {i for line in body for i in line.answers}
     state.record("body", f"{len(body)} source sentences for {len(answered)} of {len(state.asks)} ask(s)",
-                 not_given=[i for i in range(len(state.asks)) if i not in answered],
-                 shown_before=len(state.units) - len(fresh))
+                 not_given=[i for i in range(len(state.asks)) if i not in answered], left_out=left_out)
     yield from state.preview(body_text(body))
 
 

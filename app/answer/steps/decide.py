@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from app.answer.fact_kinds import NOT_GIVEN
+from app.answer.fact_kinds import NOT_GIVEN, says_not_given
 from app.answer.state import AnswerState, Event, Tools
 from app.answer.verification import SHOWN
-from ingest.text import split_sentences
 from retrieval.evidence import word_share
 
 
@@ -43,13 +42,6 @@ def refusal_reason(state: AnswerState, tools: Tools) -> str | None:
     if stream and stream.refused_first and state.kept <= tools.policy.refusal_max_kept and not state.body:
         return "model_refused"
     return None
-
-
-def says_not_given(text: str) -> bool:
-    """The line is about something the sources do not give: its first sentence says so. A line that
-    gives 72 and 74 lighthouse factories and ends "this report gives no cumulative total" answers."""
-    first = split_sentences(text, semicolons=False, lines=False)
-    return bool(first and NOT_GIVEN.search(first[0]))
 
 
 def decide(state: AnswerState, tools: Tools) -> Iterator[Event]:

@@ -43,3 +43,11 @@ def test_a_section_whose_only_evidence_an_earlier_one_quoted_still_has_content()
     for section in plan.sections:
         if section.key != "iterate":  # its search covers nothing here (tests.fakes)
             assert re.search(r"\[\d+\]", section.text), (section.key, section.text)
+
+
+def test_a_sentence_saying_what_the_sources_do_not_give_fills_no_step_of_a_plan():
+    """A leading firm's plan section quoted "On chain transformation…, the sources do not give: …" as
+    one of its four lines; a chat answer keeps such a sentence, where it answers the question."""
+    gap = (GUIDELINES, "成效评估", "资料没有给出用数字化水平评测指标评估转型成效、确定所处等级的具体方法和成熟度标准。")
+    plan = draft([gap] + ROWS)
+    assert all("资料没有给出" not in s.text for s in plan.sections), [s.text for s in plan.sections]
