@@ -140,7 +140,8 @@ def write_case(tmp_path) -> str:
 
 def test_the_command_drafts_with_the_product_and_gates_on_its_bars(tmp_path, capsys):
     """``advisor eval plans`` end to end: the real ``draft_plan`` and ``Advisor`` over fakes. Every
-    section gets the same scripted reply, so the draft repeats itself: four sections repeat the first."""
+    section gets the same scripted reply over the same two sources, so the draft repeats itself: four
+    sections quote the first's sentences again, having nothing else to say."""
     from eval.cli import main
 
     advisor, _, _ = make_advisor(SOURCES, REPLY)
@@ -151,8 +152,9 @@ def test_the_command_drafts_with_the_product_and_gates_on_its_bars(tmp_path, cap
     summary = json.loads((out / "summary.json").read_text())
     assert summary["items"] == 1 and summary["sections"] == 5 and summary["sections_with_content"] == 1.0
     assert summary["rubric_coverage"] == round(2 / 3, 4) and summary["fragments"] == 0
-    assert summary["repeated_units"] == 7  # the same two source sentences (and a lead) in every section
-    assert code == 1 and "over the bar: repeated_units 7 > 0.0" in capsys.readouterr().err
+    # two sources only: every later section quotes again what it has (its lead, said before, goes)
+    assert summary["repeated_units"] == 6
+    assert code == 1 and "over the bar: repeated_units 6 > 0.0" in capsys.readouterr().err
     row = json.loads((out / "items.jsonl").read_text())
     assert row["markdown"].startswith("# 数字化转型方案（草稿）") and {s["n"] for s in row["sources"]} == {1, 2}
     assert (out / "report.html").stat().st_size > 5_000
